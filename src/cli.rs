@@ -1,0 +1,289 @@
+//! The command line: options, subcommands, and the commands that run
+//! without the TUI. Exit codes: 0 success, 1 a user error, 2 bad usage.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::domain::tool::parse_tool;
+use crate::store::{ImportOutcome, OpenMode, Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "headway",
+    version,
+    about = "School self-evaluation and improvement planning, in the terminal.",
+    long_about = "School self-evaluation and improvement planning, in the terminal.\n\n\
+        Run without a command to open the app. Data lives in one SQLite file: \
+        --db PATH, else $HEADWAY_DB, else headway.db in your platform's data folder."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The database file to use (created if missing).
+    #[arg(long, global = true, env = "HEADWAY_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Treat this date as today (for rehearsals and tests).
+    #[arg(long, global = true, env = "HEADWAY_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check, list and import self-evaluation tools.
+    #[command(subcommand)]
+    Tools(ToolsCommand),
+    /// Write everything in the database to a file or stdout.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ToolsCommand {
+    /// Validate tool files and print every problem as FILE:LINE:COL: message.
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// List the tools stored in the database.
+    List,
+    /// Validate a tool file and store it in the database.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The export format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+/// A failure a user can act on, reported as one sentence.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Message(String),
+    /// Details were already printed; exit 1 quietly.
+    #[error("")]
+    Reported,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(UserError::Reported) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("headway: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), UserError> {
+    let today = cli.global.today.unwrap_or_else(system_today);
+    match cli.command {
+        None => {
+            let store = open(&cli.global, OpenMode::Write)?;
+            crate::tui::run(store, today)
+                .map_err(|e| UserError::Message(format!("The terminal could not be used: {e}.")))
+        }
+        Some(Command::Tools(ToolsCommand::Check { files })) => check_tools(&files),
+        Some(Command::Tools(ToolsCommand::List)) => {
+            let store = open(&cli.global, OpenMode::Write)?;
+            let mut out = std::io::stdout().lock();
+            for t in store.all_tools()? {
+                let _ = writeln!(
+                    out,
+                    "{:<30} v{:<3} {:>3} statements  {:<9} {}",
+                    t.id, t.version, t.statements, t.origin, t.title
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Tools(ToolsCommand::Import { file })) => {
+            let bytes = read_file(&file)?;
+            if let Err(problems) = parse_tool(&bytes) {
+                print_problems(&file, &problems);
+                return Err(UserError::Reported);
+            }
+            let source = String::from_utf8_lossy(&bytes).into_owned();
+            let mut store = open(&cli.global, OpenMode::Write)?;
+            match store.import_tool(&source)? {
+                ImportOutcome::Added { id, version } => {
+                    println!("Imported tool \"{id}\" version {version}.")
+                }
+                ImportOutcome::AlreadyPresent { id, version } => {
+                    println!("Tool \"{id}\" version {version} is already stored; nothing changed.")
+                }
+            }
+            Ok(())
+        }
+        Some(Command::Export(args)) => {
+            let store = open(&cli.global, OpenMode::Read)?;
+            let text = match args.format {
+                ExportFormat::Json => crate::export::json::to_json(&store.snapshot()?),
+            };
+            write_output(args.output.as_deref(), &text)
+        }
+    }
+}
+
+fn system_today() -> Date {
+    jiff::Zoned::now().date()
+}
+
+/// The database path: --db, else $HEADWAY_DB (both via clap), else the
+/// platform data folder, created private when headway makes it.
+pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
+    if let Some(path) = &global.db {
+        if path.as_os_str().is_empty() {
+            return Err(UserError::Message(
+                "The --db path is empty; give a file path.".into(),
+            ));
+        }
+        return Ok(path.clone());
+    }
+    let dirs = directories::ProjectDirs::from("", "", "headway").ok_or_else(|| {
+        UserError::Message(
+            "No home folder was found for the default database; use --db PATH.".into(),
+        )
+    })?;
+    let folder = dirs.data_dir();
+    if !folder.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(folder)
+            .map_err(|e| {
+                UserError::Message(format!(
+                    "The data folder {} could not be created: {e}.",
+                    folder.display()
+                ))
+            })?;
+    }
+    Ok(folder.join("headway.db"))
+}
+
+fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {
+    let path = database_path(global)?;
+    Ok(Store::open(&path, mode)?)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, UserError> {
+    let meta = fs::metadata(path)
+        .map_err(|e| UserError::Message(format!("{} could not be read: {e}.", path.display())))?;
+    if meta.is_dir() {
+        return Err(UserError::Message(format!(
+            "{} is a folder, not a tool file.",
+            path.display()
+        )));
+    }
+    if meta.len() > crate::domain::tool::MAX_TOOL_BYTES as u64 {
+        return Err(UserError::Message(format!(
+            "{} is {} bytes, over the 1 MiB limit for a tool file.",
+            path.display(),
+            meta.len()
+        )));
+    }
+    fs::read(path)
+        .map_err(|e| UserError::Message(format!("{} could not be read: {e}.", path.display())))
+}
+
+fn print_problems(file: &Path, problems: &[crate::domain::tool::Problem]) {
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "{}:{p}", file.display());
+    }
+}
+
+fn check_tools(files: &[PathBuf]) -> Result<(), UserError> {
+    let mut failed = false;
+    for file in files {
+        let bytes = match read_file(file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("{}:1:1: {e}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        match parse_tool(&bytes) {
+            Ok(tool) => println!(
+                "{}: ok: \"{}\" ({} v{}), {} aspects, {} statements, {}-level scale",
+                file.display(),
+                tool.title,
+                tool.id,
+                tool.version,
+                tool.aspects.len(),
+                tool.statement_count(),
+                tool.scale.levels.len()
+            ),
+            Err(problems) => {
+                print_problems(file, &problems);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        Err(UserError::Reported)
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes to stdout, or to a new private file.
+fn write_output(path: Option<&Path>, text: &str) -> Result<(), UserError> {
+    let Some(path) = path else {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(text.as_bytes())
+            .map_err(|e| UserError::Message(format!("The export could not be written: {e}.")));
+    };
+    let fail = |e: std::io::Error| {
+        UserError::Message(format!("{} could not be written: {e}.", path.display()))
+    };
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(fail)?;
+    file.write_all(text.as_bytes()).map_err(fail)?;
+    file.sync_all().map_err(fail)
+}

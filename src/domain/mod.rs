@@ -1,0 +1,6 @@
+//! Pure types and rules: no I/O, no SQL, no terminal.
+
+pub mod cycle;
+pub mod evaluation;
+pub mod school;
+pub mod tool;

@@ -1,0 +1,9 @@
+//! headway: school self-evaluation and improvement planning in the terminal.
+
+pub mod cli;
+pub mod domain;
+pub mod export;
+pub mod shipped;
+pub mod store;
+pub mod text;
+pub mod tui;

@@ -1,0 +1,265 @@
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use super::{now, Store, StoreError};
+use crate::domain::evaluation::{progress, Evaluation, Judgement, Judgements, Progress, TextField};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvaluation {
+    pub school_id: i64,
+    pub tool_id: String,
+    pub tool_version: u32,
+    pub scope: String,
+    pub cycle: String,
+    pub attendees: String,
+}
+
+/// An evaluation as the home screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluationListing {
+    pub evaluation: Evaluation,
+    pub tool_title: String,
+    pub progress: Progress,
+}
+
+/// A value a user change replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub statement_key: String,
+    pub field: String,
+    pub old_value: String,
+    pub replaced_at: String,
+}
+
+const EVALUATION_COLUMNS: &str = "e.id, e.school_id, s.name, e.tool_id, e.tool_version, e.scope, \
+     e.cycle, e.attendees, e.created_at";
+
+fn evaluation_from(r: &Row<'_>) -> rusqlite::Result<Evaluation> {
+    Ok(Evaluation {
+        id: r.get(0)?,
+        school_id: r.get(1)?,
+        school_name: r.get(2)?,
+        tool_id: r.get(3)?,
+        tool_version: r.get(4)?,
+        scope: r.get(5)?,
+        cycle: r.get(6)?,
+        attendees: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+/// The judgement row as it stands, created empty if it is not there yet.
+fn current(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite::Result<Judgement> {
+    tx.execute(
+        "INSERT OR IGNORE INTO judgements (evaluation_id, statement_key, updated_at)
+         VALUES (?1, ?2, ?3)",
+        params![evaluation, key, now()],
+    )?;
+    tx.query_row(
+        "SELECT level, deferred, rationale, evidence, defer_note FROM judgements
+         WHERE evaluation_id = ?1 AND statement_key = ?2",
+        params![evaluation, key],
+        judgement_from,
+    )
+}
+
+fn judgement_from(r: &Row<'_>) -> rusqlite::Result<Judgement> {
+    Ok(Judgement {
+        level: r.get(0)?,
+        deferred: r.get::<_, i64>(1)? != 0,
+        rationale: r.get(2)?,
+        evidence: r.get(3)?,
+        defer_note: r.get(4)?,
+    })
+}
+
+fn keep_revision(
+    tx: &Transaction<'_>,
+    evaluation: i64,
+    key: &str,
+    field: &str,
+    old_value: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO revisions (evaluation_id, statement_key, field, old_value, replaced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![evaluation, key, field, old_value, now()],
+    )?;
+    Ok(())
+}
+
+/// Writes a level and deferred flag, keeping the values they replace.
+fn set_mark(
+    tx: &Transaction<'_>,
+    evaluation: i64,
+    key: &str,
+    level: Option<u8>,
+    deferred: bool,
+) -> rusqlite::Result<()> {
+    let old = current(tx, evaluation, key)?;
+    if old.level == level && old.deferred == deferred {
+        return Ok(());
+    }
+    if let Some(old_level) = old.level.filter(|_| old.level != level) {
+        keep_revision(tx, evaluation, key, "level", &old_level.to_string())?;
+    }
+    if old.deferred != deferred {
+        keep_revision(
+            tx,
+            evaluation,
+            key,
+            "deferred",
+            if old.deferred { "1" } else { "0" },
+        )?;
+    }
+    tx.execute(
+        "UPDATE judgements SET level = ?3, deferred = ?4, updated_at = ?5
+         WHERE evaluation_id = ?1 AND statement_key = ?2",
+        params![evaluation, key, level, deferred as i64, now()],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    pub fn create_evaluation(&mut self, new: &NewEvaluation) -> super::Result<i64> {
+        self.tool(&new.tool_id, new.tool_version)?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO evaluations
+                   (school_id, tool_id, tool_version, scope, cycle, attendees, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    new.school_id,
+                    new.tool_id,
+                    new.tool_version,
+                    new.scope,
+                    new.cycle,
+                    new.attendees,
+                    now()
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    pub fn evaluation(&self, id: i64) -> super::Result<Evaluation> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {EVALUATION_COLUMNS} FROM evaluations e
+                     JOIN schools s ON s.id = e.school_id WHERE e.id = ?1"
+                ),
+                [id],
+                evaluation_from,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::Missing(format!("There is no evaluation {id}.")))
+    }
+
+    /// Every evaluation, newest first within each school.
+    pub fn evaluations(&self) -> super::Result<Vec<Evaluation>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EVALUATION_COLUMNS} FROM evaluations e
+             JOIN schools s ON s.id = e.school_id
+             ORDER BY s.name COLLATE NOCASE, e.created_at DESC, e.id DESC"
+        ))?;
+        let rows = stmt.query_map([], evaluation_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every evaluation with its tool title and progress, for the home screen.
+    pub fn evaluation_listings(&self) -> super::Result<Vec<EvaluationListing>> {
+        self.evaluations()?
+            .into_iter()
+            .map(|evaluation| {
+                let tool = self.tool(&evaluation.tool_id, evaluation.tool_version)?;
+                let judgements = self.judgements(evaluation.id)?;
+                Ok(EvaluationListing {
+                    tool_title: tool.title.clone(),
+                    progress: progress(&tool, &judgements),
+                    evaluation,
+                })
+            })
+            .collect()
+    }
+
+    pub fn judgements(&self, evaluation: i64) -> super::Result<Judgements> {
+        let mut stmt = self.conn.prepare(
+            "SELECT level, deferred, rationale, evidence, defer_note, statement_key
+             FROM judgements WHERE evaluation_id = ?1",
+        )?;
+        let rows = stmt.query_map([evaluation], |r| {
+            Ok((r.get::<_, String>(5)?, judgement_from(r)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Sets (or with `None` clears) the judgement; judging clears a deferral.
+    pub fn set_level(
+        &mut self,
+        evaluation: i64,
+        key: &str,
+        level: Option<u8>,
+    ) -> super::Result<()> {
+        self.write(|tx| Ok(set_mark(tx, evaluation, key, level, false)?))
+    }
+
+    /// Leaves a statement until next time (clearing any judgement), or takes
+    /// it back into the walk.
+    pub fn set_deferred(
+        &mut self,
+        evaluation: i64,
+        key: &str,
+        deferred: bool,
+    ) -> super::Result<()> {
+        self.write(|tx| Ok(set_mark(tx, evaluation, key, None, deferred)?))
+    }
+
+    /// Saves a text field. `starts_edit` is true for the first save of an
+    /// editing session: the value it replaces then goes into the history.
+    pub fn set_text(
+        &mut self,
+        evaluation: i64,
+        key: &str,
+        field: TextField,
+        text: &str,
+        starts_edit: bool,
+    ) -> super::Result<()> {
+        self.write(|tx| {
+            let old = current(tx, evaluation, key)?;
+            let old_text = field.get(&old);
+            if old_text == text {
+                return Ok(());
+            }
+            if starts_edit && !old_text.is_empty() {
+                keep_revision(tx, evaluation, key, field.column(), old_text)?;
+            }
+            tx.execute(
+                &format!(
+                    "UPDATE judgements SET {} = ?3, updated_at = ?4
+                     WHERE evaluation_id = ?1 AND statement_key = ?2",
+                    field.column()
+                ),
+                params![evaluation, key, text, now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The replaced values of one statement (or all, with `None`), oldest first.
+    pub fn history(&self, evaluation: i64, key: Option<&str>) -> super::Result<Vec<Revision>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT statement_key, field, old_value, replaced_at FROM revisions
+             WHERE evaluation_id = ?1 AND (?2 IS NULL OR statement_key = ?2)
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![evaluation, key], |r| {
+            Ok(Revision {
+                statement_key: r.get(0)?,
+                field: r.get(1)?,
+                old_value: r.get(2)?,
+                replaced_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

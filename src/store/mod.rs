@@ -1,0 +1,100 @@
+//! The only code that speaks SQL. Opens and checks the database file, runs
+//! migrations, and offers record-level operations named in domain words.
+//! Every user change is one `BEGIN IMMEDIATE` transaction.
+
+mod evaluations;
+mod export;
+mod open;
+mod schools;
+mod tools;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::domain::tool::{Problem, Tool};
+
+pub use evaluations::{EvaluationListing, NewEvaluation, Revision};
+pub use export::{EvaluationRecord, Snapshot};
+pub use open::{OpenMode, APPLICATION_ID, SCHEMA_VERSION};
+pub use tools::{ImportOutcome, ToolInfo};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("The folder {0} does not exist; create it first or choose another --db path.")]
+    MissingFolder(PathBuf),
+    #[error("{0} is a folder, not a database file; give a file path with --db.")]
+    IsDirectory(PathBuf),
+    #[error("There is no headway database at {0}.")]
+    NotFound(PathBuf),
+    #[error("{0} is read-only, and headway needs to save every change as it is made.")]
+    ReadOnlyFile(PathBuf),
+    #[error("The folder {0} is read-only, so headway cannot save its database there.")]
+    ReadOnlyFolder(PathBuf),
+    #[error("{0} is an empty file, not a headway database; headway left it untouched.")]
+    Empty(PathBuf),
+    #[error(
+        "{0} is not a headway database (it is not an SQLite file); headway left it untouched."
+    )]
+    NotSqlite(PathBuf),
+    #[error("{0} is the SQLite database of another application, not headway's; headway left it untouched.")]
+    Foreign(PathBuf),
+    #[error("{path} was written by a newer headway (schema {found}, this one knows up to {known}); update headway to open it.")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("{0} is open in another headway; close it there first.")]
+    Locked(PathBuf),
+    #[error("{path} could not be opened: {source}.")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("The database refused the change: {0}.")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("The database could not be brought up to date: {0}.")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("The tool file has {} problem(s).", .0.len())]
+    InvalidTool(Vec<Problem>),
+    #[error("{0}")]
+    Missing(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Held for the life of the store so a second headway cannot write.
+    _lock: Option<File>,
+    tools: RefCell<HashMap<(String, u32), Rc<Tool>>>,
+}
+
+impl Store {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `change` as one immediate transaction, committed before returning.
+    fn write<T>(&mut self, change: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = change(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The current time, as stored: RFC 3339 in UTC.
+fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}

@@ -1,0 +1,45 @@
+use rusqlite::{params, ErrorCode};
+
+use super::{now, Store, StoreError};
+use crate::domain::school::School;
+
+impl Store {
+    /// Adds a school; the name must already be cleaned.
+    pub fn add_school(&mut self, name: &str) -> super::Result<School> {
+        let result = self.write(|tx| {
+            tx.execute(
+                "INSERT INTO schools (name, created_at) VALUES (?1, ?2)",
+                params![name, now()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        });
+        match result {
+            Ok(id) => Ok(School {
+                id,
+                name: name.to_string(),
+            }),
+            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
+                Err(StoreError::Conflict(format!(
+                    "A school called \"{name}\" is already here."
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every school, by name.
+    pub fn schools(&self) -> super::Result<Vec<School>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name FROM schools ORDER BY name COLLATE NOCASE")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(School {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
