@@ -1,0 +1,267 @@
+//! The app: which screen is showing, the status message, and the glue that
+//! turns key presses into screen changes. Screens own their state, keys and views.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::civil::Date;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::screens::{home::Home, new_evaluation::NewEvaluation, summary::Summary, walk::Walk};
+use super::theme::Theme;
+use super::widgets::help::{self, KeyHelp};
+use super::widgets::layout::{MIN_HEIGHT, MIN_WIDTH};
+use crate::store::Store;
+
+/// Where a key press sends the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nav {
+    Stay,
+    Home,
+    NewEvaluation {
+        school_id: i64,
+    },
+    /// Open the walk; `None` resumes at the first statement not yet judged.
+    Walk {
+        evaluation: i64,
+        index: Option<usize>,
+    },
+    Summary {
+        evaluation: i64,
+    },
+    Quit,
+}
+
+pub enum Screen {
+    Home(Home),
+    NewEvaluation(NewEvaluation),
+    Walk(Walk),
+    Summary(Summary),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    None,
+    Info(String),
+    Saved(String),
+    Error(String),
+}
+
+/// What a screen gets to work with while it handles a key.
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub today: Date,
+    pub status: &'a mut Status,
+}
+
+impl Ctx<'_> {
+    pub fn saved(&mut self, what: &str) {
+        let time = jiff::Zoned::now().strftime("%H:%M:%S").to_string();
+        *self.status = Status::Saved(format!("{what} saved {time}"));
+    }
+    pub fn error(&mut self, message: impl Into<String>) {
+        *self.status = Status::Error(message.into());
+    }
+    pub fn info(&mut self, message: impl Into<String>) {
+        *self.status = Status::Info(message.into());
+    }
+}
+
+pub struct App {
+    pub store: Store,
+    pub today: Date,
+    pub screen: Screen,
+    pub status: Status,
+    pub show_help: bool,
+    pub theme: Theme,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(store: Store, today: Date, theme: Theme) -> App {
+        let mut status = Status::None;
+        let home = Home::load(&store, None, &mut status);
+        App {
+            store,
+            today,
+            screen: Screen::Home(home),
+            status,
+            show_help: false,
+            theme,
+            quit: false,
+        }
+    }
+
+    /// Handles one terminal event.
+    pub fn event(&mut self, event: Event) {
+        match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => self.key(key),
+            Event::Paste(text) => self.paste(&text),
+            _ => {}
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) {
+        if self.show_help {
+            self.show_help = false;
+            return;
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        let typing = self.is_typing();
+        if key.code == KeyCode::Char('?') && !typing {
+            self.show_help = true;
+            return;
+        }
+        if key.code == KeyCode::F(1) {
+            self.show_help = true;
+            return;
+        }
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            today: self.today,
+            status: &mut self.status,
+        };
+        let nav = match &mut self.screen {
+            Screen::Home(s) => s.key(key, &mut ctx),
+            Screen::NewEvaluation(s) => s.key(key, &mut ctx),
+            Screen::Walk(s) => s.key(key, &mut ctx),
+            Screen::Summary(s) => s.key(key, &mut ctx),
+        };
+        self.navigate(nav);
+    }
+
+    fn paste(&mut self, text: &str) {
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            today: self.today,
+            status: &mut self.status,
+        };
+        match &mut self.screen {
+            Screen::Home(s) => s.paste(text),
+            Screen::NewEvaluation(s) => s.paste(text),
+            Screen::Walk(s) => s.paste(text, &mut ctx),
+            Screen::Summary(_) => {}
+        }
+    }
+
+    /// True while the focused element takes typed text, so letter keys type.
+    fn is_typing(&self) -> bool {
+        match &self.screen {
+            Screen::Home(s) => s.is_typing(),
+            Screen::NewEvaluation(_) => true,
+            Screen::Walk(s) => s.is_typing(),
+            Screen::Summary(_) => false,
+        }
+    }
+
+    pub fn navigate(&mut self, nav: Nav) {
+        let screen = match nav {
+            Nav::Stay => return,
+            Nav::Quit => {
+                self.quit = true;
+                return;
+            }
+            Nav::Home => {
+                let focus = match &self.screen {
+                    Screen::Walk(w) => Some(w.evaluation_id()),
+                    Screen::Summary(s) => Some(s.evaluation_id()),
+                    _ => None,
+                };
+                Screen::Home(Home::load(&self.store, focus, &mut self.status))
+            }
+            Nav::NewEvaluation { school_id } => {
+                match NewEvaluation::load(&self.store, school_id, self.today) {
+                    Ok(s) => Screen::NewEvaluation(s),
+                    Err(e) => {
+                        self.status = Status::Error(e.to_string());
+                        return;
+                    }
+                }
+            }
+            Nav::Walk { evaluation, index } => match Walk::open(&self.store, evaluation, index) {
+                Ok(w) => Screen::Walk(w),
+                Err(e) => {
+                    self.status = Status::Error(e.to_string());
+                    return;
+                }
+            },
+            Nav::Summary { evaluation } => match Summary::open(&self.store, evaluation) {
+                Ok(s) => Screen::Summary(s),
+                Err(e) => {
+                    self.status = Status::Error(e.to_string());
+                    return;
+                }
+            },
+        };
+        self.screen = screen;
+        if matches!(self.status, Status::Info(_)) {
+            self.status = Status::None;
+        }
+    }
+
+    fn screen_keys(&self) -> (&'static str, Vec<KeyHelp>, Vec<KeyHelp>) {
+        match &self.screen {
+            Screen::Home(s) => ("Home", s.help(), s.hints()),
+            Screen::NewEvaluation(s) => ("New evaluation", s.help(), s.hints()),
+            Screen::Walk(s) => ("Walk", s.help(), s.hints()),
+            Screen::Summary(s) => ("Summary", s.help(), s.hints()),
+        }
+    }
+
+    /// Draws the whole frame: a function of the app's state.
+    pub fn view(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let text = format!(
+                "Terminal too small: {}x{}; headway needs {MIN_WIDTH}x{MIN_HEIGHT}.",
+                area.width, area.height
+            );
+            frame.render_widget(
+                Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let [body, status] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        match &self.screen {
+            Screen::Home(s) => s.view(frame, body, &self.theme),
+            Screen::NewEvaluation(s) => s.view(frame, body, &self.theme),
+            Screen::Walk(s) => s.view(frame, body, &self.theme),
+            Screen::Summary(s) => s.view(frame, body, &self.theme),
+        }
+        let (title, keys, hints) = self.screen_keys();
+        self.status_line(frame, status, &hints);
+        if self.show_help {
+            help::render(frame, area, title, &keys, &self.theme);
+        }
+    }
+
+    fn status_line(&self, frame: &mut Frame, area: Rect, hints: &[KeyHelp]) {
+        let (message, style) = match &self.status {
+            Status::None => (String::new(), self.theme.dim()),
+            Status::Info(m) => (m.clone(), self.theme.strong()),
+            Status::Saved(m) => (format!("✓ {m}"), self.theme.good()),
+            Status::Error(m) => (format!("✗ {m}"), self.theme.error()),
+        };
+        let message_width = unicode_width::UnicodeWidthStr::width(message.as_str()) as u16;
+        let [left, right] = Layout::horizontal([
+            Constraint::Min(0),
+            Constraint::Length(message_width.min(area.width)),
+        ])
+        .areas(area);
+        let mut spans = help::hints(hints, &self.theme);
+        spans.push(Span::styled("  ? help", self.theme.dim()));
+        if matches!(self.status, Status::Error(_)) {
+            // An error takes the whole line: it matters more than hints.
+            frame.render_widget(Paragraph::new(Line::styled(message, style)), area);
+            return;
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), left);
+        frame.render_widget(Paragraph::new(Line::styled(message, style)), right);
+    }
+}

@@ -1,0 +1,480 @@
+//! Home: every school, and under each its evaluations with progress.
+//! Type `/` and a few letters to find a school among many.
+
+use std::cell::Cell;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::domain::evaluation::Progress;
+use crate::domain::school::{clean_name, School};
+use crate::store::{EvaluationListing, Store};
+use crate::tui::app::{Ctx, Nav, Status};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::fuzzy;
+use crate::tui::widgets::help::KeyHelp;
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::layout::{centered, scroll_offset};
+
+const HELP: &[KeyHelp] = &[
+    ("↑ ↓", "move between schools and evaluations"),
+    ("Enter", "open the evaluation (resumes where you left off)"),
+    ("Enter", "on a school: start a new evaluation"),
+    ("a", "add a school"),
+    ("n", "new evaluation for the selected school"),
+    ("s", "summary of the selected evaluation"),
+    ("/", "find a school by typing part of its name"),
+    ("Esc", "clear the search"),
+    ("?", "this help"),
+    ("q", "quit (everything is already saved)"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    School(usize),
+    Evaluation(usize),
+}
+
+enum Mode {
+    Browse,
+    Filter,
+    AddSchool {
+        input: TextInput,
+        error: Option<String>,
+    },
+}
+
+pub struct Home {
+    schools: Vec<School>,
+    listings: Vec<EvaluationListing>,
+    query: TextInput,
+    rows: Vec<(Row, Vec<usize>)>,
+    selected: usize,
+    offset: Cell<usize>,
+    mode: Mode,
+}
+
+impl Home {
+    /// Loads schools and evaluations, selecting `focus` if given.
+    pub fn load(store: &Store, focus: Option<i64>, status: &mut Status) -> Home {
+        let (schools, listings) = match (store.schools(), store.evaluation_listings()) {
+            (Ok(s), Ok(l)) => (s, l),
+            (Err(e), _) | (_, Err(e)) => {
+                *status = Status::Error(e.to_string());
+                (Vec::new(), Vec::new())
+            }
+        };
+        let mut home = Home {
+            schools,
+            listings,
+            query: TextInput::default(),
+            rows: Vec::new(),
+            selected: 0,
+            offset: Cell::new(0),
+            mode: Mode::Browse,
+        };
+        home.refilter();
+        if let Some(id) = focus {
+            home.select_evaluation(id);
+        }
+        home
+    }
+
+    fn select_evaluation(&mut self, id: i64) {
+        if let Some(pos) = self.rows.iter().position(
+            |(r, _)| matches!(r, Row::Evaluation(i) if self.listings[*i].evaluation.id == id),
+        ) {
+            self.selected = pos;
+        }
+    }
+
+    fn select_school(&mut self, id: i64) {
+        if let Some(pos) = self
+            .rows
+            .iter()
+            .position(|(r, _)| matches!(r, Row::School(i) if self.schools[*i].id == id))
+        {
+            self.selected = pos;
+        }
+    }
+
+    fn refilter(&mut self) {
+        let names: Vec<&str> = self.schools.iter().map(|s| s.name.as_str()).collect();
+        let hits = fuzzy::filter(&self.query.text(), &names);
+        self.rows.clear();
+        for (school, matched) in hits {
+            self.rows.push((Row::School(school), matched));
+            let id = self.schools[school].id;
+            for (i, l) in self.listings.iter().enumerate() {
+                if l.evaluation.school_id == id {
+                    self.rows.push((Row::Evaluation(i), Vec::new()));
+                }
+            }
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn is_typing(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    fn selected_row(&self) -> Option<Row> {
+        self.rows.get(self.selected).map(|(r, _)| *r)
+    }
+
+    fn selected_school(&self) -> Option<&School> {
+        let mut pos = self.selected;
+        loop {
+            match self.rows.get(pos)?.0 {
+                Row::School(i) => return self.schools.get(i),
+                Row::Evaluation(_) => pos = pos.checked_sub(1)?,
+            }
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        match &mut self.mode {
+            Mode::Browse => {}
+            Mode::Filter => {
+                if self.query.paste(text) {
+                    self.refilter();
+                }
+            }
+            Mode::AddSchool { input, .. } => {
+                input.paste(text);
+            }
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        match &mut self.mode {
+            Mode::Filter => {
+                match key.code {
+                    KeyCode::Esc => {
+                        self.query.set_text("");
+                        self.mode = Mode::Browse;
+                        self.refilter();
+                    }
+                    KeyCode::Enter | KeyCode::Down | KeyCode::Tab => {
+                        self.mode = Mode::Browse;
+                        self.selected = 0;
+                    }
+                    _ => {
+                        if self.query.key(key) {
+                            self.selected = 0;
+                            self.refilter();
+                        }
+                    }
+                }
+                Nav::Stay
+            }
+            Mode::AddSchool { input, error } => {
+                match key.code {
+                    KeyCode::Esc => self.mode = Mode::Browse,
+                    KeyCode::Enter => match clean_name(&input.text(), "school name") {
+                        Err(e) => *error = Some(e),
+                        Ok(name) => match ctx.store.add_school(&name) {
+                            Err(e) => *error = Some(e.to_string()),
+                            Ok(school) => {
+                                ctx.saved(&format!("School \"{}\"", school.name));
+                                let mut status = Status::None;
+                                *self = Home::load(ctx.store, None, &mut status);
+                                self.select_school(school.id);
+                            }
+                        },
+                    },
+                    _ => {
+                        input.key(key);
+                        *error = None;
+                    }
+                }
+                Nav::Stay
+            }
+            Mode::Browse => self.browse_key(key, ctx),
+        }
+    }
+
+    fn browse_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        let last = self.rows.len().saturating_sub(1);
+        match key.code {
+            KeyCode::Char('q') => return Nav::Quit,
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
+            KeyCode::PageUp => self.selected = self.selected.saturating_sub(10),
+            KeyCode::PageDown => self.selected = (self.selected + 10).min(last),
+            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
+            KeyCode::End | KeyCode::Char('G') => self.selected = last,
+            KeyCode::Char('/') => self.mode = Mode::Filter,
+            KeyCode::Esc => {
+                self.query.set_text("");
+                self.refilter();
+            }
+            KeyCode::Char('a') => {
+                let mut input = TextInput::default();
+                input.set_placeholder("e.g. Oakfield Primary");
+                self.mode = Mode::AddSchool { input, error: None };
+            }
+            KeyCode::Char('n') => match self.selected_school() {
+                Some(s) => return Nav::NewEvaluation { school_id: s.id },
+                None => ctx.info("Add a school first: press a."),
+            },
+            KeyCode::Char('s') => match self.selected_row() {
+                Some(Row::Evaluation(i)) => {
+                    return Nav::Summary {
+                        evaluation: self.listings[i].evaluation.id,
+                    }
+                }
+                _ => ctx.info("Select an evaluation to see its summary."),
+            },
+            KeyCode::Enter => match self.selected_row() {
+                Some(Row::Evaluation(i)) => {
+                    let listing = &self.listings[i];
+                    let evaluation = listing.evaluation.id;
+                    return if listing.progress.is_complete() {
+                        Nav::Summary { evaluation }
+                    } else {
+                        Nav::Walk {
+                            evaluation,
+                            index: None,
+                        }
+                    };
+                }
+                Some(Row::School(i)) => {
+                    return Nav::NewEvaluation {
+                        school_id: self.schools[i].id,
+                    }
+                }
+                None => {
+                    let mut input = TextInput::default();
+                    input.set_placeholder("e.g. Oakfield Primary");
+                    self.mode = Mode::AddSchool { input, error: None };
+                }
+            },
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn help(&self) -> Vec<KeyHelp> {
+        HELP.to_vec()
+    }
+
+    pub fn hints(&self) -> Vec<KeyHelp> {
+        match self.mode {
+            Mode::Browse if self.schools.is_empty() => vec![("a", "add school"), ("q", "quit")],
+            Mode::Browse => vec![
+                ("Enter", "open"),
+                ("a", "add school"),
+                ("n", "new evaluation"),
+                ("/", "find"),
+                ("q", "quit"),
+            ],
+            Mode::Filter => vec![("Enter", "done"), ("Esc", "clear")],
+            Mode::AddSchool { .. } => vec![("Enter", "add"), ("Esc", "cancel")],
+        }
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let [title, search, list] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(
+                if self.query.text().is_empty() && !matches!(self.mode, Mode::Filter) {
+                    0
+                } else {
+                    1
+                },
+            ),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(" headway ", theme.title()),
+                Span::styled("· schools and evaluations", theme.dim()),
+            ])),
+            title,
+        );
+        if search.height > 0 {
+            let cursor = if matches!(self.mode, Mode::Filter) {
+                "▏"
+            } else {
+                ""
+            };
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(" Find: ", theme.key()),
+                    Span::raw(format!("{}{cursor}", self.query.text())),
+                    Span::styled(
+                        format!(
+                            "   {} of {} schools",
+                            self.count_schools(),
+                            self.schools.len()
+                        ),
+                        theme.dim(),
+                    ),
+                ])),
+                search,
+            );
+        }
+        if self.schools.is_empty() {
+            self.welcome(frame, list, theme);
+        } else {
+            self.list(frame, list, theme);
+        }
+        if let Mode::AddSchool { input, error } = &self.mode {
+            let popup = centered(area, 60, 6);
+            frame.render_widget(ratatui::widgets::Clear, popup);
+            let block = Block::bordered()
+                .border_type(BorderType::Rounded)
+                .title(Span::styled(" Add a school ", theme.title()))
+                .title_bottom(Line::styled(" Enter add · Esc cancel ", theme.dim()));
+            let inner = block.inner(popup);
+            frame.render_widget(block, popup);
+            let [label, field, message] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            frame.render_widget(Paragraph::new("School name:"), label);
+            input.render(frame, field, Block::new(), true);
+            if let Some(e) = error {
+                frame.render_widget(
+                    Paragraph::new(Line::styled(e.clone(), theme.error())),
+                    message,
+                );
+            }
+        }
+    }
+
+    fn count_schools(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|(r, _)| matches!(r, Row::School(_)))
+            .count()
+    }
+
+    fn welcome(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let lines = vec![
+            Line::from(""),
+            Line::styled("Welcome to headway.", theme.title()),
+            Line::from(""),
+            Line::from("headway keeps a school's self-evaluation in one place: you walk through a tool statement by statement, agree one judgement and a short rationale for each, and every word is saved as you type."),
+            Line::from(""),
+            Line::from(vec![
+                Span::raw("Start by adding the first school: press "),
+                Span::styled("a", theme.key()),
+                Span::raw(". Then press "),
+                Span::styled("n", theme.key()),
+                Span::raw(" to start an evaluation with one of the tools that ship with headway."),
+            ]),
+            Line::from(""),
+            Line::from(vec![
+                Span::raw("Press "),
+                Span::styled("?", theme.key()),
+                Span::raw(" on any screen to see its keys."),
+            ]),
+        ];
+        let inner = centered(area, 72, 12);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
+
+    fn list(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let block = Block::bordered().border_type(BorderType::Rounded);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if self.rows.is_empty() {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    " No school matches. Esc clears the search.",
+                    theme.dim(),
+                )),
+                inner,
+            );
+            return;
+        }
+        let height = usize::from(inner.height);
+        let offset = scroll_offset(self.selected, self.offset.get(), height);
+        self.offset.set(offset);
+        let lines: Vec<Line> = self
+            .rows
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(height)
+            .map(|(pos, (row, matched))| {
+                let selected = pos == self.selected;
+                let marker = if selected { "▶ " } else { "  " };
+                let mut line = match row {
+                    Row::School(i) => {
+                        let school = &self.schools[*i];
+                        let count = self
+                            .listings
+                            .iter()
+                            .filter(|l| l.evaluation.school_id == school.id)
+                            .count();
+                        let mut spans = vec![Span::raw(marker)];
+                        spans.extend(
+                            fuzzy::highlight(&school.name, matched, theme.strong(), theme).spans,
+                        );
+                        spans.push(Span::styled(
+                            match count {
+                                0 => "   no evaluations yet: Enter starts one".to_string(),
+                                1 => "   1 evaluation".to_string(),
+                                n => format!("   {n} evaluations"),
+                            },
+                            theme.dim(),
+                        ));
+                        Line::from(spans)
+                    }
+                    Row::Evaluation(i) => {
+                        let l = &self.listings[*i];
+                        let e = &l.evaluation;
+                        Line::from(vec![
+                            Span::raw(format!("{marker}   ")),
+                            Span::raw(format!("{:<12} ", e.cycle)),
+                            progress_bar(&l.progress, 10, theme),
+                            Span::raw(format!(
+                                " {:>3}/{:<3} ",
+                                l.progress.judged,
+                                l.progress.total()
+                            )),
+                            Span::raw(format!("{} · {}", l.tool_title, e.scope)),
+                            Span::styled(
+                                if l.progress.deferred > 0 {
+                                    format!("  ({} deferred)", l.progress.deferred)
+                                } else {
+                                    String::new()
+                                },
+                                theme.dim(),
+                            ),
+                        ])
+                    }
+                };
+                if selected {
+                    line = line.patch_style(theme.selected());
+                }
+                line
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// A small bar: judged ▰, deferred ▱ (dim), left ·.
+pub fn progress_bar(p: &Progress, width: usize, theme: &Theme) -> Span<'static> {
+    let total = p.total().max(1);
+    let judged = p.judged * width / total;
+    let deferred = (p.deferred * width).div_ceil(total).min(width - judged);
+    let left = width - judged - deferred;
+    let _ = theme;
+    Span::raw(format!(
+        "{}{}{}",
+        "█".repeat(judged),
+        "▒".repeat(deferred),
+        "░".repeat(left)
+    ))
+}

@@ -1,0 +1,278 @@
+//! The summary: per aspect, how judgements spread over the scale; then the
+//! weak statements with rationales, the deferred ones with notes, and what is
+//! left. Enter on any statement jumps back into the walk there.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::Frame;
+
+use crate::domain::evaluation::{
+    deferred, left, progress, spread_by_aspect, weak, AspectSpread, Evaluation, Listed, Progress,
+};
+use crate::domain::tool::Tool;
+use crate::store::{Store, StoreError};
+use crate::tui::app::{Ctx, Nav};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::help::KeyHelp;
+use crate::tui::widgets::layout::scroll_offset;
+use crate::tui::widgets::wrap::wrap;
+
+const HELP: &[KeyHelp] = &[
+    ("↑ ↓", "move between statements"),
+    ("Enter", "open that statement in the walk"),
+    ("w", "back to the walk, where it was left off"),
+    ("PgUp PgDn", "scroll a page"),
+    ("q / Esc", "back home"),
+];
+
+pub struct Summary {
+    evaluation: Evaluation,
+    tool: Rc<Tool>,
+    progress: Progress,
+    spread: Vec<AspectSpread>,
+    weak: Vec<Listed>,
+    deferred: Vec<Listed>,
+    left: Vec<Listed>,
+    /// Statement indexes of the selectable lines, in screen order.
+    targets: Vec<usize>,
+    selected: usize,
+    offset: Cell<usize>,
+}
+
+impl Summary {
+    pub fn open(store: &Store, evaluation: i64) -> Result<Summary, StoreError> {
+        let evaluation = store.evaluation(evaluation)?;
+        let tool = store.tool(&evaluation.tool_id, evaluation.tool_version)?;
+        let judgements = store.judgements(evaluation.id)?;
+        let weak = weak(&tool, &judgements);
+        let deferred = deferred(&tool, &judgements);
+        let left = left(&tool, &judgements);
+        let targets = weak
+            .iter()
+            .chain(&deferred)
+            .chain(&left)
+            .map(|l| l.index)
+            .collect();
+        Ok(Summary {
+            progress: progress(&tool, &judgements),
+            spread: spread_by_aspect(&tool, &judgements),
+            evaluation,
+            tool,
+            weak,
+            deferred,
+            left,
+            targets,
+            selected: 0,
+            offset: Cell::new(0),
+        })
+    }
+
+    pub fn evaluation_id(&self) -> i64 {
+        self.evaluation.id
+    }
+
+    pub fn key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Nav {
+        let last = self.targets.len().saturating_sub(1);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
+            KeyCode::PageUp => self.selected = self.selected.saturating_sub(8),
+            KeyCode::PageDown => self.selected = (self.selected + 8).min(last),
+            KeyCode::Enter => {
+                if let Some(&index) = self.targets.get(self.selected) {
+                    return Nav::Walk {
+                        evaluation: self.evaluation.id,
+                        index: Some(index),
+                    };
+                }
+            }
+            KeyCode::Char('w') => {
+                return Nav::Walk {
+                    evaluation: self.evaluation.id,
+                    index: None,
+                }
+            }
+            KeyCode::Char('q') | KeyCode::Esc => return Nav::Home,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn help(&self) -> Vec<KeyHelp> {
+        HELP.to_vec()
+    }
+
+    pub fn hints(&self) -> Vec<KeyHelp> {
+        vec![
+            ("↑↓", "choose"),
+            ("Enter", "open statement"),
+            ("w", "walk"),
+            ("q", "home"),
+        ]
+    }
+
+    /// All lines of the summary, and the line number of each selectable one.
+    fn lines(&self, theme: &Theme, width: usize) -> (Vec<Line<'static>>, Vec<usize>) {
+        let e = &self.evaluation;
+        let scale = &self.tool.scale;
+        let mut lines = vec![
+            Line::from(vec![Span::styled(
+                format!(" Summary: {}", self.tool.title),
+                theme.title(),
+            )]),
+            Line::styled(
+                format!(
+                    " {} · {} · {} · {}",
+                    e.school_name, e.scope, e.cycle, e.attendees
+                ),
+                theme.dim(),
+            ),
+            Line::from(format!(
+                " {} judged · {} deferred · {} left, of {}",
+                self.progress.judged,
+                self.progress.deferred,
+                self.progress.left,
+                self.progress.total()
+            )),
+            Line::from(""),
+            Line::styled(" By aspect", theme.strong()),
+        ];
+        let title_width = self
+            .spread
+            .iter()
+            .map(|s| s.title.chars().count())
+            .max()
+            .unwrap_or(10)
+            .min(32);
+        for s in &self.spread {
+            let title: String = s.title.chars().take(title_width).collect();
+            let mut spans = vec![Span::raw(format!("   {title:<title_width$}  "))];
+            for (i, count) in s.at_level.iter().enumerate() {
+                let level = i as u8 + 1;
+                let glyph = if theme.color {
+                    "█".to_string()
+                } else {
+                    level.to_string()
+                };
+                spans.push(Span::styled(
+                    glyph.repeat(*count),
+                    theme.level(level, scale.len(), scale.weak_up_to),
+                ));
+            }
+            spans.push(Span::styled("~".repeat(s.deferred), theme.key()));
+            spans.push(Span::styled("·".repeat(s.left), theme.dim()));
+            let counts: Vec<String> = s
+                .at_level
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{}:{c}", i + 1))
+                .collect();
+            spans.push(Span::styled(format!("  {}", counts.join(" ")), theme.dim()));
+            lines.push(Line::from(spans));
+        }
+        let legend: Vec<String> = scale
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| format!("{} {l}", i + 1))
+            .collect();
+        lines.push(Line::styled(
+            format!("   {} · ~ deferred · · left", legend.join(" · ")),
+            theme.dim(),
+        ));
+        let mut positions = Vec::new();
+        let sections: [(&str, &[Listed], &str); 3] = [
+            (
+                "Weak statements",
+                &self.weak,
+                "none: nothing judged at or below the weak threshold",
+            ),
+            ("Left until next time", &self.deferred, "none"),
+            (
+                "Still to judge",
+                &self.left,
+                "none: every statement is judged or deferred",
+            ),
+        ];
+        let mut target = 0usize;
+        for (heading, items, empty) in sections {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(
+                format!(" {heading} ({})", items.len()),
+                theme.strong(),
+            ));
+            if items.is_empty() {
+                lines.push(Line::styled(format!("   {empty}"), theme.dim()));
+            }
+            for item in items {
+                let selected = target == self.selected;
+                let marker = if selected { " ▶ " } else { "   " };
+                let tag = match item.level {
+                    Some(l) => format!("[{l} {}] ", scale.label(l).unwrap_or_default()),
+                    None => String::new(),
+                };
+                positions.push(lines.len());
+                let head = format!("{:>2}. {tag}", item.index + 1);
+                let indent = 3 + head.chars().count();
+                let body = wrap(&item.text, width.saturating_sub(indent).max(10));
+                for (n, part) in body.iter().enumerate() {
+                    let mut spans = if n == 0 {
+                        vec![
+                            Span::raw(marker),
+                            Span::styled(format!("{:>2}. ", item.index + 1), theme.dim()),
+                            Span::styled(tag.clone(), theme.weak()),
+                        ]
+                    } else {
+                        vec![Span::raw(" ".repeat(indent))]
+                    };
+                    spans.push(Span::raw(part.clone()));
+                    let mut line = Line::from(spans);
+                    if selected {
+                        line = line.patch_style(theme.selected());
+                    }
+                    lines.push(line);
+                }
+                if !item.note.is_empty() {
+                    let label = if item.level.is_some() {
+                        "Rationale: "
+                    } else {
+                        "Note: "
+                    };
+                    let note = format!("{label}{}", item.note);
+                    for part in wrap(&note, width.saturating_sub(indent).max(10)) {
+                        lines.push(Line::from(vec![
+                            Span::raw(" ".repeat(indent)),
+                            Span::styled(part, theme.dim()),
+                        ]));
+                    }
+                }
+                target += 1;
+            }
+        }
+        (lines, positions)
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let block = Block::bordered().border_type(BorderType::Rounded);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let (lines, positions) = self.lines(theme, usize::from(inner.width));
+        let height = usize::from(inner.height);
+        let wanted = positions.get(self.selected).copied().unwrap_or(0);
+        let offset = if self.selected == 0 {
+            scroll_offset(wanted, 0, height)
+        } else {
+            scroll_offset(wanted, self.offset.get(), height)
+        };
+        self.offset.set(offset);
+        frame.render_widget(
+            Paragraph::new(lines).scroll((offset.min(u16::MAX as usize) as u16, 0)),
+            inner,
+        );
+    }
+}

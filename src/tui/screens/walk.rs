@@ -1,0 +1,799 @@
+//! The walk: one statement at a time. A digit judges, the rationale is
+//! typed straight away, Enter saves and moves on. Every change is committed
+//! to the store as it is made.
+
+use std::rc::Rc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::domain::evaluation::{
+    next_open_after, progress, resume_index, Evaluation, Judgement, Judgements, Mark, TextField,
+};
+use crate::domain::tool::Tool;
+use crate::store::{Revision, Store, StoreError};
+use crate::tui::app::{Ctx, Nav};
+use crate::tui::screens::home::progress_bar;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::fuzzy;
+use crate::tui::widgets::help::KeyHelp;
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::layout::centered;
+use crate::tui::widgets::wrap::wrap;
+
+const BROWSE_HELP: &[KeyHelp] = &[
+    ("1-9", "judge at that level, then type the rationale"),
+    ("Enter / r", "edit the rationale"),
+    (
+        "e",
+        "edit the evidence note (how we could know better next time)",
+    ),
+    ("d", "leave until next time (again: take it back)"),
+    ("x", "clear the judgement"),
+    ("→ / n", "next statement"),
+    ("← / p", "previous statement"),
+    ("]", "next statement not yet judged"),
+    ("g", "go to any statement (type to filter)"),
+    ("h", "history of this statement's changes"),
+    ("s", "summary of the evaluation"),
+    ("q / Esc", "back home (everything is already saved)"),
+];
+
+const EDIT_HELP: &[KeyHelp] = &[
+    ("type", "every change is saved as you type"),
+    ("Enter", "done: go to the next statement"),
+    ("Tab", "switch between rationale and evidence note"),
+    ("Esc", "done: stay on this statement"),
+    ("← → Home End", "move in the text"),
+    ("Ctrl+U", "undo"),
+];
+
+const JUMP_HELP: &[KeyHelp] = &[
+    ("type", "filter statements"),
+    ("↑ ↓", "choose"),
+    ("Enter", "go there"),
+    ("Esc", "cancel"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Browse,
+    Edit(TextField),
+    Jump,
+    History,
+}
+
+/// What a key asks the walk to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Judge(u8),
+    Clear,
+    Defer,
+    Edit(TextField),
+    Next,
+    Prev,
+    NextOpen,
+    OpenJump,
+    Summary,
+    History,
+    Home,
+    /// A key for the text being edited or the jump filter.
+    Type(KeyEvent),
+    /// Enter while editing: save and move on.
+    Done,
+    /// Tab while editing: the other text field.
+    SwitchField,
+    /// Esc while editing: save and stay.
+    StopEditing,
+    JumpUp,
+    JumpDown,
+    JumpGo,
+    Cancel,
+}
+
+/// Maps a key to a message for the current mode; `levels` is the scale size.
+pub fn key_to_msg(mode: Mode, levels: u8, key: KeyEvent) -> Option<Msg> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match mode {
+        Mode::Browse => match key.code {
+            KeyCode::Char(c @ '1'..='9') if !ctrl => {
+                let level = c as u8 - b'0';
+                (level <= levels).then_some(Msg::Judge(level))
+            }
+            KeyCode::Char('x') | KeyCode::Char('0') | KeyCode::Delete => Some(Msg::Clear),
+            KeyCode::Char('d') => Some(Msg::Defer),
+            KeyCode::Enter | KeyCode::Char('r') => Some(Msg::Edit(TextField::Rationale)),
+            KeyCode::Char('e') => Some(Msg::Edit(TextField::Evidence)),
+            KeyCode::Right | KeyCode::Char('n') | KeyCode::Char('l') | KeyCode::PageDown => {
+                Some(Msg::Next)
+            }
+            KeyCode::Left | KeyCode::Char('p') | KeyCode::PageUp => Some(Msg::Prev),
+            KeyCode::Char(']') | KeyCode::Tab => Some(Msg::NextOpen),
+            KeyCode::Char('g') | KeyCode::Char('/') => Some(Msg::OpenJump),
+            KeyCode::Char('s') => Some(Msg::Summary),
+            KeyCode::Char('h') => Some(Msg::History),
+            KeyCode::Char('q') | KeyCode::Esc => Some(Msg::Home),
+            _ => None,
+        },
+        Mode::Edit(_) => match key.code {
+            KeyCode::Enter => Some(Msg::Done),
+            KeyCode::Tab | KeyCode::BackTab => Some(Msg::SwitchField),
+            KeyCode::Esc => Some(Msg::StopEditing),
+            _ => Some(Msg::Type(key)),
+        },
+        Mode::Jump => match key.code {
+            KeyCode::Up => Some(Msg::JumpUp),
+            KeyCode::Down => Some(Msg::JumpDown),
+            KeyCode::Enter => Some(Msg::JumpGo),
+            KeyCode::Esc => Some(Msg::Cancel),
+            _ => Some(Msg::Type(key)),
+        },
+        Mode::History => Some(Msg::Cancel),
+    }
+}
+
+pub struct Walk {
+    evaluation: Evaluation,
+    tool: Rc<Tool>,
+    keys: Vec<String>,
+    judgements: Judgements,
+    index: usize,
+    mode: Mode,
+    editor: TextInput,
+    /// False until the first save of the current editing session succeeds:
+    /// that save keeps the replaced value in the history.
+    edit_saved: bool,
+    /// True when the editor holds text the store has not accepted yet.
+    unsaved: bool,
+    jump_query: TextInput,
+    jump_matches: Vec<(usize, Vec<usize>)>,
+    jump_chosen: usize,
+    history: Vec<Revision>,
+}
+
+impl Walk {
+    /// Opens an evaluation at `index`, or where it was left off.
+    pub fn open(store: &Store, evaluation: i64, index: Option<usize>) -> Result<Walk, StoreError> {
+        let evaluation = store.evaluation(evaluation)?;
+        let tool = store.tool(&evaluation.tool_id, evaluation.tool_version)?;
+        let judgements = store.judgements(evaluation.id)?;
+        let count = tool.statement_count();
+        let index = index
+            .or_else(|| resume_index(&tool, &judgements))
+            .unwrap_or(0)
+            .min(count.saturating_sub(1));
+        Ok(Walk {
+            keys: tool.statement_keys(),
+            evaluation,
+            tool,
+            judgements,
+            index,
+            mode: Mode::Browse,
+            editor: TextInput::default(),
+            edit_saved: false,
+            unsaved: false,
+            jump_query: TextInput::default(),
+            jump_matches: Vec::new(),
+            jump_chosen: 0,
+            history: Vec::new(),
+        })
+    }
+
+    pub fn evaluation_id(&self) -> i64 {
+        self.evaluation.id
+    }
+
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn is_typing(&self) -> bool {
+        matches!(self.mode, Mode::Edit(_) | Mode::Jump)
+    }
+
+    fn key_here(&self) -> &str {
+        &self.keys[self.index]
+    }
+
+    fn current(&self) -> Judgement {
+        self.judgements
+            .get(self.key_here())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        match key_to_msg(self.mode, self.tool.scale.len(), key) {
+            Some(msg) => self.update(msg, ctx),
+            None => Nav::Stay,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) {
+        match self.mode {
+            Mode::Edit(field) => {
+                if self.editor.paste(text) {
+                    self.save_text(field, ctx);
+                }
+            }
+            Mode::Jump => {
+                if self.jump_query.paste(text) {
+                    self.refilter_jump();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Nav {
+        let last = self.keys.len().saturating_sub(1);
+        match msg {
+            Msg::Judge(level) => {
+                let key = self.key_here().to_string();
+                if let Err(e) = ctx.store.set_level(self.evaluation.id, &key, Some(level)) {
+                    ctx.error(e.to_string());
+                    return Nav::Stay;
+                }
+                let j = self.judgements.entry(key).or_default();
+                j.level = Some(level);
+                j.deferred = false;
+                let label = self.tool.scale.label(level).unwrap_or_default();
+                ctx.saved(&format!("Judgement {level} {label}"));
+                self.start_edit(TextField::Rationale);
+            }
+            Msg::Clear => {
+                let key = self.key_here().to_string();
+                if let Err(e) = ctx.store.set_level(self.evaluation.id, &key, None) {
+                    ctx.error(e.to_string());
+                    return Nav::Stay;
+                }
+                let j = self.judgements.entry(key).or_default();
+                j.level = None;
+                j.deferred = false;
+                ctx.saved("Cleared; the old judgement is in the history, and it was");
+            }
+            Msg::Defer => {
+                let key = self.key_here().to_string();
+                let defer = self.current().mark() != Mark::Deferred;
+                if let Err(e) = ctx.store.set_deferred(self.evaluation.id, &key, defer) {
+                    ctx.error(e.to_string());
+                    return Nav::Stay;
+                }
+                let j = self.judgements.entry(key).or_default();
+                j.deferred = defer;
+                j.level = None;
+                if defer {
+                    ctx.saved("Left until next time");
+                    self.start_edit(TextField::DeferNote);
+                } else {
+                    ctx.saved("Taken back into the walk");
+                }
+            }
+            Msg::Edit(field) => {
+                let field = match (field, self.current().mark()) {
+                    (TextField::Rationale, Mark::Deferred) => TextField::DeferNote,
+                    (f, _) => f,
+                };
+                self.start_edit(field);
+            }
+            Msg::Next => self.index = (self.index + 1).min(last),
+            Msg::Prev => self.index = self.index.saturating_sub(1),
+            Msg::NextOpen => match next_open_after(&self.tool, &self.judgements, self.index) {
+                Some(i) => self.index = i,
+                None => ctx.info("Every statement is judged or deferred: s shows the summary."),
+            },
+            Msg::OpenJump => {
+                self.jump_query.set_text("");
+                self.jump_chosen = self.index;
+                self.refilter_jump();
+                self.jump_chosen = self.index.min(self.jump_matches.len().saturating_sub(1));
+                self.mode = Mode::Jump;
+            }
+            Msg::Summary => {
+                return Nav::Summary {
+                    evaluation: self.evaluation.id,
+                }
+            }
+            Msg::History => match ctx.store.history(self.evaluation.id, Some(self.key_here())) {
+                Ok(h) => {
+                    self.history = h;
+                    self.mode = Mode::History;
+                }
+                Err(e) => ctx.error(e.to_string()),
+            },
+            Msg::Home => return Nav::Home,
+            Msg::Type(key) => match self.mode {
+                Mode::Edit(field) => {
+                    if self.editor.key(key) {
+                        self.save_text(field, ctx);
+                    }
+                }
+                Mode::Jump => {
+                    if self.jump_query.key(key) {
+                        self.jump_chosen = 0;
+                        self.refilter_jump();
+                    }
+                }
+                _ => {}
+            },
+            Msg::Done | Msg::StopEditing | Msg::SwitchField => {
+                let Mode::Edit(field) = self.mode else {
+                    return Nav::Stay;
+                };
+                if self.unsaved && !self.save_text(field, ctx) {
+                    return Nav::Stay;
+                }
+                match msg {
+                    Msg::Done => {
+                        self.mode = Mode::Browse;
+                        if self.index == last {
+                            return Nav::Summary {
+                                evaluation: self.evaluation.id,
+                            };
+                        }
+                        self.index += 1;
+                    }
+                    Msg::SwitchField => {
+                        let other = match field {
+                            TextField::Evidence if self.current().deferred => TextField::DeferNote,
+                            TextField::Evidence => TextField::Rationale,
+                            _ => TextField::Evidence,
+                        };
+                        self.start_edit(other);
+                    }
+                    _ => self.mode = Mode::Browse,
+                }
+            }
+            Msg::JumpUp => self.jump_chosen = self.jump_chosen.saturating_sub(1),
+            Msg::JumpDown => {
+                self.jump_chosen =
+                    (self.jump_chosen + 1).min(self.jump_matches.len().saturating_sub(1))
+            }
+            Msg::JumpGo => {
+                if let Some((i, _)) = self.jump_matches.get(self.jump_chosen) {
+                    self.index = *i;
+                }
+                self.mode = Mode::Browse;
+            }
+            Msg::Cancel => self.mode = Mode::Browse,
+        }
+        Nav::Stay
+    }
+
+    fn start_edit(&mut self, field: TextField) {
+        self.editor = TextInput::new(field.get(&self.current()));
+        self.edit_saved = false;
+        self.unsaved = false;
+        self.mode = Mode::Edit(field);
+    }
+
+    /// Saves the editor's text; on failure the text stays on screen, marked
+    /// unsaved, and the next keystroke or Enter tries again.
+    fn save_text(&mut self, field: TextField, ctx: &mut Ctx) -> bool {
+        let key = self.key_here().to_string();
+        let text = self.editor.text();
+        match ctx
+            .store
+            .set_text(self.evaluation.id, &key, field, &text, !self.edit_saved)
+        {
+            Ok(()) => {
+                self.edit_saved = true;
+                self.unsaved = false;
+                field.set(self.judgements.entry(key).or_default(), text);
+                ctx.saved(field_name(field));
+                true
+            }
+            Err(e) => {
+                self.unsaved = true;
+                ctx.error(format!("Not saved yet, your text is kept: {e}"));
+                false
+            }
+        }
+    }
+
+    fn jump_items(&self) -> Vec<String> {
+        self.tool
+            .statements()
+            .map(|s| format!("{} {}", s.index + 1, s.statement.text))
+            .collect()
+    }
+
+    fn refilter_jump(&mut self) {
+        self.jump_matches = fuzzy::filter(&self.jump_query.text(), &self.jump_items());
+        self.jump_chosen = self
+            .jump_chosen
+            .min(self.jump_matches.len().saturating_sub(1));
+    }
+
+    pub fn help(&self) -> Vec<KeyHelp> {
+        match self.mode {
+            Mode::Browse | Mode::History => BROWSE_HELP.to_vec(),
+            Mode::Edit(_) => EDIT_HELP.to_vec(),
+            Mode::Jump => JUMP_HELP.to_vec(),
+        }
+    }
+
+    pub fn hints(&self) -> Vec<KeyHelp> {
+        match self.mode {
+            Mode::Browse => vec![
+                ("1-9", "judge"),
+                ("d", "defer"),
+                ("←→", "move"),
+                ("g", "go to"),
+                ("s", "summary"),
+                ("q", "home"),
+            ],
+            Mode::Edit(_) => vec![
+                ("Enter", "next statement"),
+                ("Tab", "other note"),
+                ("Esc", "stop typing"),
+            ],
+            Mode::Jump => vec![("Enter", "go"), ("Esc", "cancel")],
+            Mode::History => vec![("any key", "close")],
+        }
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let Some(here) = self.tool.statement(self.index) else {
+            return;
+        };
+        let judgement = self.current();
+        let mark = judgement.mark();
+        let width = area.width.saturating_sub(2).max(1);
+        let statement_rows = wrapped_rows(&here.statement.text, width).min(6);
+        let guidance = here.statement.guidance.as_deref().unwrap_or("");
+        let guidance_rows = if guidance.is_empty() {
+            0
+        } else {
+            wrapped_rows(&format!("Guidance: {guidance}"), width).min(4)
+        };
+        let scale_line = self.scale_line(mark, theme);
+        let scale_rows = wrapped_rows(&line_text(&scale_line), width).min(3);
+        let [crumb, context, _, statement, guidance_area, _, scale, state, notes, progress_area] =
+            Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(statement_rows),
+                Constraint::Length(guidance_rows),
+                Constraint::Length(1),
+                Constraint::Length(scale_rows),
+                Constraint::Length(1),
+                Constraint::Min(4),
+                Constraint::Length(1),
+            ])
+            .areas(area);
+        let total = self.keys.len();
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(
+                    format!(" Statement {} of {total}", self.index + 1),
+                    theme.strong(),
+                ),
+                Span::styled(" · ", theme.dim()),
+                Span::styled(self.tool.title.clone(), theme.title()),
+                Span::styled(" › ", theme.dim()),
+                Span::styled(here.aspect.title.clone(), theme.strong()),
+            ])),
+            crumb,
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(
+                    " {} · {} · {}{}",
+                    self.evaluation.school_name,
+                    self.evaluation.scope,
+                    self.evaluation.cycle,
+                    if self.evaluation.attendees.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · {}", self.evaluation.attendees)
+                    }
+                ),
+                theme.dim(),
+            )),
+            context,
+        );
+        let inset = |r: Rect| Rect {
+            x: r.x + 1,
+            width: r.width.saturating_sub(2),
+            ..r
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(here.statement.text.clone(), theme.strong()))
+                .wrap(Wrap { trim: true }),
+            inset(statement),
+        );
+        if guidance_rows > 0 {
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("Guidance: ", theme.key()),
+                    Span::styled(guidance.to_string(), theme.dim()),
+                ]))
+                .wrap(Wrap { trim: true }),
+                inset(guidance_area),
+            );
+        }
+        frame.render_widget(
+            Paragraph::new(scale_line).wrap(Wrap { trim: true }),
+            inset(scale),
+        );
+        let state_line = match mark {
+            Mark::Judged(level) => Line::from(vec![
+                Span::raw(" Judged: "),
+                Span::styled(
+                    format!(
+                        "{level} {}",
+                        self.tool.scale.label(level).unwrap_or_default()
+                    ),
+                    theme
+                        .level(level, self.tool.scale.len(), self.tool.scale.weak_up_to)
+                        .patch(theme.strong()),
+                ),
+                Span::styled(
+                    if self.tool.scale.is_weak(level) {
+                        "  (weak)"
+                    } else {
+                        ""
+                    },
+                    theme.weak(),
+                ),
+            ]),
+            Mark::Deferred => Line::styled(" Left until next time", theme.key()),
+            Mark::Open => Line::styled(" Not judged yet: press a number", theme.dim()),
+        };
+        frame.render_widget(Paragraph::new(state_line), state);
+        self.notes(frame, notes, &judgement, theme);
+        self.progress(frame, progress_area, theme);
+        match self.mode {
+            Mode::Jump => self.jump_view(frame, area, theme),
+            Mode::History => self.history_view(frame, area, theme),
+            _ => {}
+        }
+    }
+
+    fn scale_line(&self, mark: Mark, theme: &Theme) -> Line<'static> {
+        let scale = &self.tool.scale;
+        let mut spans = vec![Span::styled("Scale: ", theme.dim())];
+        for (i, label) in scale.levels.iter().enumerate() {
+            let level = i as u8 + 1;
+            let chosen = mark == Mark::Judged(level);
+            let mut style = theme.level(level, scale.len(), scale.weak_up_to);
+            if chosen {
+                style = style.patch(theme.selected()).patch(theme.strong());
+            }
+            let marker = if chosen { "▶" } else { " " };
+            spans.push(Span::styled(format!("{marker}{level} {label}"), style));
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(
+            format!("(weak: 1-{})", scale.weak_up_to),
+            theme.dim(),
+        ));
+        Line::from(spans)
+    }
+
+    fn notes(&self, frame: &mut Frame, area: Rect, judgement: &Judgement, theme: &Theme) {
+        let first = if judgement.deferred {
+            TextField::DeferNote
+        } else {
+            TextField::Rationale
+        };
+        let evidence_rows = (area.height / 3).clamp(3, 5);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(evidence_rows)]).areas(area);
+        for (field, rect) in [(first, top), (TextField::Evidence, bottom)] {
+            let editing = self.mode == Mode::Edit(field);
+            let title = match field {
+                TextField::Rationale => " Rationale ",
+                TextField::DeferNote => " Why it is left until next time (optional) ",
+                TextField::Evidence => " Evidence next time: how could we know better? ",
+            };
+            let mut block = Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(if editing {
+                    theme.focus_border()
+                } else {
+                    theme.dim()
+                })
+                .title(Span::styled(
+                    title,
+                    if editing {
+                        theme.focus_border()
+                    } else {
+                        theme.strong()
+                    },
+                ));
+            if editing && self.unsaved {
+                block = block.title_bottom(Line::styled(" not saved yet ", theme.error()));
+            }
+            if editing {
+                self.editor.render(frame, rect, block, true);
+            } else {
+                let text = field.get(judgement);
+                let paragraph = if text.is_empty() {
+                    Paragraph::new(Line::styled(
+                        match field {
+                            TextField::Evidence => "e to add",
+                            _ => "Enter to type",
+                        },
+                        theme.dim(),
+                    ))
+                } else {
+                    Paragraph::new(text.to_string()).wrap(Wrap { trim: true })
+                };
+                frame.render_widget(paragraph.block(block), rect);
+            }
+        }
+    }
+
+    fn progress(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let p = progress(&self.tool, &self.judgements);
+        let bar_width = usize::from(area.width / 3).clamp(10, 40);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::raw(" "),
+                progress_bar(&p, bar_width, theme),
+                Span::raw(format!(
+                    "  judged {} · deferred {} · left {}",
+                    p.judged, p.deferred, p.left
+                )),
+            ])),
+            area,
+        );
+    }
+
+    fn jump_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let popup = centered(
+            area,
+            area.width.saturating_sub(4),
+            area.height.saturating_sub(2),
+        );
+        frame.render_widget(Clear, popup);
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .title(Span::styled(" Go to statement ", theme.title()));
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        let [query, list] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("Filter: ", theme.key()),
+                Span::raw(format!("{}▏", self.jump_query.text())),
+            ])),
+            query,
+        );
+        let items = self.jump_items();
+        let height = usize::from(list.height).max(1);
+        let first = self.jump_chosen.saturating_sub(height - 1);
+        let lines: Vec<Line> = self
+            .jump_matches
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(pos, (i, matched))| {
+                let mark = self
+                    .judgements
+                    .get(&self.keys[*i])
+                    .map(Judgement::mark)
+                    .unwrap_or(Mark::Open);
+                let tag = match mark {
+                    Mark::Judged(l) => format!("[{l}] "),
+                    Mark::Deferred => "[~] ".to_string(),
+                    Mark::Open => "[ ] ".to_string(),
+                };
+                let chosen = pos == self.jump_chosen;
+                let mut spans = vec![Span::raw(if chosen { "▶ " } else { "  " }), Span::raw(tag)];
+                spans.extend(
+                    fuzzy::highlight(&items[*i], matched, ratatui::style::Style::new(), theme)
+                        .spans,
+                );
+                let line = Line::from(spans);
+                if chosen {
+                    line.patch_style(theme.selected())
+                } else {
+                    line
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+
+    fn history_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let popup = centered(
+            area,
+            area.width.saturating_sub(6),
+            area.height.saturating_sub(4),
+        );
+        frame.render_widget(Clear, popup);
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .title(Span::styled(
+                " Earlier values of this statement ",
+                theme.title(),
+            ))
+            .title_bottom(Line::styled(" any key closes ", theme.dim()));
+        let lines: Vec<Line> = if self.history.is_empty() {
+            vec![Line::styled(
+                "Nothing has been overwritten here yet.",
+                theme.dim(),
+            )]
+        } else {
+            self.history
+                .iter()
+                .rev()
+                .map(|r| {
+                    Line::from(vec![
+                        Span::styled(format!("{} ", short_time(&r.replaced_at)), theme.dim()),
+                        Span::styled(format!("{}: ", history_field(&r.field)), theme.key()),
+                        Span::raw(self.history_value(r)),
+                    ])
+                })
+                .collect()
+        };
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+            popup,
+        );
+    }
+
+    fn history_value(&self, r: &Revision) -> String {
+        match r.field.as_str() {
+            "level" => {
+                let level: u8 = r.old_value.parse().unwrap_or(0);
+                format!("{level} {}", self.tool.scale.label(level).unwrap_or("?"))
+            }
+            "deferred" if r.old_value == "1" => "was left until next time".into(),
+            "deferred" => "was in the walk".into(),
+            _ => r.old_value.clone(),
+        }
+    }
+}
+
+fn field_name(field: TextField) -> &'static str {
+    match field {
+        TextField::Rationale => "Rationale",
+        TextField::Evidence => "Evidence note",
+        TextField::DeferNote => "Note",
+    }
+}
+
+fn history_field(field: &str) -> &str {
+    match field {
+        "level" => "judgement",
+        "deferred" => "deferral",
+        "defer_note" => "note",
+        other => other,
+    }
+}
+
+fn short_time(stamp: &str) -> String {
+    stamp
+        .parse::<jiff::Timestamp>()
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stamp.to_string())
+}
+
+fn line_text(line: &Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// Rows `text` takes when word-wrapped to `width`.
+fn wrapped_rows(text: &str, width: u16) -> u16 {
+    wrap(text, usize::from(width))
+        .len()
+        .min(usize::from(u16::MAX)) as u16
+}

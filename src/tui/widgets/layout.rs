@@ -1,0 +1,32 @@
+//! Small layout helpers.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+
+/// Smallest terminal headway draws into.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// A rectangle of at most `width` x `height`, centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+/// Keeps `selected` visible in a list `height` rows tall; returns the first row.
+pub fn scroll_offset(selected: usize, current: usize, height: usize) -> usize {
+    if height == 0 {
+        return 0;
+    }
+    if selected < current {
+        selected
+    } else if selected >= current + height {
+        selected + 1 - height
+    } else {
+        current
+    }
+}

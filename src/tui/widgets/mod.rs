@@ -1,0 +1,7 @@
+//! Pieces two or more screens share.
+
+pub mod fuzzy;
+pub mod help;
+pub mod input;
+pub mod layout;
+pub mod wrap;
