@@ -23,6 +23,7 @@ use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::centered;
 use crate::tui::widgets::wrap::wrap;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 const BROWSE_HELP: &[KeyHelp] = &[
     ("1-9", "judge at that level, then type the rationale"),
@@ -471,16 +472,20 @@ impl Walk {
             ])
             .areas(area);
         let total = self.keys.len();
+        let position = format!("statement {} of {total}", self.index + 1);
+        let room = usize::from(crumb.width)
+            .saturating_sub(position.width() + here.aspect.title.width() + 7)
+            .max(8);
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(
-                    format!(" Statement {} of {total}", self.index + 1),
-                    theme.strong(),
+                    format!(" {}", shorten(&self.tool.title, room)),
+                    theme.title(),
                 ),
-                Span::styled(" · ", theme.dim()),
-                Span::styled(self.tool.title.clone(), theme.title()),
                 Span::styled(" › ", theme.dim()),
                 Span::styled(here.aspect.title.clone(), theme.strong()),
+                Span::styled(" › ", theme.dim()),
+                Span::styled(position, theme.strong()),
             ])),
             crumb,
         );
@@ -785,6 +790,22 @@ fn short_time(stamp: &str) -> String {
                 .to_string()
         })
         .unwrap_or_else(|_| stamp.to_string())
+}
+
+/// `text` cut to `width` columns, with an ellipsis when cut.
+fn shorten(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + c.width().unwrap_or(0) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 fn line_text(line: &Line) -> String {

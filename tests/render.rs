@@ -1,0 +1,248 @@
+//! Rendering through TestBackend: home, walk and summary at 80x24 and
+//! 120x40, a too-small terminal, and every size from 1x1 without a panic.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use headway::store::{NewEvaluation, OpenMode, Store};
+use headway::tui::app::{App, Nav};
+use headway::tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.key(key(KeyCode::Char(c)));
+    }
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| app.view(f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: App,
+    evaluation: i64,
+}
+
+fn app_with_evaluation(color: bool) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    let school = store.add_school("Ysgol Gymraeg Ŵy — 中文学校 🎉").unwrap();
+    store.add_school("Oakfield Primary").unwrap();
+    let evaluation = store
+        .create_evaluation(&NewEvaluation {
+            school_id: school.id,
+            tool_id: "curriculum-sequencing".into(),
+            tool_version: 1,
+            scope: "English".into(),
+            cycle: "Autumn 2026".into(),
+            attendees: "Liaison: A. Khan; Head: J. Lee".into(),
+        })
+        .unwrap();
+    let app = App::new(store, jiff::civil::date(2026, 11, 22), Theme { color });
+    Fixture {
+        _dir: dir,
+        app,
+        evaluation,
+    }
+}
+
+#[test]
+fn an_empty_database_greets_the_user_with_what_to_do_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    let app = App::new(
+        store,
+        jiff::civil::date(2026, 11, 22),
+        Theme { color: true },
+    );
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Welcome to headway."), "{text}");
+    assert!(text.contains("press a"), "{text}");
+}
+
+#[test]
+fn home_lists_schools_with_their_evaluations_and_progress() {
+    let f = app_with_evaluation(true);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&f.app, w, h);
+        assert!(text.contains("Oakfield Primary"), "{text}");
+        assert!(text.contains("Ysgol Gymraeg Ŵy — 中文学校"), "{text}");
+        assert!(text.contains("Autumn 2026"), "{text}");
+        assert!(text.contains("0/15"), "{text}");
+    }
+}
+
+#[test]
+fn home_finds_a_school_by_typing() {
+    let mut f = app_with_evaluation(true);
+    f.app.key(key(KeyCode::Char('/')));
+    type_text(&mut f.app, "oak");
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("Oakfield Primary"));
+    assert!(!text.contains("Ysgol"), "{text}");
+    assert!(text.contains("1 of 2 schools"), "{text}");
+}
+
+#[test]
+fn walk_shows_everything_a_meeting_needs() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: None,
+    });
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&f.app, w, h);
+        assert!(text.contains("statement 1 of 15"), "{text}");
+        assert!(text.contains("Curriculum intent"), "{text}");
+        assert!(text.contains("Clear and ambitious intent"), "{text}");
+        assert!(text.contains("Leaders can say in plain words"), "{text}");
+        assert!(text.contains("Guidance:"), "{text}");
+        for label in ["1 Not yet", "2 Emerging", "3 Secure", "4 Exemplary"] {
+            assert!(text.contains(label), "{label} in {text}");
+        }
+        assert!(text.contains("Rationale"), "{text}");
+        assert!(text.contains("Evidence next time"), "{text}");
+        assert!(text.contains("judged 0 · deferred 0 · left 15"), "{text}");
+    }
+}
+
+#[test]
+fn judging_typing_and_enter_moves_on_with_two_keys() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: None,
+    });
+    f.app.key(key(KeyCode::Char('2')));
+    type_text(&mut f.app, "Leaders tell different stories");
+    f.app.key(key(KeyCode::Enter));
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("statement 2 of 15"), "{text}");
+    assert!(text.contains("judged 1 · deferred 0 · left 14"), "{text}");
+    let j = f.app.store.judgements(f.evaluation).unwrap();
+    let k = "curriculum-sequencing/intent/purpose-stated";
+    assert_eq!(j[k].level, Some(2));
+    assert_eq!(j[k].rationale, "Leaders tell different stories");
+}
+
+#[test]
+fn summary_lists_weak_and_deferred_with_their_words() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: None,
+    });
+    f.app.key(key(KeyCode::Char('1')));
+    type_text(&mut f.app, "No shared story");
+    f.app.key(key(KeyCode::Enter));
+    f.app.key(key(KeyCode::Char('d')));
+    type_text(&mut f.app, "Wait for the new lead");
+    f.app.key(key(KeyCode::Enter));
+    f.app.key(key(KeyCode::Char('s')));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&f.app, w, h);
+        assert!(text.contains("Weak statements (1)"), "{text}");
+        assert!(text.contains("Rationale: No shared story"), "{text}");
+        assert!(text.contains("Left until next time (1)"), "{text}");
+        assert!(text.contains("Note: Wait for the new lead"), "{text}");
+        assert!(text.contains("By aspect"), "{text}");
+    }
+    // Enter on the first line jumps into the walk at that statement.
+    f.app.key(key(KeyCode::Down));
+    f.app.key(key(KeyCode::Enter));
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("statement 2 of 15"), "{text}");
+}
+
+#[test]
+fn help_overlay_lists_the_keys_of_the_screen() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: None,
+    });
+    f.app.key(key(KeyCode::Char('?')));
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("Keys: Walk"), "{text}");
+    assert!(text.contains("leave until next time"), "{text}");
+    f.app.key(key(KeyCode::Char('x')));
+    assert!(!screen(&f.app, 80, 24).contains("Keys: Walk"));
+}
+
+#[test]
+fn too_small_says_so() {
+    let f = app_with_evaluation(true);
+    let text = screen(&f.app, 40, 10);
+    assert!(text.contains("Terminal too small"), "{text}");
+}
+
+#[test]
+fn every_size_from_one_by_one_draws_without_panic() {
+    let mut f = app_with_evaluation(false);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: None,
+    });
+    f.app.key(key(KeyCode::Char('2')));
+    type_text(
+        &mut f.app,
+        "é ŵ 中文 🎉 long enough to wrap several times over in a narrow box",
+    );
+    let summary_app = {
+        let mut g = app_with_evaluation(true);
+        g.app.navigate(Nav::Summary {
+            evaluation: g.evaluation,
+        });
+        g
+    };
+    let home_app = app_with_evaluation(true);
+    for w in 1..=130 {
+        for h in (1..=45).step_by(4) {
+            screen(&f.app, w, h);
+            screen(&summary_app.app, w, h);
+            screen(&home_app.app, w, h);
+        }
+    }
+}
+
+#[test]
+fn no_color_keeps_the_selection_visible() {
+    let f = app_with_evaluation(false);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|fr| f.app.view(fr)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut reversed = false;
+    for cell in buffer.content() {
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "no colours with NO_COLOR"
+        );
+        reversed |= cell.modifier.contains(ratatui::style::Modifier::REVERSED);
+    }
+    assert!(reversed, "selection is in reverse video");
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains('▶'), "and marked with a character");
+}
