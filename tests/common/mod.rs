@@ -1,0 +1,148 @@
+//! Drives the real headway binary in a pseudo-terminal and reads its screen.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+/// How long to wait for the screen to show something before failing.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    pub fn start(db: &Path, args: &[&str], cols: u16, rows: u16) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_headway"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        for a in args {
+            cmd.arg(a);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("HEADWAY_DB");
+        let child = pair.slave.spawn_command(cmd).expect("headway starts");
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let sink = parser.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Session {
+            child,
+            writer,
+            parser,
+            _master: pair.master,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen contains `text`; panics with the screen if not.
+    pub fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("screen never showed {text:?}:\n{}", self.screen());
+    }
+
+    /// Sends keys: text as typed; use "\r" for Enter, "\t" for Tab.
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Types text one key at a time, as a person would.
+    pub fn type_slowly(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(&c.to_string());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// (alternate screen on, cursor hidden, bracketed paste on), as the
+    /// terminal emulator sees them.
+    pub fn terminal_modes(&self) -> (bool, bool, bool) {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        (
+            screen.alternate_screen(),
+            screen.hide_cursor(),
+            screen.bracketed_paste(),
+        )
+    }
+
+    /// Waits for exit and returns (success, terminal modes after exit).
+    pub fn wait_exit_modes(self) -> (bool, (bool, bool, bool)) {
+        let parser = self.parser.clone();
+        let ok = self.wait_exit();
+        std::thread::sleep(Duration::from_millis(100));
+        let p = parser.lock().unwrap();
+        let screen = p.screen();
+        (
+            ok,
+            (
+                screen.alternate_screen(),
+                screen.hide_cursor(),
+                screen.bracketed_paste(),
+            ),
+        )
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.process_id().expect("a running child") as i32
+    }
+
+    /// SIGKILL: no chance to clean up.
+    pub fn kill_hard(mut self) {
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(self.pid(), libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+
+    /// Waits for the program to exit by itself; returns its success.
+    pub fn wait_exit(mut self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("headway did not exit:\n{}", self.screen());
+    }
+}
