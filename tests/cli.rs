@@ -1,0 +1,224 @@
+//! The command line, run as a user would run it.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn headway(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headway"))
+        .args(args)
+        .env_remove("HEADWAY_DB")
+        .env_remove("HEADWAY_TODAY")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn db_arg(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+const VALID: &str = r#"id = "my-tool"
+version = 1
+title = "My tool"
+area = "Testing"
+[[aspects]]
+id = "a"
+title = "An aspect"
+[[aspects.statements]]
+id = "s"
+text = "A statement."
+"#;
+
+#[test]
+fn tools_check_accepts_a_valid_file_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ok.toml");
+    fs::write(&file, VALID).unwrap();
+    let out = headway(&["tools", "check", &db_arg(&file)]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("ok") && stdout.contains("1 statements"), "{stdout}");
+}
+
+#[test]
+fn tools_check_prints_every_problem_as_file_line_col() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    fs::write(
+        &file,
+        VALID
+            .replace("version = 1", "version = 0")
+            .replace("text = \"A statement.\"", "statment = \"A statement.\""),
+    )
+    .unwrap();
+    let out = headway(&["tools", "check", &db_arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let prefix = format!("{}:", file.display());
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() >= 3, "{stderr}");
+    for line in &lines {
+        assert!(line.starts_with(&prefix), "{line}");
+        let rest: Vec<&str> = line[prefix.len()..].splitn(3, ':').collect();
+        assert!(rest[0].parse::<usize>().is_ok() && rest[1].parse::<usize>().is_ok(), "{line}");
+    }
+    assert!(stderr.contains(":2:11: `version` must be a positive integer"), "{stderr}");
+    assert!(stderr.contains("unknown key `statment`"), "{stderr}");
+    assert!(stderr.contains("missing required key `text`"), "{stderr}");
+}
+
+#[test]
+fn tools_check_survives_binary_garbage_and_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("garbage.toml");
+    fs::write(&file, [0xff, 0xfe, 0x00, 0x1b, b'[', 0x9b]).unwrap();
+    let out = headway(&["tools", "check", &db_arg(&file), "/no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+    assert!(stderr.contains("/no/such/file.toml:1:1:"), "{stderr}");
+}
+
+#[test]
+fn tools_import_and_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_arg(&dir.path().join("h.db"));
+    let file = dir.path().join("mine.toml");
+    fs::write(&file, VALID).unwrap();
+    let out = headway(&["--db", &db, "tools", "import", &db_arg(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Imported tool \"my-tool\" version 1"));
+    let again = headway(&["tools", "import", &db_arg(&file), "--db", &db]);
+    assert!(text(&again.stdout).contains("already stored"));
+    fs::write(&file, VALID.replace("A statement.", "Another.")).unwrap();
+    let clash = headway(&["--db", &db, "tools", "import", &db_arg(&file)]);
+    assert_eq!(clash.status.code(), Some(1));
+    let err = text(&clash.stderr);
+    assert!(err.contains("raise `version`"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+    let list = text(&headway(&["--db", &db, "tools", "list"]).stdout);
+    assert!(list.contains("my-tool") && list.contains("imported"), "{list}");
+    assert!(list.contains("scotland-quality-indicators") && list.contains("shipped"), "{list}");
+}
+
+#[test]
+fn export_json_has_everything_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    {
+        use headway::domain::evaluation::TextField;
+        use headway::store::{NewEvaluation, OpenMode, Store};
+        let mut store = Store::open(&db, OpenMode::Write).unwrap();
+        let school = store.add_school("Oakfield Primary").unwrap();
+        let id = store
+            .create_evaluation(&NewEvaluation {
+                school_id: school.id,
+                tool_id: "behaviour-attendance".into(),
+                tool_version: 1,
+                scope: "Whole school".into(),
+                cycle: "Autumn 2026".into(),
+                attendees: "Liaison: A. Khan".into(),
+            })
+            .unwrap();
+        let key = "behaviour-attendance/expectations/routines-known";
+        store.set_level(id, key, Some(1)).unwrap();
+        store.set_level(id, key, Some(2)).unwrap();
+        store.set_text(id, key, TextField::Rationale, "<script>", true).unwrap();
+    }
+    let out_file = dir.path().join("export.json");
+    let out = headway(&["export", "--db", &db_arg(&db), "--format", "json", "-o", &db_arg(&out_file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mode = fs::metadata(&out_file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(json["format"], "headway-export");
+    assert_eq!(json["schools"][0]["name"], "Oakfield Primary");
+    assert!(json["tools"].as_array().unwrap().len() >= 7);
+    let e = &json["evaluations"][0];
+    assert_eq!(e["cycle"], "Autumn 2026");
+    assert_eq!(e["progress"]["judged"], 1);
+    let j = &e["judgements"][0];
+    assert_eq!(j["level"], 2);
+    assert_eq!(j["level_label"], "Emerging");
+    assert_eq!(j["weak"], true);
+    assert_eq!(j["rationale"], "<script>");
+    assert_eq!(e["history"][0]["field"], "level");
+    assert_eq!(e["history"][0]["old_value"], "1");
+    // And to stdout, with --db before the command.
+    let out = headway(&["--db", &db_arg(&db), "export", "--format", "json"]);
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again, json);
+}
+
+#[test]
+fn bad_database_paths_are_one_clear_sentence_and_exit_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("notes.txt");
+    fs::write(&garbage, "my shopping list\n").unwrap();
+    for (args, needle) in [
+        (vec!["--db", "/no/such/folder/h.db", "tools", "list"], "does not exist"),
+        (vec!["--db", garbage.to_str().unwrap(), "tools", "list"], "not a headway database"),
+        (vec!["--db", dir.path().to_str().unwrap(), "tools", "list"], "is a folder"),
+        (vec!["--db", "/no/such/h.db", "export"], "does not exist"),
+    ] {
+        let out = headway(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    }
+    assert_eq!(fs::read_to_string(&garbage).unwrap(), "my shopping list\n");
+}
+
+#[test]
+fn the_database_comes_from_the_environment_or_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let env_db = dir.path().join("from-env.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_headway"))
+        .args(["tools", "list"])
+        .env("HEADWAY_DB", &env_db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(env_db.exists());
+
+    let home = dir.path().join("home");
+    fs::create_dir(&home).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_headway"))
+        .args(["tools", "list"])
+        .env_remove("HEADWAY_DB")
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let folder = home.join("data/headway");
+    assert!(folder.join("headway.db").exists());
+    assert_eq!(fs::metadata(&folder).unwrap().permissions().mode() & 0o777, 0o700);
+}
+
+#[test]
+fn usage_errors_exit_two_and_every_command_has_help() {
+    assert_eq!(headway(&["--bogus"]).status.code(), Some(2));
+    assert_eq!(headway(&["tools", "check"]).status.code(), Some(2));
+    assert_eq!(headway(&["--today", "not-a-date", "tools", "list"]).status.code(), Some(2));
+    for args in [
+        vec!["--help"],
+        vec!["tools", "--help"],
+        vec!["tools", "check", "--help"],
+        vec!["tools", "list", "--help"],
+        vec!["tools", "import", "--help"],
+        vec!["export", "--help"],
+    ] {
+        let out = headway(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
