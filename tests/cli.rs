@@ -43,7 +43,10 @@ fn tools_check_accepts_a_valid_file_with_one_line() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.contains("ok") && stdout.contains("1 statements"), "{stdout}");
+    assert!(
+        stdout.contains("ok") && stdout.contains("1 statements"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -66,9 +69,15 @@ fn tools_check_prints_every_problem_as_file_line_col() {
     for line in &lines {
         assert!(line.starts_with(&prefix), "{line}");
         let rest: Vec<&str> = line[prefix.len()..].splitn(3, ':').collect();
-        assert!(rest[0].parse::<usize>().is_ok() && rest[1].parse::<usize>().is_ok(), "{line}");
+        assert!(
+            rest[0].parse::<usize>().is_ok() && rest[1].parse::<usize>().is_ok(),
+            "{line}"
+        );
     }
-    assert!(stderr.contains(":2:11: `version` must be a positive integer"), "{stderr}");
+    assert!(
+        stderr.contains(":2:11: `version` must be a positive integer"),
+        "{stderr}"
+    );
     assert!(stderr.contains("unknown key `statment`"), "{stderr}");
     assert!(stderr.contains("missing required key `text`"), "{stderr}");
 }
@@ -103,8 +112,14 @@ fn tools_import_and_list() {
     assert!(err.contains("raise `version`"), "{err}");
     assert_eq!(err.lines().count(), 1, "one sentence: {err}");
     let list = text(&headway(&["--db", &db, "tools", "list"]).stdout);
-    assert!(list.contains("my-tool") && list.contains("imported"), "{list}");
-    assert!(list.contains("scotland-quality-indicators") && list.contains("shipped"), "{list}");
+    assert!(
+        list.contains("my-tool") && list.contains("imported"),
+        "{list}"
+    );
+    assert!(
+        list.contains("scotland-quality-indicators") && list.contains("shipped"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -129,10 +144,20 @@ fn export_json_has_everything_with_history() {
         let key = "behaviour-attendance/expectations/routines-known";
         store.set_level(id, key, Some(1)).unwrap();
         store.set_level(id, key, Some(2)).unwrap();
-        store.set_text(id, key, TextField::Rationale, "<script>", true).unwrap();
+        store
+            .set_text(id, key, TextField::Rationale, "<script>", true)
+            .unwrap();
     }
     let out_file = dir.path().join("export.json");
-    let out = headway(&["export", "--db", &db_arg(&db), "--format", "json", "-o", &db_arg(&out_file)]);
+    let out = headway(&[
+        "export",
+        "--db",
+        &db_arg(&db),
+        "--format",
+        "json",
+        "-o",
+        &db_arg(&out_file),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let mode = fs::metadata(&out_file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -162,9 +187,18 @@ fn bad_database_paths_are_one_clear_sentence_and_exit_one() {
     let garbage = dir.path().join("notes.txt");
     fs::write(&garbage, "my shopping list\n").unwrap();
     for (args, needle) in [
-        (vec!["--db", "/no/such/folder/h.db", "tools", "list"], "does not exist"),
-        (vec!["--db", garbage.to_str().unwrap(), "tools", "list"], "not a headway database"),
-        (vec!["--db", dir.path().to_str().unwrap(), "tools", "list"], "is a folder"),
+        (
+            vec!["--db", "/no/such/folder/h.db", "tools", "list"],
+            "does not exist",
+        ),
+        (
+            vec!["--db", garbage.to_str().unwrap(), "tools", "list"],
+            "not a headway database",
+        ),
+        (
+            vec!["--db", dir.path().to_str().unwrap(), "tools", "list"],
+            "is a folder",
+        ),
         (vec!["--db", "/no/such/h.db", "export"], "does not exist"),
     ] {
         let out = headway(&args);
@@ -172,7 +206,10 @@ fn bad_database_paths_are_one_clear_sentence_and_exit_one() {
         let err = text(&out.stderr);
         assert!(err.contains(needle), "{args:?}: {err}");
         assert_eq!(err.trim().lines().count(), 1, "{err}");
-        assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
     }
     assert_eq!(fs::read_to_string(&garbage).unwrap(), "my shopping list\n");
 }
@@ -201,14 +238,22 @@ fn the_database_comes_from_the_environment_or_the_data_folder() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let folder = home.join("data/headway");
     assert!(folder.join("headway.db").exists());
-    assert_eq!(fs::metadata(&folder).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        fs::metadata(&folder).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
 }
 
 #[test]
 fn usage_errors_exit_two_and_every_command_has_help() {
     assert_eq!(headway(&["--bogus"]).status.code(), Some(2));
     assert_eq!(headway(&["tools", "check"]).status.code(), Some(2));
-    assert_eq!(headway(&["--today", "not-a-date", "tools", "list"]).status.code(), Some(2));
+    assert_eq!(
+        headway(&["--today", "not-a-date", "tools", "list"])
+            .status
+            .code(),
+        Some(2)
+    );
     for args in [
         vec!["--help"],
         vec!["tools", "--help"],

@@ -160,8 +160,7 @@ fn a_run_killed_mid_walk_keeps_everything_shown_as_saved() {
     let visible = typed
         .char_indices()
         .map(|(i, c)| &typed[..i + c.len_utf8()])
-        .filter(|p| shown.contains(p))
-        .last()
+        .rfind(|p| shown.contains(p))
         .unwrap_or("");
     assert!(
         rationale.len() >= visible.len(),
@@ -214,4 +213,25 @@ fn the_terminal_is_given_back_on_quit() {
         (false, false, false),
         "main screen, cursor shown, paste off"
     );
+}
+
+#[test]
+fn sigterm_and_sighup_give_the_terminal_back() {
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("signal.db");
+        let s = Session::start(&db, TODAY, 80, 24);
+        s.wait_for("Welcome to headway.");
+        // SAFETY: signalling our own child.
+        unsafe {
+            libc::kill(s.pid(), signal);
+        }
+        let (ok, modes) = s.wait_exit_modes();
+        assert!(ok, "exits cleanly on signal {signal}");
+        assert_eq!(
+            modes,
+            (false, false, false),
+            "signal {signal}: terminal restored"
+        );
+    }
 }

@@ -118,7 +118,7 @@ impl Store {
                 None => latest.push(info),
             }
         }
-        latest.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        latest.sort_by_key(|t| t.title.to_lowercase());
         Ok(latest)
     }
 

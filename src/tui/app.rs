@@ -34,10 +34,10 @@ pub enum Nav {
 }
 
 pub enum Screen {
-    Home(Home),
-    NewEvaluation(NewEvaluation),
-    Walk(Walk),
-    Summary(Summary),
+    Home(Box<Home>),
+    NewEvaluation(Box<NewEvaluation>),
+    Walk(Box<Walk>),
+    Summary(Box<Summary>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl App {
         App {
             store,
             today,
-            screen: Screen::Home(home),
+            screen: Screen::Home(Box::new(home)),
             status,
             show_help: false,
             theme,
@@ -171,11 +171,11 @@ impl App {
                     Screen::Summary(s) => Some(s.evaluation_id()),
                     _ => None,
                 };
-                Screen::Home(Home::load(&self.store, focus, &mut self.status))
+                Screen::Home(Box::new(Home::load(&self.store, focus, &mut self.status)))
             }
             Nav::NewEvaluation { school_id } => {
                 match NewEvaluation::load(&self.store, school_id, self.today) {
-                    Ok(s) => Screen::NewEvaluation(s),
+                    Ok(s) => Screen::NewEvaluation(Box::new(s)),
                     Err(e) => {
                         self.status = Status::Error(e.to_string());
                         return;
@@ -183,14 +183,14 @@ impl App {
                 }
             }
             Nav::Walk { evaluation, index } => match Walk::open(&self.store, evaluation, index) {
-                Ok(w) => Screen::Walk(w),
+                Ok(w) => Screen::Walk(Box::new(w)),
                 Err(e) => {
                     self.status = Status::Error(e.to_string());
                     return;
                 }
             },
             Nav::Summary { evaluation } => match Summary::open(&self.store, evaluation) {
-                Ok(s) => Screen::Summary(s),
+                Ok(s) => Screen::Summary(Box::new(s)),
                 Err(e) => {
                     self.status = Status::Error(e.to_string());
                     return;

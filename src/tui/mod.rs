@@ -7,6 +7,11 @@ pub mod theme;
 pub mod widgets;
 
 use std::io::{self, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
@@ -39,11 +44,25 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// How often the loop looks for a termination signal while idle.
+const SIGNAL_CHECK: Duration = Duration::from_millis(200);
+
 pub fn run(store: Store, today: Date) -> io::Result<()> {
     let mut app = App::new(store, today, theme::Theme::from_env());
+    // SIGTERM, SIGHUP and SIGINT end the loop, so the guard restores the
+    // terminal. Every change is already committed, so nothing is lost.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGTERM, SIGHUP, SIGINT] {
+        signal_hook::flag::register(signal, stop.clone())?;
+    }
     let (_guard, mut terminal) = TerminalGuard::enter()?;
-    while !app.quit {
+    while !app.quit && !stop.load(Ordering::Relaxed) {
         terminal.draw(|frame| app.view(frame))?;
+        while !event::poll(SIGNAL_CHECK)? {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+        }
         let event = event::read()?;
         app.event(event);
     }

@@ -42,7 +42,7 @@ enum Mode {
     Browse,
     Filter,
     AddSchool {
-        input: TextInput,
+        input: Box<TextInput>,
         error: Option<String>,
     },
 }
@@ -215,7 +215,10 @@ impl Home {
             KeyCode::Char('a') => {
                 let mut input = TextInput::default();
                 input.set_placeholder("e.g. Oakfield Primary");
-                self.mode = Mode::AddSchool { input, error: None };
+                self.mode = Mode::AddSchool {
+                    input: Box::new(input),
+                    error: None,
+                };
             }
             KeyCode::Char('n') => match self.selected_school() {
                 Some(s) => return Nav::NewEvaluation { school_id: s.id },
@@ -250,7 +253,10 @@ impl Home {
                 None => {
                     let mut input = TextInput::default();
                     input.set_placeholder("e.g. Oakfield Primary");
-                    self.mode = Mode::AddSchool { input, error: None };
+                    self.mode = Mode::AddSchool {
+                        input: Box::new(input),
+                        error: None,
+                    };
                 }
             },
             _ => {}

@@ -219,16 +219,10 @@ impl Walk {
 
     pub fn paste(&mut self, text: &str, ctx: &mut Ctx) {
         match self.mode {
-            Mode::Edit(field) => {
-                if self.editor.paste(text) {
-                    self.save_text(field, ctx);
-                }
+            Mode::Edit(field) if self.editor.paste(text) => {
+                self.save_text(field, ctx);
             }
-            Mode::Jump => {
-                if self.jump_query.paste(text) {
-                    self.refilter_jump();
-                }
-            }
+            Mode::Jump if self.jump_query.paste(text) => self.refilter_jump(),
             _ => {}
         }
     }
@@ -311,16 +305,12 @@ impl Walk {
             },
             Msg::Home => return Nav::Home,
             Msg::Type(key) => match self.mode {
-                Mode::Edit(field) => {
-                    if self.editor.key(key) {
-                        self.save_text(field, ctx);
-                    }
+                Mode::Edit(field) if self.editor.key(key) => {
+                    self.save_text(field, ctx);
                 }
-                Mode::Jump => {
-                    if self.jump_query.key(key) {
-                        self.jump_chosen = 0;
-                        self.refilter_jump();
-                    }
+                Mode::Jump if self.jump_query.key(key) => {
+                    self.jump_chosen = 0;
+                    self.refilter_jump();
                 }
                 _ => {}
             },

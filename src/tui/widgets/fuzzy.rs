@@ -62,9 +62,10 @@ mod tests {
         let hits = filter("oak", &items);
         assert_eq!(hits[0].0, 0);
         assert_eq!(hits[0].1, vec![0, 1, 2]);
-        let hits = filter("ecol", &items);
+        // Char indices, not byte indices: "É" is two bytes.
+        let hits = filter("cole", &items);
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].0, 2);
+        assert_eq!(hits[0], (2, vec![6, 7, 8, 9]));
         assert!(filter("zzz", &items).is_empty());
         assert_eq!(filter("", &items).len(), 3);
     }
