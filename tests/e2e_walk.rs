@@ -235,3 +235,22 @@ fn sigterm_and_sighup_give_the_terminal_back() {
         );
     }
 }
+
+#[test]
+fn a_dropped_terminal_ends_headway_and_frees_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hangup.db");
+    let mut s = Session::start(&db, TODAY, 80, 24);
+    s.wait_for("Welcome to headway.");
+    s.send("a");
+    s.wait_for("Add a school");
+    s.type_slowly("Hung Up High");
+    s.send("\r");
+    s.wait_for("no evaluations yet");
+    assert!(s.hang_up(), "headway exits when its terminal goes away");
+    // The file is free again, and what was saved is there.
+    let mut store =
+        headway::store::Store::open(&db, headway::store::OpenMode::Write).expect("lock released");
+    assert_eq!(store.schools().unwrap()[0].name, "Hung Up High");
+    store.add_school("Another").unwrap();
+}

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
@@ -44,6 +45,24 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Sets `stop` on SIGTERM, SIGHUP or SIGINT. If the loop has not finished a
+/// second later (after a hang-up, crossterm can spin inside `poll` on the dead
+/// terminal), restores what it can and exits: every change is already
+/// committed, and the writer's lock must not outlive the user's session.
+fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            stop.store(true, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_secs(1));
+            let _ = execute!(stdout(), DisableBracketedPaste);
+            ratatui::restore();
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
+}
+
 /// How often the loop looks for a termination signal while idle.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 
@@ -52,9 +71,7 @@ pub fn run(store: Store, today: Date) -> io::Result<()> {
     // SIGTERM, SIGHUP and SIGINT end the loop, so the guard restores the
     // terminal. Every change is already committed, so nothing is lost.
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [SIGTERM, SIGHUP, SIGINT] {
-        signal_hook::flag::register(signal, stop.clone())?;
-    }
+    watch_signals(stop.clone())?;
     let (_guard, mut terminal) = TerminalGuard::enter()?;
     while !app.quit && !stop.load(Ordering::Relaxed) {
         terminal.draw(|frame| app.view(frame))?;

@@ -4,6 +4,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,8 @@ const PATIENCE: Duration = Duration::from_secs(15);
 
 pub struct Session {
     child: Box<dyn Child + Send + Sync>,
+    stop_reading: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
     _master: Box<dyn MasterPty + Send>,
@@ -44,18 +47,35 @@ impl Session {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = parser.clone();
-        std::thread::spawn(move || {
+        let fd = pair.master.as_raw_fd().expect("a unix pty");
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = stop_reading.clone();
+        // Reads only when the pty has output, so the thread can be stopped and
+        // its copy of the master closed (see `hang_up`).
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            while !stop.load(Ordering::Relaxed) {
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd; the master outlives this thread.
+                let ready = unsafe { libc::poll(&mut pfd, 1, 20) };
+                if ready <= 0 {
+                    continue;
                 }
-                sink.lock().unwrap().process(&buf[..n]);
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+                }
             }
         });
         let writer = pair.master.take_writer().unwrap();
         Session {
             child,
+            stop_reading,
+            reader: Some(reader),
             writer,
             parser,
             _master: pair.master,
@@ -119,6 +139,33 @@ impl Session {
                 screen.bracketed_paste(),
             ),
         )
+    }
+
+    /// Closes the terminal under the program, as when an SSH link drops, and
+    /// returns true if the program then exits by itself.
+    pub fn hang_up(mut self) -> bool {
+        let pid = self.pid();
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        drop(self.writer);
+        drop(self._master);
+        // SAFETY: signalling our own child, as the kernel does on hang-up.
+        unsafe {
+            libc::kill(pid, libc::SIGHUP);
+        }
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if self.child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+        false
     }
 
     pub fn pid(&self) -> i32 {

@@ -59,6 +59,10 @@ const JUMP_HELP: &[KeyHelp] = &[
     ("Esc", "cancel"),
 ];
 
+/// The walk's widest and the notes' tallest, for readability on big screens.
+const MAX_WIDTH: u16 = 120;
+const NOTES_MAX_ROWS: u16 = 16;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Browse,
@@ -437,6 +441,8 @@ impl Walk {
         };
         let judgement = self.current();
         let mark = judgement.mark();
+        // Long lines are hard to read on a shared screen: keep to 120 columns.
+        let area = centered(area, MAX_WIDTH, area.height);
         let width = area.width.saturating_sub(2).max(1);
         let statement_rows = wrapped_rows(&here.statement.text, width).min(6);
         let guidance = here.statement.guidance.as_deref().unwrap_or("");
@@ -447,7 +453,7 @@ impl Walk {
         };
         let scale_line = self.scale_line(mark, theme);
         let scale_rows = wrapped_rows(&line_text(&scale_line), width).min(3);
-        let [crumb, context, _, statement, guidance_area, _, scale, state, notes, progress_area] =
+        let [crumb, context, _, statement, guidance_area, _, scale, state, notes, _, progress_area] =
             Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),
@@ -457,7 +463,8 @@ impl Walk {
                 Constraint::Length(1),
                 Constraint::Length(scale_rows),
                 Constraint::Length(1),
-                Constraint::Min(4),
+                Constraint::Max(NOTES_MAX_ROWS),
+                Constraint::Fill(1),
                 Constraint::Length(1),
             ])
             .areas(area);
