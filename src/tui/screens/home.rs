@@ -17,7 +17,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::layout::{centered, scroll_offset};
+use crate::tui::widgets::layout::{centered, popup, scroll_offset};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move between schools and evaluations"),
@@ -331,14 +331,14 @@ impl Home {
             self.list(frame, list, theme);
         }
         if let Mode::AddSchool { input, error } = &self.mode {
-            let popup = centered(area, 60, 6);
-            frame.render_widget(ratatui::widgets::Clear, popup);
-            let block = Block::bordered()
-                .border_type(BorderType::Rounded)
-                .title(Span::styled(" Add a school ", theme.title()))
-                .title_bottom(Line::styled(" Enter add · Esc cancel ", theme.dim()));
-            let inner = block.inner(popup);
-            frame.render_widget(block, popup);
+            let inner = popup(
+                frame,
+                area,
+                (60, 6),
+                "Add a school",
+                Some("Enter add · Esc cancel"),
+                theme,
+            );
             let [label, field, message] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),

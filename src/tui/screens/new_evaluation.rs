@@ -15,7 +15,7 @@ use crate::domain::tool::ToolScope;
 use crate::store::{NewEvaluation as NewRecord, Store, StoreError, ToolInfo};
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::fuzzy;
+use crate::tui::widgets::fuzzy::{self, pick_row};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 
@@ -344,22 +344,8 @@ impl NewEvaluation {
             .take(height)
             .map(|(pos, (i, matched))| {
                 let (info, scope) = &self.tools[*i];
-                let chosen = pos == self.chosen;
-                let mut spans = vec![Span::raw(if chosen { "▶ " } else { "  " })];
-                spans.extend(
-                    fuzzy::highlight(&titles[*i], matched, ratatui::style::Style::new(), theme)
-                        .spans,
-                );
-                spans.push(Span::styled(
-                    format!("  {} statements, {}", info.statements, scope.as_str()),
-                    theme.dim(),
-                ));
-                let line = Line::from(spans);
-                if chosen {
-                    line.patch_style(theme.selected())
-                } else {
-                    line
-                }
+                let suffix = format!("  {} statements, {}", info.statements, scope.as_str());
+                pick_row(pos == self.chosen, "", &titles[*i], matched, &suffix, theme)
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);

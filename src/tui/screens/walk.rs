@@ -7,7 +7,7 @@ use std::rc::Rc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::evaluation::{
@@ -19,9 +19,10 @@ use crate::tui::app::{Ctx, Nav};
 use crate::tui::screens::home::progress_bar;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy;
+use crate::tui::widgets::fuzzy::pick_row;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::layout::centered;
+use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::wrap::wrap;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -653,17 +654,8 @@ impl Walk {
     }
 
     fn jump_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let popup = centered(
-            area,
-            area.width.saturating_sub(4),
-            area.height.saturating_sub(2),
-        );
-        frame.render_widget(Clear, popup);
-        let block = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .title(Span::styled(" Go to statement ", theme.title()));
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
+        let size = (area.width.saturating_sub(4), area.height.saturating_sub(2));
+        let inner = popup(frame, area, size, "Go to statement", None, theme);
         let [query, list] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
         frame.render_widget(
@@ -693,37 +685,23 @@ impl Walk {
                     Mark::Deferred => "[~] ".to_string(),
                     Mark::Open => "[ ] ".to_string(),
                 };
-                let chosen = pos == self.jump_chosen;
-                let mut spans = vec![Span::raw(if chosen { "▶ " } else { "  " }), Span::raw(tag)];
-                spans.extend(
-                    fuzzy::highlight(&items[*i], matched, ratatui::style::Style::new(), theme)
-                        .spans,
-                );
-                let line = Line::from(spans);
-                if chosen {
-                    line.patch_style(theme.selected())
-                } else {
-                    line
-                }
+                pick_row(
+                    pos == self.jump_chosen,
+                    &tag,
+                    &items[*i],
+                    matched,
+                    "",
+                    theme,
+                )
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), list);
     }
 
     fn history_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let popup = centered(
-            area,
-            area.width.saturating_sub(6),
-            area.height.saturating_sub(4),
-        );
-        frame.render_widget(Clear, popup);
-        let block = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .title(Span::styled(
-                " Earlier values of this statement ",
-                theme.title(),
-            ))
-            .title_bottom(Line::styled(" any key closes ", theme.dim()));
+        let size = (area.width.saturating_sub(6), area.height.saturating_sub(4));
+        let title = "Earlier values of this statement";
+        let inner = popup(frame, area, size, title, Some("any key closes"), theme);
         let lines: Vec<Line> = if self.history.is_empty() {
             vec![Line::styled(
                 "Nothing has been overwritten here yet.",
@@ -742,10 +720,7 @@ impl Walk {
                 })
                 .collect()
         };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
-            popup,
-        );
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }
 
     fn history_value(&self, r: &Revision) -> String {

@@ -52,6 +52,32 @@ pub fn highlight(
     Line::from(spans)
 }
 
+/// One row of a pick list: a marker when chosen, an optional prefix, the text
+/// with its matched characters highlighted, and an optional dim suffix.
+pub fn pick_row(
+    chosen: bool,
+    prefix: &str,
+    text: &str,
+    matched: &[usize],
+    suffix: &str,
+    theme: &Theme,
+) -> Line<'static> {
+    let mut spans = vec![
+        Span::raw(if chosen { "▶ " } else { "  " }),
+        Span::raw(prefix.to_string()),
+    ];
+    spans.extend(highlight(text, matched, ratatui::style::Style::new(), theme).spans);
+    if !suffix.is_empty() {
+        spans.push(Span::styled(suffix.to_string(), theme.dim()));
+    }
+    let line = Line::from(spans);
+    if chosen {
+        line.patch_style(theme.selected())
+    } else {
+        line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,11 @@
 //! Small layout helpers.
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear};
+use ratatui::Frame;
+
+use crate::tui::theme::Theme;
 
 /// Smallest terminal headway draws into.
 pub const MIN_WIDTH: u16 = 60;
@@ -29,4 +34,27 @@ pub fn scroll_offset(selected: usize, current: usize, height: usize) -> usize {
     } else {
         current
     }
+}
+
+/// Clears a centred box of at most `width` x `height`, draws its rounded
+/// border with `title` (and `footer`, if any), and returns the inside.
+pub fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    (width, height): (u16, u16),
+    title: &str,
+    footer: Option<&str>,
+    theme: &Theme,
+) -> Rect {
+    let outer = centered(area, width, height);
+    frame.render_widget(Clear, outer);
+    let mut block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Span::styled(format!(" {title} "), theme.title()));
+    if let Some(footer) = footer {
+        block = block.title_bottom(Line::styled(format!(" {footer} "), theme.dim()));
+    }
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    inner
 }
