@@ -169,8 +169,16 @@ fn summary_lists_weak_and_deferred_with_their_words() {
         assert!(text.contains("Note: Wait for the new lead"), "{text}");
         assert!(text.contains("By aspect"), "{text}");
     }
-    // Enter on the first line jumps into the walk at that statement.
+    // The aspect rows come first: the second opens its first statement (5).
     f.app.key(key(KeyCode::Down));
+    f.app.key(key(KeyCode::Enter));
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("statement 5 of 15"), "{text}");
+    // Past the three aspects, the second listed statement is the deferred one.
+    f.app.key(key(KeyCode::Char('s')));
+    for _ in 0..4 {
+        f.app.key(key(KeyCode::Down));
+    }
     f.app.key(key(KeyCode::Enter));
     let text = screen(&f.app, 80, 24);
     assert!(text.contains("statement 2 of 15"), "{text}");
@@ -218,11 +226,33 @@ fn every_size_from_one_by_one_draws_without_panic() {
         g
     };
     let home_app = app_with_evaluation(true);
+    let mut form_app = app_with_evaluation(true);
+    form_app.app.key(key(KeyCode::Char('n')));
+    type_text(&mut form_app.app, "zzz-no-tool");
+    let mut help_app = app_with_evaluation(true);
+    help_app.app.key(key(KeyCode::Char('?')));
+    let mut popup_app = app_with_evaluation(true);
+    popup_app.app.key(key(KeyCode::Char('a')));
+    let mut jump_app = app_with_evaluation(true);
+    jump_app.app.navigate(Nav::Walk {
+        evaluation: jump_app.evaluation,
+        index: None,
+    });
+    jump_app.app.key(key(KeyCode::Char('g')));
+    let apps = [
+        &f.app,
+        &summary_app.app,
+        &home_app.app,
+        &form_app.app,
+        &help_app.app,
+        &popup_app.app,
+        &jump_app.app,
+    ];
     for w in 1..=130 {
         for h in (1..=45).step_by(4) {
-            screen(&f.app, w, h);
-            screen(&summary_app.app, w, h);
-            screen(&home_app.app, w, h);
+            for app in apps {
+                screen(app, w, h);
+            }
         }
     }
 }

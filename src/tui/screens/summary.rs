@@ -23,8 +23,11 @@ use crate::tui::widgets::layout::scroll_offset;
 use crate::tui::widgets::wrap::wrap;
 
 const HELP: &[KeyHelp] = &[
-    ("↑ ↓", "move between statements"),
-    ("Enter", "open that statement in the walk"),
+    ("↑ ↓", "move between aspects and statements"),
+    (
+        "Enter",
+        "open that statement (or the aspect's first) in the walk",
+    ),
     ("w", "back to the walk, where it was left off"),
     ("PgUp PgDn", "scroll a page"),
     ("q / Esc", "back home"),
@@ -52,11 +55,14 @@ impl Summary {
         let weak = weak(&tool, &judgements);
         let deferred = deferred(&tool, &judgements);
         let left = left(&tool, &judgements);
-        let targets = weak
-            .iter()
-            .chain(&deferred)
-            .chain(&left)
-            .map(|l| l.index)
+        // Each aspect row opens its first statement; each listed statement itself.
+        let aspect_starts = tool.aspects.iter().scan(0, |first, aspect| {
+            let start = *first;
+            *first += aspect.statements.len();
+            Some(start)
+        });
+        let targets = aspect_starts
+            .chain(weak.iter().chain(&deferred).chain(&left).map(|l| l.index))
             .collect();
         Ok(Summary {
             progress: progress(&tool, &judgements),
@@ -149,9 +155,11 @@ impl Summary {
             .max()
             .unwrap_or(10)
             .min(32);
-        for s in &self.spread {
+        let mut positions = Vec::new();
+        for (row, s) in self.spread.iter().enumerate() {
             let title: String = s.title.chars().take(title_width).collect();
-            let mut spans = vec![Span::raw(format!("   {title:<title_width$}  "))];
+            let marker = if row == self.selected { " ▶ " } else { "   " };
+            let mut spans = vec![Span::raw(format!("{marker}{title:<title_width$}  "))];
             for (i, count) in s.at_level.iter().enumerate() {
                 let level = i as u8 + 1;
                 let glyph = if theme.color {
@@ -173,7 +181,12 @@ impl Summary {
                 .map(|(i, c)| format!("{}:{c}", i + 1))
                 .collect();
             spans.push(Span::styled(format!("  {}", counts.join(" ")), theme.dim()));
-            lines.push(Line::from(spans));
+            let mut line = Line::from(spans);
+            if row == self.selected {
+                line = line.patch_style(theme.selected());
+            }
+            positions.push(lines.len());
+            lines.push(line);
         }
         let legend: Vec<String> = scale
             .levels
@@ -185,7 +198,6 @@ impl Summary {
             format!("   {} · ~ deferred · · left", legend.join(" · ")),
             theme.dim(),
         ));
-        let mut positions = Vec::new();
         let sections: [(&str, &[Listed], &str); 3] = [
             (
                 "Weak statements",
@@ -199,7 +211,7 @@ impl Summary {
                 "none: every statement is judged or deferred",
             ),
         ];
-        let mut target = 0usize;
+        let mut target = self.spread.len();
         for (heading, items, empty) in sections {
             lines.push(Line::from(""));
             lines.push(Line::styled(
