@@ -2,5 +2,6 @@
 
 pub mod cycle;
 pub mod evaluation;
+pub mod plan;
 pub mod school;
 pub mod tool;
