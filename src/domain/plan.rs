@@ -198,7 +198,11 @@ fn seed_from(item: &Listed, judgements: &Judgements) -> DraftSeed {
     let j = judgements.get(&item.key).cloned().unwrap_or_default();
     DraftSeed {
         title: title_from(&item.text),
-        reason: if j.deferred { j.defer_note } else { j.rationale },
+        reason: if j.deferred {
+            j.defer_note
+        } else {
+            j.rationale
+        },
         impact_check: j.evidence,
         statements: vec![item.key.clone()],
     }
@@ -326,10 +330,7 @@ pub struct DueCheck {
 }
 
 /// Open actions due or overdue for a check, most overdue first.
-pub fn due_checks(
-    actions: &[(Action, Option<Date>)],
-    today: Date,
-) -> Vec<DueCheck> {
+pub fn due_checks(actions: &[(Action, Option<Date>)], today: Date) -> Vec<DueCheck> {
     let mut due: Vec<DueCheck> = actions
         .iter()
         .filter(|(a, _)| a.is_open())
@@ -371,7 +372,9 @@ pub fn parse_milestones(text: &str) -> Result<Vec<Milestone>, String> {
         let date = parse_date(date)?.ok_or("A milestone needs a date.")?;
         let what = rest.trim();
         if what.is_empty() {
-            return Err(format!("The milestone on {date} needs a few words saying what it is."));
+            return Err(format!(
+                "The milestone on {date} needs a few words saying what it is."
+            ));
         }
         out.push(Milestone {
             date,
@@ -392,7 +395,11 @@ pub fn format_milestones(milestones: &[Milestone]) -> String {
 
 /// Milestones falling on or before `until` (the ones a check should ask about).
 pub fn milestones_due(action: &Action, until: Date) -> Vec<&Milestone> {
-    action.milestones.iter().filter(|m| m.date <= until).collect()
+    action
+        .milestones
+        .iter()
+        .filter(|m| m.date <= until)
+        .collect()
 }
 
 #[cfg(test)]
@@ -402,8 +409,17 @@ mod span_tests {
 
     #[test]
     fn days_between_dates_are_exact() {
-        assert_eq!(check_state(date(2026, 11, 22), date(2026, 11, 22)), CheckState::Due(0));
-        assert_eq!(check_state(date(2026, 11, 21), date(2026, 11, 22)), CheckState::Overdue(1));
-        assert_eq!(check_state(date(2027, 1, 1), date(2026, 11, 22)), CheckState::NotYet(40));
+        assert_eq!(
+            check_state(date(2026, 11, 22), date(2026, 11, 22)),
+            CheckState::Due(0)
+        );
+        assert_eq!(
+            check_state(date(2026, 11, 21), date(2026, 11, 22)),
+            CheckState::Overdue(1)
+        );
+        assert_eq!(
+            check_state(date(2027, 1, 1), date(2026, 11, 22)),
+            CheckState::NotYet(40)
+        );
     }
 }

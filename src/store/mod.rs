@@ -5,6 +5,7 @@
 mod evaluations;
 mod export;
 mod open;
+mod plans;
 mod schools;
 mod tools;
 
@@ -21,6 +22,7 @@ use crate::domain::tool::{Problem, Tool};
 pub use evaluations::{EvaluationListing, NewEvaluation, Revision};
 pub use export::{EvaluationRecord, Snapshot};
 pub use open::{OpenMode, APPLICATION_ID, SCHEMA_VERSION};
+pub use plans::{ActionField, PlanRow, PRIORITY_LIMIT_KEY};
 pub use tools::{ImportOutcome, ToolInfo};
 
 #[derive(Debug, thiserror::Error)]

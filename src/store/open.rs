@@ -14,7 +14,10 @@ use super::{Store, StoreError};
 /// "HWAY": marks a SQLite file as headway's (`PRAGMA application_id`).
 pub const APPLICATION_ID: i32 = 0x4857_4159;
 
-const MIGRATIONS: &[&str] = &[include_str!("schema/001_walk.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema/001_walk.sql"),
+    include_str!("schema/002_plan.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,447 @@
+//! Plan actions, milestones, check-ins and settings.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use super::{now, Store, StoreError};
+use crate::domain::plan::{
+    Action, Cadence, CheckIn, DraftSeed, Impact, MergedDraft, Milestone, Rag, Role, Stage, Status,
+};
+
+/// The fields of an action a user can change one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionField {
+    Title,
+    Description,
+    Owner,
+    OwnerRole,
+    Checker,
+    Start,
+    Due,
+    SuccessCriteria,
+    ImpactCheck,
+    Cadence,
+    TargetGroup,
+    Status,
+    Impact,
+    Stage,
+}
+
+impl ActionField {
+    pub fn column(self) -> &'static str {
+        match self {
+            ActionField::Title => "title",
+            ActionField::Description => "description",
+            ActionField::Owner => "owner",
+            ActionField::OwnerRole => "owner_role",
+            ActionField::Checker => "checker",
+            ActionField::Start => "start_date",
+            ActionField::Due => "due_date",
+            ActionField::SuccessCriteria => "success_criteria",
+            ActionField::ImpactCheck => "impact_check",
+            ActionField::Cadence => "cadence",
+            ActionField::TargetGroup => "target_group",
+            ActionField::Status => "status",
+            ActionField::Impact => "impact",
+            ActionField::Stage => "stage",
+        }
+    }
+}
+
+/// An action with where it belongs, for plan views and check-ins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRow {
+    pub action: Action,
+    pub school_id: i64,
+    pub school: String,
+    pub cycle: String,
+    pub scope: String,
+    pub tool_id: String,
+    pub tool_version: u32,
+    pub last_check_in: Option<CheckIn>,
+}
+
+/// The setting that holds the open-priority limit.
+pub const PRIORITY_LIMIT_KEY: &str = "priority_limit";
+
+const ACTION_COLUMNS: &str = "id, evaluation_id, stage, title, description, reason, owner, \
+     owner_role, checker, start_date, due_date, success_criteria, impact_check, cadence, \
+     target_group, status, impact";
+
+fn bad(column: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, format!("{column}={value}"), rusqlite::types::Type::Text)
+}
+
+fn date_column(r: &Row<'_>, i: usize, name: &str) -> rusqlite::Result<Option<Date>> {
+    let text: Option<String> = r.get(i)?;
+    text.map(|t| t.parse::<Date>().map_err(|_| bad(name, &t)))
+        .transpose()
+}
+
+fn action_from(r: &Row<'_>) -> rusqlite::Result<Action> {
+    let text = |i: usize| r.get::<_, String>(i);
+    let stage = text(2)?;
+    let role: Option<String> = r.get(7)?;
+    let cadence = text(13)?;
+    let status = text(15)?;
+    let impact = text(16)?;
+    Ok(Action {
+        id: r.get(0)?,
+        evaluation_id: r.get(1)?,
+        stage: Stage::parse(&stage).ok_or_else(|| bad("stage", &stage))?,
+        title: text(3)?,
+        description: text(4)?,
+        reason: text(5)?,
+        statements: Vec::new(),
+        owner: text(6)?,
+        owner_role: role.as_deref().and_then(Role::parse),
+        checker: text(8)?,
+        start: date_column(r, 9, "start_date")?,
+        due: date_column(r, 10, "due_date")?,
+        milestones: Vec::new(),
+        success_criteria: text(11)?,
+        impact_check: text(12)?,
+        cadence: Cadence::parse(&cadence).ok_or_else(|| bad("cadence", &cadence))?,
+        target_group: text(14)?,
+        status: Status::parse(&status).ok_or_else(|| bad("status", &status))?,
+        impact: Impact::parse(&impact).ok_or_else(|| bad("impact", &impact))?,
+    })
+}
+
+fn check_in_from(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
+    let on: String = r.get(2)?;
+    let rag: String = r.get(3)?;
+    Ok(CheckIn {
+        id: r.get(0)?,
+        action_id: r.get(1)?,
+        on: on.parse().map_err(|_| bad("checked_on", &on))?,
+        rag: Rag::parse(&rag).ok_or_else(|| bad("rag", &rag))?,
+        note: r.get(4)?,
+        impact_note: r.get(5)?,
+    })
+}
+
+fn insert_statements(tx: &Transaction<'_>, action: i64, keys: &[String]) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM action_statements WHERE action_id = ?1",
+        [action],
+    )?;
+    for (position, key) in keys.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO action_statements (action_id, statement_key, position) VALUES (?1, ?2, ?3)",
+            params![action, key, position as i64],
+        )?;
+    }
+    Ok(())
+}
+
+fn keep_action_revision(
+    tx: &Transaction<'_>,
+    action: i64,
+    field: &str,
+    old: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO action_revisions (action_id, field, old_value, replaced_at) VALUES (?1, ?2, ?3, ?4)",
+        params![action, field, old, now()],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Stores drafts, all in one transaction; returns their ids.
+    pub fn add_drafts(&mut self, evaluation: i64, seeds: &[DraftSeed]) -> super::Result<Vec<i64>> {
+        self.write(|tx| {
+            let mut ids = Vec::new();
+            for seed in seeds {
+                let stamp = now();
+                tx.execute(
+                    "INSERT INTO actions (evaluation_id, title, reason, impact_check, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                    params![evaluation, seed.title, seed.reason, seed.impact_check, stamp],
+                )?;
+                let id = tx.last_insert_rowid();
+                insert_statements(tx, id, &seed.statements)?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
+    fn fill(&self, mut action: Action) -> super::Result<Action> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT statement_key FROM action_statements WHERE action_id = ?1 ORDER BY position",
+        )?;
+        action.statements = stmt
+            .query_map([action.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT due_date, text FROM milestones WHERE action_id = ?1 ORDER BY due_date, id",
+        )?;
+        action.milestones = stmt
+            .query_map([action.id], |r| {
+                let d: String = r.get(0)?;
+                Ok(Milestone {
+                    date: d.parse().map_err(|_| bad("milestone", &d))?,
+                    text: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(action)
+    }
+
+    /// Every action of an evaluation, drafts and discarded ones included.
+    pub fn actions(&self, evaluation: i64) -> super::Result<Vec<Action>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ACTION_COLUMNS} FROM actions WHERE evaluation_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt
+            .query_map([evaluation], action_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(|a| self.fill(a)).collect()
+    }
+
+    pub fn action(&self, id: i64) -> super::Result<Action> {
+        let action = self
+            .conn
+            .query_row(
+                &format!("SELECT {ACTION_COLUMNS} FROM actions WHERE id = ?1"),
+                [id],
+                action_from,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::Missing(format!("There is no action {id}.")))?;
+        self.fill(action)
+    }
+
+    /// Accepted actions across the database (optionally one school's), with
+    /// their school, cycle and last check-in.
+    pub fn plan_rows(&self, school: Option<i64>) -> super::Result<Vec<PlanRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {}, e.school_id, s.name, e.cycle, e.scope, e.tool_id, e.tool_version
+             FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
+             JOIN schools s ON s.id = e.school_id
+             WHERE a.stage = 'accepted' AND (?1 IS NULL OR e.school_id = ?1)
+             ORDER BY s.name COLLATE NOCASE, a.id",
+            ACTION_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+        let rows = stmt
+            .query_map([school], |r| {
+                Ok((
+                    action_from(r)?,
+                    r.get::<_, i64>(17)?,
+                    r.get::<_, String>(18)?,
+                    r.get::<_, String>(19)?,
+                    r.get::<_, String>(20)?,
+                    r.get::<_, String>(21)?,
+                    r.get::<_, u32>(22)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(
+                |(action, school_id, school, cycle, scope, tool_id, tool_version)| {
+                    let action = self.fill(action)?;
+                    let last_check_in = self.check_ins(action.id)?.into_iter().next();
+                    Ok(PlanRow {
+                        action,
+                        school_id,
+                        school,
+                        cycle,
+                        scope,
+                        tool_id,
+                        tool_version,
+                        last_check_in,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Sets one field. `None` stores NULL (no date, no role). `starts_edit`
+    /// keeps the replaced value in the history, as for judgements.
+    pub fn set_action_field(
+        &mut self,
+        id: i64,
+        field: ActionField,
+        value: Option<&str>,
+        starts_edit: bool,
+    ) -> super::Result<()> {
+        let column = field.column();
+        self.write(|tx| {
+            let old: Option<String> = tx.query_row(
+                &format!("SELECT {column} FROM actions WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )?;
+            if old.as_deref() == value {
+                return Ok(());
+            }
+            if let Some(old) = old.as_deref().filter(|o| starts_edit && !o.is_empty()) {
+                keep_action_revision(tx, id, column, old)?;
+            }
+            tx.execute(
+                &format!("UPDATE actions SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
+                params![id, value, now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Replaces an action's milestones, keeping the old list in the history.
+    pub fn set_milestones(&mut self, id: i64, milestones: &[Milestone]) -> super::Result<()> {
+        let old = crate::domain::plan::format_milestones(&self.action(id)?.milestones);
+        self.write(|tx| {
+            let new = crate::domain::plan::format_milestones(milestones);
+            if old == new {
+                return Ok(());
+            }
+            if !old.is_empty() {
+                keep_action_revision(tx, id, "milestones", &old)?;
+            }
+            tx.execute("DELETE FROM milestones WHERE action_id = ?1", [id])?;
+            for m in milestones {
+                tx.execute(
+                    "INSERT INTO milestones (action_id, due_date, text) VALUES (?1, ?2, ?3)",
+                    params![id, m.date.to_string(), m.text],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Folds drafts into one: the first keeps its id and gains the others'
+    /// statements; the others are marked merged (kept, not erased).
+    pub fn merge_drafts(&mut self, merged: &MergedDraft) -> super::Result<()> {
+        self.write(|tx| {
+            insert_statements(tx, merged.into, &merged.statements)?;
+            tx.execute(
+                "UPDATE actions SET reason = ?2, impact_check = ?3, updated_at = ?4 WHERE id = ?1",
+                params![merged.into, merged.reason, merged.impact_check, now()],
+            )?;
+            for id in &merged.absorbed {
+                tx.execute(
+                    "UPDATE actions SET stage = 'merged', merged_into = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, merged.into, now()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Records a check-in; returns its id.
+    pub fn add_check_in(&mut self, action: i64, on: Date, rag: Rag) -> super::Result<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO checkins (action_id, checked_on, rag, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![action, on.to_string(), rag.as_str(), now()],
+            )?;
+            let id = tx.last_insert_rowid();
+            if tx.query_row("SELECT status FROM actions WHERE id = ?1", [action], |r| {
+                r.get::<_, String>(0)
+            })? == Status::NotStarted.as_str()
+            {
+                keep_action_revision(tx, action, "status", Status::NotStarted.as_str())?;
+                tx.execute(
+                    "UPDATE actions SET status = 'in progress', updated_at = ?2 WHERE id = ?1",
+                    params![action, now()],
+                )?;
+            }
+            Ok(id)
+        })
+    }
+
+    pub fn set_check_in_rag(&mut self, check_in: i64, rag: Rag) -> super::Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE checkins SET rag = ?2 WHERE id = ?1",
+                params![check_in, rag.as_str()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Saves a check-in's note (`impact` false) or impact observation.
+    pub fn set_check_in_text(
+        &mut self,
+        check_in: i64,
+        impact: bool,
+        text: &str,
+    ) -> super::Result<()> {
+        let column = if impact { "impact_note" } else { "note" };
+        self.write(|tx| {
+            tx.execute(
+                &format!("UPDATE checkins SET {column} = ?2 WHERE id = ?1"),
+                params![check_in, text],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// An action's check-ins, newest first.
+    pub fn check_ins(&self, action: i64) -> super::Result<Vec<CheckIn>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, action_id, checked_on, rag, note, impact_note FROM checkins
+             WHERE action_id = ?1 ORDER BY checked_on DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([action], check_in_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every check-in, for exports.
+    pub fn all_check_ins(&self) -> super::Result<HashMap<i64, Vec<CheckIn>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, action_id, checked_on, rag, note, impact_note FROM checkins
+             ORDER BY action_id, checked_on, id",
+        )?;
+        let mut out: HashMap<i64, Vec<CheckIn>> = HashMap::new();
+        for c in stmt.query_map([], check_in_from)? {
+            let c = c?;
+            out.entry(c.action_id).or_default().push(c);
+        }
+        Ok(out)
+    }
+
+    pub fn setting(&self, key: &str) -> super::Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> super::Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The open-priority limit: the user's setting, or the default.
+    pub fn priority_limit(&self) -> super::Result<usize> {
+        Ok(self
+            .setting(PRIORITY_LIMIT_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(crate::domain::plan::DEFAULT_PRIORITY_LIMIT))
+    }
+
+    /// Replaced values of an action's fields, oldest first.
+    pub fn action_history(&self, action: i64) -> super::Result<Vec<(String, String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT field, old_value, replaced_at FROM action_revisions WHERE action_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([action], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
