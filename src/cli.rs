@@ -46,6 +46,21 @@ pub enum Command {
     Tools(ToolsCommand),
     /// Write everything in the database to a file or stdout.
     Export(ExportArgs),
+    /// The weekly check-in: open the actions due for a check, most overdue first.
+    Checkin(CheckinArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// Only actions whose owner's name contains NAME.
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Only actions whose checker's name contains NAME.
+    #[arg(long, value_name = "NAME")]
+    pub checker: Option<String>,
+    /// Print the due and overdue checks (an agenda) instead of opening the app.
+    #[arg(long)]
+    pub list: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,8 +134,21 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
     match cli.command {
         None => {
             let store = open(&cli.global, OpenMode::Write)?;
-            crate::tui::run(store, today)
-                .map_err(|e| UserError::Message(format!("The terminal could not be used: {e}.")))
+            run_tui(store, today, crate::tui::Start::Home)
+        }
+        Some(Command::Checkin(args)) => {
+            let filter = crate::agenda::Filter {
+                owner: args.owner.map(|o| crate::text::clean_line(&o)),
+                checker: args.checker.map(|c| crate::text::clean_line(&c)),
+            };
+            if args.list {
+                let store = open(&cli.global, OpenMode::Read)?;
+                let items = crate::agenda::agenda(&store, today, &filter)?;
+                print!("{}", crate::agenda::to_text(&items, today, &filter));
+                return Ok(());
+            }
+            let store = open(&cli.global, OpenMode::Write)?;
+            run_tui(store, today, crate::tui::Start::CheckIn(filter))
         }
         Some(Command::Tools(ToolsCommand::Check { files })) => check_tools(&files),
         Some(Command::Tools(ToolsCommand::List)) => {
@@ -161,6 +189,11 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             write_output(args.output.as_deref(), &text)
         }
     }
+}
+
+fn run_tui(store: Store, today: Date, start: crate::tui::Start) -> Result<(), UserError> {
+    crate::tui::run(store, today, start)
+        .map_err(|e| UserError::Message(format!("The terminal could not be used: {e}.")))
 }
 
 fn system_today() -> Date {

@@ -1,5 +1,6 @@
 //! headway: school self-evaluation and improvement planning in the terminal.
 
+pub mod agenda;
 pub mod cli;
 pub mod domain;
 pub mod export;

@@ -91,13 +91,18 @@ fn action(id: i64) -> Action {
         target_group: String::new(),
         status: Status::InProgress,
         impact: Impact::NotYetKnown,
+        accepted_on: None,
     }
 }
 
 #[test]
 fn one_draft_per_weak_statement_prefilled_from_the_meeting() {
     let drafts = draft_from_weak(&tool(), &judgements(), &[]);
-    assert_eq!(drafts.len(), 2, "levels 1 and 2 are weak; 4 is not; deferred is not drafted");
+    assert_eq!(
+        drafts.len(),
+        2,
+        "levels 1 and 2 are weak; 4 is not; deferred is not drafted"
+    );
     assert_eq!(drafts[0].title, "Improve: Pupils can explain the sequence");
     assert_eq!(drafts[0].reason, "No pupil could explain it");
     assert_eq!(drafts[0].impact_check, "Pupil voice each half term");
@@ -121,7 +126,10 @@ fn deferred_statements_are_listed_and_drafted_only_on_request() {
     assert_eq!(listed[0].key, "t/a/s4");
     let d = draft_from_deferred(&t, &j, "t/a/s4").unwrap();
     assert_eq!(d.reason, "Need the data first");
-    assert!(draft_from_deferred(&t, &j, "t/a/s1").is_none(), "not deferred");
+    assert!(
+        draft_from_deferred(&t, &j, "t/a/s1").is_none(),
+        "not deferred"
+    );
     assert!(undrafted_deferred(&t, &j, &["t/a/s4".to_string()]).is_empty());
 }
 
@@ -156,7 +164,10 @@ fn merging_joins_statements_and_words_without_repeats() {
 fn the_priority_limit_warns_only_past_the_limit() {
     assert!(priority_warning(5, 5).is_none());
     let w = priority_warning(6, 5).unwrap();
-    assert!(w.contains("6 open priorities") && w.contains("limit of 5"), "{w}");
+    assert!(
+        w.contains("6 open priorities") && w.contains("limit of 5"),
+        "{w}"
+    );
 }
 
 #[test]
@@ -186,12 +197,26 @@ fn status_and_impact_are_separate_scales() {
 #[test]
 fn cadences_step_across_month_ends_and_leap_days() {
     assert_eq!(Cadence::Weekly.after(date(2026, 12, 28)), date(2027, 1, 4));
-    assert_eq!(Cadence::Fortnightly.after(date(2027, 2, 20)), date(2027, 3, 6));
+    assert_eq!(
+        Cadence::Fortnightly.after(date(2027, 2, 20)),
+        date(2027, 3, 6)
+    );
     assert_eq!(Cadence::Monthly.after(date(2027, 1, 31)), date(2027, 2, 28));
-    assert_eq!(Cadence::Monthly.after(date(2028, 1, 31)), date(2028, 2, 29), "leap year");
+    assert_eq!(
+        Cadence::Monthly.after(date(2028, 1, 31)),
+        date(2028, 2, 29),
+        "leap year"
+    );
     assert_eq!(Cadence::Weekly.after(date(2028, 2, 26)), date(2028, 3, 4));
-    assert_eq!(Cadence::HalfTermly.after(date(2026, 9, 7)), date(2026, 10, 19));
-    assert_eq!(Cadence::Monthly.after(Date::MAX), Date::MAX, "saturates, never panics");
+    assert_eq!(
+        Cadence::HalfTermly.after(date(2026, 9, 7)),
+        date(2026, 10, 19)
+    );
+    assert_eq!(
+        Cadence::Monthly.after(Date::MAX),
+        Date::MAX,
+        "saturates, never panics"
+    );
 }
 
 #[test]
@@ -199,24 +224,52 @@ fn the_next_check_follows_the_last_check_in_and_never_passes_the_due_date() {
     let today = date(2026, 11, 22);
     let mut a = action(1);
     a.cadence = Cadence::Fortnightly;
-    assert_eq!(next_check(&a, Some(date(2026, 11, 10)), today), date(2026, 11, 24));
+    assert_eq!(
+        next_check(&a, Some(date(2026, 11, 10)), today),
+        date(2026, 11, 24)
+    );
     a.start = Some(date(2026, 11, 1));
-    assert_eq!(next_check(&a, None, today), date(2026, 11, 15), "from the start date");
+    assert_eq!(
+        next_check(&a, None, today),
+        date(2026, 11, 15),
+        "from the start date"
+    );
     a.due = Some(date(2026, 11, 12));
-    assert_eq!(next_check(&a, None, today), date(2026, 11, 12), "due date comes first");
+    assert_eq!(
+        next_check(&a, None, today),
+        date(2026, 11, 12),
+        "due date comes first"
+    );
     a.start = None;
     a.due = None;
-    assert_eq!(next_check(&a, None, today), date(2026, 12, 6), "new actions: one cadence from today");
+    assert_eq!(
+        next_check(&a, None, today),
+        date(2026, 12, 6),
+        "new actions: one cadence from today"
+    );
 }
 
 #[test]
 fn due_means_within_seven_days_and_overdue_means_past() {
     let today = date(2026, 12, 21); // across the Christmas break and year end
     assert_eq!(check_state(date(2026, 12, 28), today), CheckState::Due(7));
-    assert_eq!(check_state(date(2026, 12, 29), today), CheckState::NotYet(8));
-    assert_eq!(check_state(date(2026, 12, 20), today), CheckState::Overdue(1));
-    assert_eq!(check_state(date(2027, 1, 4), date(2026, 12, 31)), CheckState::Due(4));
-    assert_eq!(check_state(date(2028, 2, 28), date(2028, 3, 1)), CheckState::Overdue(2), "leap day counted");
+    assert_eq!(
+        check_state(date(2026, 12, 29), today),
+        CheckState::NotYet(8)
+    );
+    assert_eq!(
+        check_state(date(2026, 12, 20), today),
+        CheckState::Overdue(1)
+    );
+    assert_eq!(
+        check_state(date(2027, 1, 4), date(2026, 12, 31)),
+        CheckState::Due(4)
+    );
+    assert_eq!(
+        check_state(date(2028, 2, 28), date(2028, 3, 1)),
+        CheckState::Overdue(2),
+        "leap day counted"
+    );
 }
 
 #[test]
@@ -266,8 +319,13 @@ fn dates_and_milestones_parse_or_explain() {
     let m = parse_milestones("2027-01-10 first book look; 2026-12-01 plan agreed;").unwrap();
     assert_eq!(m.len(), 2);
     assert_eq!(m[0].date, date(2026, 12, 1), "sorted by date");
-    assert_eq!(format_milestones(&m), "2026-12-01 plan agreed; 2027-01-10 first book look");
-    assert!(parse_milestones("2027-01-10").unwrap_err().contains("few words"));
+    assert_eq!(
+        format_milestones(&m),
+        "2026-12-01 plan agreed; 2027-01-10 first book look"
+    );
+    assert!(parse_milestones("2027-01-10")
+        .unwrap_err()
+        .contains("few words"));
     assert!(parse_milestones("soon review").is_err());
     let mut a = action(1);
     a.milestones = m;

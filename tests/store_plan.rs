@@ -106,9 +106,7 @@ fn action_fields_keep_history_and_accept_only_valid_values() {
     let (_dir, path) = temp();
     let (mut store, e) = store_with_evaluation(&path);
     let id = store.add_drafts(e, &[seed("A", "t/a/1")]).unwrap()[0];
-    store
-        .set_action_field(id, ActionField::Stage, Some("accepted"), true)
-        .unwrap();
+    store.accept_action(id, date(2026, 11, 22)).unwrap();
     store
         .set_action_field(id, ActionField::Owner, Some("R. Patel"), true)
         .unwrap();
@@ -132,6 +130,7 @@ fn action_fields_keep_history_and_accept_only_valid_values() {
         .unwrap();
     let a = store.action(id).unwrap();
     assert_eq!(a.stage, Stage::Accepted);
+    assert_eq!(a.accepted_on, Some(date(2026, 11, 22)));
     assert_eq!(a.owner, "S. Okafor");
     assert_eq!(a.owner_role, Some(Role::MiddleLeader));
     assert_eq!(a.due, Some(date(2027, 2, 12)));
@@ -165,9 +164,7 @@ fn check_ins_are_stored_newest_first_and_start_the_action() {
     let (_dir, path) = temp();
     let (mut store, e) = store_with_evaluation(&path);
     let id = store.add_drafts(e, &[seed("A", "t/a/1")]).unwrap()[0];
-    store
-        .set_action_field(id, ActionField::Stage, Some("accepted"), true)
-        .unwrap();
+    store.accept_action(id, date(2026, 11, 22)).unwrap();
     let first = store
         .add_check_in(id, date(2026, 11, 20), Rag::Amber)
         .unwrap();

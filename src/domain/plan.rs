@@ -141,6 +141,8 @@ pub struct Action {
     pub target_group: String,
     pub status: Status,
     pub impact: Impact,
+    /// When it was accepted into the plan, if it has been.
+    pub accepted_on: Option<Date>,
 }
 
 impl Action {
@@ -169,7 +171,7 @@ pub struct DraftSeed {
     pub statements: Vec<String>,
 }
 
-const TITLE_CHARS: usize = 80;
+const TITLE_CHARS: usize = 60;
 
 /// A short title from a statement's text: the first clause, cut at a word.
 pub fn title_from(text: &str) -> String {
@@ -297,11 +299,14 @@ pub enum CheckState {
     NotYet(i32),
 }
 
-/// The date of an action's next check: one cadence after its last check-in
-/// (or after its start, or today if it has neither), but never later than its
-/// due date.
+/// The date of an action's next check: one cadence after its last check-in,
+/// or else after its start, or else after the day it was accepted (today if
+/// none is known), but never later than its due date.
 pub fn next_check(action: &Action, last_check_in: Option<Date>, today: Date) -> Date {
-    let base = last_check_in.or(action.start).unwrap_or(today);
+    let base = last_check_in
+        .or(action.start)
+        .or(action.accepted_on)
+        .unwrap_or(today);
     let by_cadence = action.cadence.after(base);
     match action.due {
         Some(due) if due < by_cadence => due,

@@ -68,11 +68,41 @@ fn evaluation(record: &crate::store::EvaluationRecord) -> Value {
         "progress": {"judged": p.judged, "deferred": p.deferred, "left": p.left},
         "scale": {"levels": tool.scale.levels, "weak_up_to": tool.scale.weak_up_to},
         "judgements": judgements,
+        "actions": record.actions.iter().map(|(a, c)| action(a, c)).collect::<Vec<_>>(),
         "history": record.history.iter().map(|r| json!({
             "statement": r.statement_key,
             "field": r.field,
             "old_value": r.old_value,
             "replaced_at": r.replaced_at,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn action(a: &crate::domain::plan::Action, check_ins: &[crate::domain::plan::CheckIn]) -> Value {
+    json!({
+        "id": a.id,
+        "stage": a.stage.as_str(),
+        "title": a.title,
+        "description": a.description,
+        "reason": a.reason,
+        "statements": a.statements,
+        "owner": a.owner,
+        "owner_role": a.owner_role.map(|r| r.as_str()),
+        "checker": a.checker,
+        "start": a.start.map(|d| d.to_string()),
+        "due": a.due.map(|d| d.to_string()),
+        "milestones": a.milestones.iter().map(|m| json!({"date": m.date.to_string(), "text": m.text})).collect::<Vec<_>>(),
+        "success_criteria": a.success_criteria,
+        "impact_check": a.impact_check,
+        "cadence": a.cadence.as_str(),
+        "target_group": a.target_group,
+        "status": a.status.as_str(),
+        "impact": a.impact.as_str(),
+        "check_ins": check_ins.iter().map(|c| json!({
+            "date": c.on.to_string(),
+            "rag": c.rag.as_str(),
+            "note": c.note,
+            "impact_note": c.impact_note,
         })).collect::<Vec<_>>(),
     })
 }

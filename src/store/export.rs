@@ -17,6 +17,11 @@ pub struct EvaluationRecord {
     pub tool: std::rc::Rc<crate::domain::tool::Tool>,
     pub judgements: Judgements,
     pub history: Vec<Revision>,
+    /// Every action drafted from this evaluation, with its check-ins.
+    pub actions: Vec<(
+        crate::domain::plan::Action,
+        Vec<crate::domain::plan::CheckIn>,
+    )>,
 }
 
 impl Store {
@@ -29,6 +34,7 @@ impl Store {
                 Ok((info, source))
             })
             .collect::<super::Result<_>>()?;
+        let mut check_ins = self.all_check_ins()?;
         let evaluations = self
             .evaluations()?
             .into_iter()
@@ -37,6 +43,14 @@ impl Store {
                     tool: self.tool(&evaluation.tool_id, evaluation.tool_version)?,
                     judgements: self.judgements(evaluation.id)?,
                     history: self.history(evaluation.id, None)?,
+                    actions: self
+                        .actions(evaluation.id)?
+                        .into_iter()
+                        .map(|a| {
+                            let c = check_ins.remove(&a.id).unwrap_or_default();
+                            (a, c)
+                        })
+                        .collect(),
                     evaluation,
                 })
             })

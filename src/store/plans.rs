@@ -68,7 +68,7 @@ pub const PRIORITY_LIMIT_KEY: &str = "priority_limit";
 
 const ACTION_COLUMNS: &str = "id, evaluation_id, stage, title, description, reason, owner, \
      owner_role, checker, start_date, due_date, success_criteria, impact_check, cadence, \
-     target_group, status, impact";
+     target_group, status, impact, accepted_on";
 
 fn bad(column: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, format!("{column}={value}"), rusqlite::types::Type::Text)
@@ -107,6 +107,7 @@ fn action_from(r: &Row<'_>) -> rusqlite::Result<Action> {
         target_group: text(14)?,
         status: Status::parse(&status).ok_or_else(|| bad("status", &status))?,
         impact: Impact::parse(&impact).ok_or_else(|| bad("impact", &impact))?,
+        accepted_on: date_column(r, 17, "accepted_on")?,
     })
 }
 
@@ -235,12 +236,12 @@ impl Store {
             .query_map([school], |r| {
                 Ok((
                     action_from(r)?,
-                    r.get::<_, i64>(17)?,
-                    r.get::<_, String>(18)?,
+                    r.get::<_, i64>(18)?,
                     r.get::<_, String>(19)?,
                     r.get::<_, String>(20)?,
                     r.get::<_, String>(21)?,
-                    r.get::<_, u32>(22)?,
+                    r.get::<_, String>(22)?,
+                    r.get::<_, u32>(23)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -289,6 +290,23 @@ impl Store {
             tx.execute(
                 &format!("UPDATE actions SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
                 params![id, value, now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Accepts a draft into the plan on `today`.
+    pub fn accept_action(&mut self, id: i64, today: Date) -> super::Result<()> {
+        self.write(|tx| {
+            let stage: String =
+                tx.query_row("SELECT stage FROM actions WHERE id = ?1", [id], |r| r.get(0))?;
+            if stage == Stage::Accepted.as_str() {
+                return Ok(());
+            }
+            keep_action_revision(tx, id, "stage", &stage)?;
+            tx.execute(
+                "UPDATE actions SET stage = 'accepted', accepted_on = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, today.to_string(), now()],
             )?;
             Ok(())
         })

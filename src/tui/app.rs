@@ -8,6 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::screens::action::ActionEditor;
+use super::screens::checkin::CheckInScreen;
+use super::screens::drafts::Drafts;
+use super::screens::plan::Plan;
 use super::screens::{home::Home, new_evaluation::NewEvaluation, summary::Summary, walk::Walk};
 use super::theme::Theme;
 use super::widgets::help::{self, KeyHelp};
@@ -30,6 +34,23 @@ pub enum Nav {
     Summary {
         evaluation: i64,
     },
+    CheckIn {
+        filter: crate::agenda::Filter,
+    },
+    /// An evaluation's drafts and plan; `draft` first drafts from weak statements.
+    Drafts {
+        evaluation: i64,
+        draft: bool,
+    },
+    /// A school's plan views.
+    Plan {
+        school: i64,
+    },
+    /// Edit one action, then go `back`.
+    Action {
+        id: i64,
+        back: Box<Nav>,
+    },
     Quit,
 }
 
@@ -38,6 +59,10 @@ pub enum Screen {
     NewEvaluation(Box<NewEvaluation>),
     Walk(Box<Walk>),
     Summary(Box<Summary>),
+    CheckIn(Box<CheckInScreen>),
+    Drafts(Box<Drafts>),
+    Plan(Box<Plan>),
+    Action(Box<ActionEditor>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +155,10 @@ impl App {
             Screen::NewEvaluation(s) => s.key(key, &mut ctx),
             Screen::Walk(s) => s.key(key, &mut ctx),
             Screen::Summary(s) => s.key(key, &mut ctx),
+            Screen::CheckIn(s) => s.key(key, &mut ctx),
+            Screen::Drafts(s) => s.key(key, &mut ctx),
+            Screen::Plan(s) => s.key(key, &mut ctx),
+            Screen::Action(s) => s.key(key, &mut ctx),
         };
         self.navigate(nav);
     }
@@ -145,6 +174,10 @@ impl App {
             Screen::NewEvaluation(s) => s.paste(text),
             Screen::Walk(s) => s.paste(text, &mut ctx),
             Screen::Summary(_) => {}
+            Screen::CheckIn(s) => s.paste(text, &mut ctx),
+            Screen::Drafts(s) => s.paste(text),
+            Screen::Plan(_) => {}
+            Screen::Action(s) => s.paste(text, &mut ctx),
         }
     }
 
@@ -155,6 +188,10 @@ impl App {
             Screen::NewEvaluation(_) => true,
             Screen::Walk(s) => s.is_typing(),
             Screen::Summary(_) => false,
+            Screen::CheckIn(s) => s.is_typing(),
+            Screen::Drafts(s) => s.is_typing(),
+            Screen::Plan(_) => false,
+            Screen::Action(s) => s.is_typing(),
         }
     }
 
@@ -169,6 +206,7 @@ impl App {
                 let focus = match &self.screen {
                     Screen::Walk(w) => Some(w.evaluation_id()),
                     Screen::Summary(s) => Some(s.evaluation_id()),
+                    Screen::Drafts(s) => Some(s.evaluation_id()),
                     _ => None,
                 };
                 Screen::Home(Box::new(Home::load(&self.store, focus, &mut self.status)))
@@ -196,6 +234,46 @@ impl App {
                     return;
                 }
             },
+            Nav::Drafts { evaluation, draft } => {
+                match Drafts::open(&mut self.store, evaluation, draft) {
+                    Ok((s, made)) => {
+                        if draft {
+                            self.status = Status::Saved(match made {
+                                0 => "No new drafts: every weak statement is already in the plan"
+                                    .into(),
+                                1 => "1 draft made from a weak statement".into(),
+                                n => format!("{n} drafts made from weak statements"),
+                            });
+                        }
+                        Screen::Drafts(Box::new(s))
+                    }
+                    Err(e) => {
+                        self.status = Status::Error(e.to_string());
+                        return;
+                    }
+                }
+            }
+            Nav::Plan { school } => match Plan::open(&self.store, school, self.today) {
+                Ok(s) => Screen::Plan(Box::new(s)),
+                Err(e) => {
+                    self.status = Status::Error(e.to_string());
+                    return;
+                }
+            },
+            Nav::Action { id, back } => match ActionEditor::open(&self.store, id, *back) {
+                Ok(s) => Screen::Action(Box::new(s)),
+                Err(e) => {
+                    self.status = Status::Error(e.to_string());
+                    return;
+                }
+            },
+            Nav::CheckIn { filter } => match CheckInScreen::open(&self.store, self.today, filter) {
+                Ok(s) => Screen::CheckIn(Box::new(s)),
+                Err(e) => {
+                    self.status = Status::Error(e.to_string());
+                    return;
+                }
+            },
         };
         self.screen = screen;
         if matches!(self.status, Status::Info(_)) {
@@ -209,6 +287,10 @@ impl App {
             Screen::NewEvaluation(s) => ("New evaluation", s.help(), s.hints()),
             Screen::Walk(s) => ("Walk", s.help(), s.hints()),
             Screen::Summary(s) => ("Summary", s.help(), s.hints()),
+            Screen::CheckIn(s) => ("Check-in", s.help(), s.hints()),
+            Screen::Drafts(s) => ("Plan drafts", s.help(), s.hints()),
+            Screen::Plan(s) => ("School plan", s.help(), s.hints()),
+            Screen::Action(s) => ("Action", s.help(), s.hints()),
         }
     }
 
@@ -233,6 +315,10 @@ impl App {
             Screen::NewEvaluation(s) => s.view(frame, body, &self.theme),
             Screen::Walk(s) => s.view(frame, body, &self.theme),
             Screen::Summary(s) => s.view(frame, body, &self.theme),
+            Screen::CheckIn(s) => s.view(frame, body, &self.theme),
+            Screen::Drafts(s) => s.view(frame, body, &self.theme),
+            Screen::Plan(s) => s.view(frame, body, &self.theme),
+            Screen::Action(s) => s.view(frame, body, &self.theme),
         }
         let (title, keys, hints) = self.screen_keys();
         self.status_line(frame, status, &hints);

@@ -66,8 +66,18 @@ fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
 /// How often the loop looks for a termination signal while idle.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 
-pub fn run(store: Store, today: Date) -> io::Result<()> {
+/// Which screen the app opens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    Home,
+    CheckIn(crate::agenda::Filter),
+}
+
+pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     let mut app = App::new(store, today, theme::Theme::from_env());
+    if let Start::CheckIn(filter) = start {
+        app.navigate(app::Nav::CheckIn { filter });
+    }
     // SIGTERM, SIGHUP and SIGINT end the loop, so the guard restores the
     // terminal. Every change is already committed, so nothing is lost.
     let stop = Arc::new(AtomicBool::new(false));

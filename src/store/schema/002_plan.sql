@@ -6,6 +6,8 @@ CREATE TABLE actions (
     stage             TEXT NOT NULL DEFAULT 'draft'
                       CHECK (stage IN ('draft', 'accepted', 'discarded', 'merged')),
     merged_into       INTEGER REFERENCES actions(id),
+    -- The day (headway's today) the action was accepted into the plan.
+    accepted_on       TEXT CHECK (accepted_on IS NULL OR date(accepted_on) IS accepted_on),
     title             TEXT NOT NULL CHECK (length(trim(title)) > 0),
     description       TEXT NOT NULL DEFAULT '',
     reason            TEXT NOT NULL DEFAULT '',

@@ -26,6 +26,11 @@ const HELP: &[KeyHelp] = &[
     ("a", "add a school"),
     ("n", "new evaluation for the selected school"),
     ("s", "summary of the selected evaluation"),
+    ("c", "weekly check-in: the actions due for a check"),
+    (
+        "p",
+        "the selected school's plan: by aspect, owner or due date",
+    ),
     ("/", "find a school by typing part of its name"),
     ("Esc", "clear the search"),
     ("?", "this help"),
@@ -208,6 +213,15 @@ impl Home {
             KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
             KeyCode::End | KeyCode::Char('G') => self.selected = last,
             KeyCode::Char('/') => self.mode = Mode::Filter,
+            KeyCode::Char('p') => match self.selected_school() {
+                Some(s) => return Nav::Plan { school: s.id },
+                None => ctx.info("Add a school first: press a."),
+            },
+            KeyCode::Char('c') => {
+                return Nav::CheckIn {
+                    filter: Default::default(),
+                }
+            }
             KeyCode::Esc => {
                 self.query.set_text("");
                 self.refilter();

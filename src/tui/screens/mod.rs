@@ -1,6 +1,10 @@
 //! One file per screen: its state, its keys and its view.
 
+pub mod action;
+pub mod checkin;
+pub mod drafts;
 pub mod home;
 pub mod new_evaluation;
+pub mod plan;
 pub mod summary;
 pub mod walk;

@@ -29,6 +29,8 @@ const HELP: &[KeyHelp] = &[
         "open that statement (or the aspect's first) in the walk",
     ),
     ("w", "back to the walk, where it was left off"),
+    ("D", "draft plan actions from the weak statements"),
+    ("P", "the plan made from this evaluation"),
     ("PgUp PgDn", "scroll a page"),
     ("q / Esc", "back home"),
 ];
@@ -101,6 +103,18 @@ impl Summary {
                 return Nav::Walk {
                     evaluation: self.evaluation.id,
                     index: None,
+                }
+            }
+            KeyCode::Char('D') => {
+                return Nav::Drafts {
+                    evaluation: self.evaluation.id,
+                    draft: true,
+                }
+            }
+            KeyCode::Char('P') => {
+                return Nav::Drafts {
+                    evaluation: self.evaluation.id,
+                    draft: false,
                 }
             }
             KeyCode::Char('q') | KeyCode::Esc => return Nav::Home,

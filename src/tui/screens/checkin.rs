@@ -1,0 +1,573 @@
+//! The weekly check-in: each action due for a check, most overdue first.
+//! One key sets red, amber or green, the note is typed straight away, and
+//! Enter saves and moves to the next action. Every check-in is saved at once.
+
+use std::collections::{HashMap, HashSet};
+
+use crossterm::event::{KeyCode, KeyEvent};
+use jiff::civil::Date;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::agenda::{agenda, when, AgendaItem, Filter};
+use crate::domain::plan::{milestones_due, CheckIn, CheckState, Rag, Status};
+use crate::store::{ActionField, Store, StoreError};
+use crate::tui::app::{Ctx, Nav};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::help::KeyHelp;
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::layout::{centered, popup};
+
+const HELP: &[KeyHelp] = &[
+    ("g", "green: on track; then type the note"),
+    ("a", "amber: at risk, but recoverable with action now"),
+    ("r", "red: off track, needs intervention"),
+    ("Enter", "while typing: save and go to the next action"),
+    ("Tab", "while typing: switch between note and impact seen"),
+    ("i", "type what impact was seen"),
+    ("s / →", "skip this action for now"),
+    ("←", "previous action"),
+    ("D", "mark the action done"),
+    ("h", "every check-in of this action"),
+    ("q / Esc", "back home (everything is already saved)"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Browse,
+    Note,
+    Impact,
+    History,
+}
+
+pub struct CheckInScreen {
+    filter: Filter,
+    today: Date,
+    items: Vec<AgendaItem>,
+    check_ins: HashMap<i64, Vec<CheckIn>>,
+    index: usize,
+    /// Check-ins made here, by action: a second RAG key changes it.
+    made: HashMap<i64, i64>,
+    skipped: HashSet<i64>,
+    done: HashSet<i64>,
+    mode: Mode,
+    editor: TextInput,
+    unsaved: bool,
+}
+
+impl CheckInScreen {
+    pub fn open(store: &Store, today: Date, filter: Filter) -> Result<CheckInScreen, StoreError> {
+        let items = agenda(store, today, &filter)?;
+        let check_ins = items
+            .iter()
+            .map(|i| Ok((i.row.action.id, store.check_ins(i.row.action.id)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(CheckInScreen {
+            filter,
+            today,
+            items,
+            check_ins,
+            index: 0,
+            made: HashMap::new(),
+            skipped: HashSet::new(),
+            done: HashSet::new(),
+            mode: Mode::Browse,
+            editor: TextInput::default(),
+            unsaved: false,
+        })
+    }
+
+    pub fn is_typing(&self) -> bool {
+        matches!(self.mode, Mode::Note | Mode::Impact)
+    }
+
+    fn current(&self) -> Option<&AgendaItem> {
+        self.items.get(self.index)
+    }
+
+    fn current_check_in(&self) -> Option<&CheckIn> {
+        let id = self.current()?.row.action.id;
+        let made = self.made.get(&id)?;
+        self.check_ins.get(&id)?.iter().find(|c| c.id == *made)
+    }
+
+    fn reload(&mut self, store: &Store, action: i64) {
+        if let Ok(list) = store.check_ins(action) {
+            self.check_ins.insert(action, list);
+        }
+    }
+
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) {
+        if self.is_typing() && self.editor.paste(text) {
+            self.save_text(ctx);
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        match self.mode {
+            Mode::History => self.mode = Mode::Browse,
+            Mode::Note | Mode::Impact => match key.code {
+                KeyCode::Enter => {
+                    if self.unsaved && !self.save_text(ctx) {
+                        return Nav::Stay;
+                    }
+                    self.mode = Mode::Browse;
+                    self.index += 1;
+                }
+                KeyCode::Tab | KeyCode::BackTab => {
+                    if self.unsaved && !self.save_text(ctx) {
+                        return Nav::Stay;
+                    }
+                    let impact = self.mode == Mode::Note;
+                    self.start_edit(impact);
+                }
+                KeyCode::Esc => {
+                    if !self.unsaved || self.save_text(ctx) {
+                        self.mode = Mode::Browse;
+                    }
+                }
+                _ => {
+                    if self.editor.key(key) {
+                        self.save_text(ctx);
+                    }
+                }
+            },
+            Mode::Browse => return self.browse_key(key, ctx),
+        }
+        Nav::Stay
+    }
+
+    fn browse_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        let rag = match key.code {
+            KeyCode::Char('g') => Some(Rag::Green),
+            KeyCode::Char('a') => Some(Rag::Amber),
+            KeyCode::Char('r') => Some(Rag::Red),
+            _ => None,
+        };
+        if let Some(rag) = rag {
+            self.set_rag(rag, ctx);
+            return Nav::Stay;
+        }
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => return Nav::Home,
+            KeyCode::Char('s') | KeyCode::Right => {
+                if let Some(item) = self.current() {
+                    let id = item.row.action.id;
+                    if !self.made.contains_key(&id) {
+                        self.skipped.insert(id);
+                    }
+                    self.index += 1;
+                }
+            }
+            KeyCode::Left => self.index = self.index.saturating_sub(1),
+            KeyCode::Enter | KeyCode::Char('n') => self.edit_if_checked(false, ctx),
+            KeyCode::Char('i') => self.edit_if_checked(true, ctx),
+            KeyCode::Char('h') if self.current().is_some() => self.mode = Mode::History,
+            KeyCode::Char('D') => self.mark_done(ctx),
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    fn set_rag(&mut self, rag: Rag, ctx: &mut Ctx) {
+        let Some(item) = self.current() else {
+            return;
+        };
+        let action = item.row.action.id;
+        let result = match self.made.get(&action) {
+            Some(&existing) => ctx.store.set_check_in_rag(existing, rag).map(|()| existing),
+            None => ctx.store.add_check_in(action, self.today, rag),
+        };
+        match result {
+            Ok(id) => {
+                self.made.insert(action, id);
+                self.skipped.remove(&action);
+                self.reload(ctx.store, action);
+                ctx.saved(&format!("Check-in ({})", rag.as_str()));
+                self.start_edit(false);
+            }
+            Err(e) => ctx.error(e.to_string()),
+        }
+    }
+
+    fn edit_if_checked(&mut self, impact: bool, ctx: &mut Ctx) {
+        if self.current_check_in().is_some() {
+            self.start_edit(impact);
+        } else {
+            ctx.info("Set the status first: g green, a amber, r red.");
+        }
+    }
+
+    fn start_edit(&mut self, impact: bool) {
+        let text = self
+            .current_check_in()
+            .map(|c| {
+                if impact {
+                    c.impact_note.clone()
+                } else {
+                    c.note.clone()
+                }
+            })
+            .unwrap_or_default();
+        self.editor = TextInput::new(&text);
+        self.unsaved = false;
+        self.mode = if impact { Mode::Impact } else { Mode::Note };
+    }
+
+    fn save_text(&mut self, ctx: &mut Ctx) -> bool {
+        let Some(check_in) = self.current_check_in().map(|c| c.id) else {
+            return false;
+        };
+        let impact = self.mode == Mode::Impact;
+        let text = self.editor.text();
+        match ctx.store.set_check_in_text(check_in, impact, &text) {
+            Ok(()) => {
+                self.unsaved = false;
+                if let Some(action) = self.current().map(|i| i.row.action.id) {
+                    if let Some(c) = self
+                        .check_ins
+                        .get_mut(&action)
+                        .and_then(|l| l.iter_mut().find(|c| c.id == check_in))
+                    {
+                        if impact {
+                            c.impact_note = text;
+                        } else {
+                            c.note = text;
+                        }
+                    }
+                }
+                ctx.saved(if impact { "Impact seen" } else { "Note" });
+                true
+            }
+            Err(e) => {
+                self.unsaved = true;
+                ctx.error(format!("Not saved yet, your text is kept: {e}"));
+                false
+            }
+        }
+    }
+
+    fn mark_done(&mut self, ctx: &mut Ctx) {
+        let Some(item) = self.current() else {
+            return;
+        };
+        let action = item.row.action.id;
+        match ctx.store.set_action_field(
+            action,
+            ActionField::Status,
+            Some(Status::Done.as_str()),
+            true,
+        ) {
+            Ok(()) => {
+                self.done.insert(action);
+                self.items[self.index].row.action.status = Status::Done;
+                ctx.saved("Marked done");
+                self.index += 1;
+            }
+            Err(e) => ctx.error(e.to_string()),
+        }
+    }
+
+    pub fn help(&self) -> Vec<KeyHelp> {
+        HELP.to_vec()
+    }
+
+    pub fn hints(&self) -> Vec<KeyHelp> {
+        match self.mode {
+            Mode::Browse if self.current().is_none() => vec![("←", "back"), ("q", "home")],
+            Mode::Browse => vec![
+                ("g/a/r", "status"),
+                ("s", "skip"),
+                ("D", "done"),
+                ("h", "history"),
+                ("q", "home"),
+            ],
+            Mode::Note | Mode::Impact => {
+                vec![
+                    ("Enter", "next action"),
+                    ("Tab", "other note"),
+                    ("Esc", "stop typing"),
+                ]
+            }
+            Mode::History => vec![("any key", "close")],
+        }
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let area = centered(area, 120, area.height);
+        let [header, body] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        let whose = self.filter.describe();
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(vec![
+                    Span::styled(" Weekly check-in ", theme.title()),
+                    Span::styled(format!("· {} ", self.today), theme.dim()),
+                    Span::styled(
+                        if whose.is_empty() {
+                            String::new()
+                        } else {
+                            format!("· {whose} ")
+                        },
+                        theme.dim(),
+                    ),
+                    Span::styled(
+                        format!(
+                            "· {} of {}",
+                            (self.index + 1).min(self.items.len()),
+                            self.items.len()
+                        ),
+                        theme.strong(),
+                    ),
+                ]),
+                Line::styled(
+                    format!(
+                        " checked {} · skipped {} · done {} · left {}",
+                        self.made.len(),
+                        self.skipped.len(),
+                        self.done.len(),
+                        self.items.len().saturating_sub(self.index)
+                    ),
+                    theme.dim(),
+                ),
+            ]),
+            header,
+        );
+        match self.current() {
+            Some(item) => self.item_view(frame, body, item, theme),
+            None => {
+                let text = if self.items.is_empty() {
+                    "No check-ins are due this week. Actions appear here when their check falls due."
+                        .to_string()
+                } else {
+                    format!(
+                        "All {} checks are through: {} checked, {} skipped, {} marked done. Everything is saved; q goes home.",
+                        self.items.len(),
+                        self.made.len(),
+                        self.skipped.len(),
+                        self.done.len()
+                    )
+                };
+                frame.render_widget(
+                    Paragraph::new(Line::styled(text, theme.strong())).wrap(Wrap { trim: true }),
+                    centered(body, 70, 4),
+                );
+            }
+        }
+        if self.mode == Mode::History {
+            self.history_view(frame, area, theme);
+        }
+    }
+
+    fn item_view(&self, frame: &mut Frame, area: Rect, item: &AgendaItem, theme: &Theme) {
+        let a = &item.row.action;
+        let state_style = match item.check.state {
+            CheckState::Overdue(_) => theme.error(),
+            _ => theme.key(),
+        };
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(
+                    format!(" {} ", when(item.check.state).to_uppercase()),
+                    state_style,
+                ),
+                Span::styled(
+                    format!(
+                        "· {} · {} · {}",
+                        item.row.school, item.row.scope, item.row.cycle
+                    ),
+                    theme.dim(),
+                ),
+            ]),
+            Line::styled(format!(" {}", a.title), theme.strong()),
+            Line::from(format!(
+                " Owner: {}{} · Checker: {} · {} checks{}",
+                if a.owner.is_empty() { "-" } else { &a.owner },
+                a.owner_role
+                    .map(|r| format!(" ({})", r.as_str()))
+                    .unwrap_or_default(),
+                if a.checker.is_empty() {
+                    "-"
+                } else {
+                    &a.checker
+                },
+                a.cadence.as_str(),
+                a.due.map(|d| format!(" · due {d}")).unwrap_or_default(),
+            )),
+        ];
+        let labelled = |label: &str, text: &str| {
+            Line::from(vec![
+                Span::styled(format!(" {label}: "), theme.key()),
+                Span::raw(if text.is_empty() {
+                    "-".to_string()
+                } else {
+                    text.to_string()
+                }),
+            ])
+        };
+        lines.push(labelled("Success criteria", &a.success_criteria));
+        lines.push(labelled("Impact check", &a.impact_check));
+        let due_milestones: Vec<String> = milestones_due(a, item.check.next.max(self.today))
+            .iter()
+            .map(|m| format!("{} {}", m.date, m.text))
+            .collect();
+        if !due_milestones.is_empty() {
+            lines.push(labelled("Milestones due", &due_milestones.join("; ")));
+        }
+        lines.push(Line::styled(" Last check-ins:", theme.key()));
+        let earlier: Vec<&CheckIn> = self
+            .check_ins
+            .get(&a.id)
+            .map(|l| {
+                l.iter()
+                    .filter(|c| Some(&c.id) != self.made.get(&a.id))
+                    .take(2)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if earlier.is_empty() {
+            lines.push(Line::styled("   none yet", theme.dim()));
+        }
+        for c in earlier {
+            lines.push(Line::from(vec![
+                Span::raw(format!("   {} ", c.on)),
+                Span::styled(
+                    format!("{:<5}", c.rag.as_str().to_uppercase()),
+                    rag_style(c.rag, theme),
+                ),
+                Span::raw(format!(" {}", c.note)),
+                Span::styled(
+                    if c.impact_note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · impact: {}", c.impact_note)
+                    },
+                    theme.dim(),
+                ),
+            ]));
+        }
+        let [info, rag_row, note, impact] = Layout::vertical([
+            Constraint::Min(3),
+            Constraint::Length(3),
+            Constraint::Length(3),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), info);
+        let chosen = self.current_check_in().map(|c| c.rag);
+        let mut rag_spans = vec![Span::styled(" Status: ", theme.dim())];
+        for (key, rag) in [("g", Rag::Green), ("a", Rag::Amber), ("r", Rag::Red)] {
+            let mut style = rag_style(rag, theme);
+            let marker = if chosen == Some(rag) {
+                style = style.patch(theme.selected());
+                "▶"
+            } else {
+                " "
+            };
+            rag_spans.push(Span::styled(
+                format!("{marker}{key} {} ", rag.as_str()),
+                style.patch(theme.strong()),
+            ));
+            rag_spans.push(Span::styled(format!("{}   ", rag.meaning()), theme.dim()));
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(rag_spans)).wrap(Wrap { trim: true }),
+            rag_row,
+        );
+        let current = self.current_check_in();
+        for (mode, rect, title, text) in [
+            (
+                Mode::Note,
+                note,
+                " Note: one line of progress ",
+                current.map(|c| c.note.as_str()),
+            ),
+            (
+                Mode::Impact,
+                impact,
+                " Impact seen (optional) ",
+                current.map(|c| c.impact_note.as_str()),
+            ),
+        ] {
+            let editing = self.mode == mode;
+            let mut block = Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(if editing {
+                    theme.focus_border()
+                } else {
+                    theme.dim()
+                })
+                .title(Span::styled(
+                    title,
+                    if editing {
+                        theme.focus_border()
+                    } else {
+                        theme.strong()
+                    },
+                ));
+            if editing && self.unsaved {
+                block = block.title_bottom(Line::styled(" not saved yet ", theme.error()));
+            }
+            if editing {
+                self.editor.render(frame, rect, block, true);
+            } else {
+                let shown = text.unwrap_or("");
+                let paragraph = if shown.is_empty() {
+                    Paragraph::new(Line::styled("", theme.dim()))
+                } else {
+                    Paragraph::new(shown.to_string())
+                };
+                frame.render_widget(paragraph.block(block), rect);
+            }
+        }
+    }
+
+    fn history_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let Some(item) = self.current() else {
+            return;
+        };
+        let size = (area.width.saturating_sub(6), area.height.saturating_sub(4));
+        let title = format!("Every check-in: {}", item.row.action.title);
+        let inner = popup(frame, area, size, &title, Some("any key closes"), theme);
+        let all = self
+            .check_ins
+            .get(&item.row.action.id)
+            .cloned()
+            .unwrap_or_default();
+        let lines: Vec<Line> = if all.is_empty() {
+            vec![Line::styled("No check-ins yet.", theme.dim())]
+        } else {
+            all.iter()
+                .map(|c| {
+                    Line::from(vec![
+                        Span::raw(format!("{} ", c.on)),
+                        Span::styled(
+                            format!("{:<5}", c.rag.as_str().to_uppercase()),
+                            rag_style(c.rag, theme),
+                        ),
+                        Span::raw(format!(" {}", c.note)),
+                        Span::styled(
+                            if c.impact_note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" · impact: {}", c.impact_note)
+                            },
+                            theme.dim(),
+                        ),
+                    ])
+                })
+                .collect()
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
+}
+
+fn rag_style(rag: Rag, theme: &Theme) -> ratatui::style::Style {
+    match rag {
+        Rag::Green => theme.good(),
+        Rag::Amber => theme.key(),
+        Rag::Red => theme.weak(),
+    }
+}

@@ -1,0 +1,332 @@
+//! A school's plan across its evaluations, grouped by aspect, by owner or by
+//! due date. Overdue actions and overdue checks stand out.
+
+use std::cell::Cell;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use jiff::civil::Date;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::Frame;
+
+use crate::domain::plan::{check_state, is_overdue, next_check, CheckState};
+use crate::store::{PlanRow, Store, StoreError};
+use crate::tui::app::{Ctx, Nav};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::help::KeyHelp;
+use crate::tui::widgets::layout::scroll_offset;
+
+const HELP: &[KeyHelp] = &[
+    ("↑ ↓", "move between actions"),
+    ("v", "group by aspect, by owner, or by due date"),
+    ("Enter", "edit the action"),
+    ("c", "weekly check-in for this school's due actions"),
+    ("q / Esc", "back home"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Aspect,
+    Owner,
+    Due,
+}
+
+impl Grouping {
+    fn next(self) -> Grouping {
+        match self {
+            Grouping::Aspect => Grouping::Owner,
+            Grouping::Owner => Grouping::Due,
+            Grouping::Due => Grouping::Aspect,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Grouping::Aspect => "by aspect",
+            Grouping::Owner => "by owner",
+            Grouping::Due => "by due date",
+        }
+    }
+}
+
+struct Entry {
+    row: PlanRow,
+    aspect: String,
+    next_check: Option<Date>,
+}
+
+pub struct Plan {
+    school_id: i64,
+    school: String,
+    today: Date,
+    entries: Vec<Entry>,
+    grouping: Grouping,
+    /// Entry indexes in display order, with the group each starts.
+    order: Vec<(usize, Option<String>)>,
+    selected: usize,
+    offset: Cell<usize>,
+}
+
+impl Plan {
+    pub fn open(store: &Store, school_id: i64, today: Date) -> Result<Plan, StoreError> {
+        let school = store
+            .schools()?
+            .into_iter()
+            .find(|s| s.id == school_id)
+            .map(|s| s.name)
+            .unwrap_or_default();
+        let mut entries = Vec::new();
+        for row in store.plan_rows(Some(school_id))? {
+            let tool = store.tool(&row.tool_id, row.tool_version)?;
+            let aspect = row
+                .action
+                .statements
+                .first()
+                .and_then(|key| {
+                    tool.statements()
+                        .find(|s| &s.key(&tool.id) == key)
+                        .map(|s| s.aspect.title.clone())
+                })
+                .unwrap_or_else(|| "(no statement)".into());
+            let next_check = row
+                .action
+                .is_open()
+                .then(|| next_check(&row.action, row.last_check_in.as_ref().map(|c| c.on), today));
+            entries.push(Entry {
+                aspect: format!("{} · {}", tool.title, aspect),
+                row,
+                next_check,
+            });
+        }
+        let mut plan = Plan {
+            school_id,
+            school,
+            today,
+            entries,
+            grouping: Grouping::Aspect,
+            order: Vec::new(),
+            selected: 0,
+            offset: Cell::new(0),
+        };
+        plan.regroup();
+        Ok(plan)
+    }
+
+    fn group_of(&self, e: &Entry) -> String {
+        match self.grouping {
+            Grouping::Aspect => e.aspect.clone(),
+            Grouping::Owner if e.row.action.owner.is_empty() => "(no owner yet)".into(),
+            Grouping::Owner => e.row.action.owner.clone(),
+            Grouping::Due => match e.row.action.due {
+                Some(d) if is_overdue(&e.row.action, self.today) => {
+                    format!("Overdue (was due {})", d.strftime("%B %Y"))
+                }
+                Some(d) => d.strftime("%B %Y").to_string(),
+                None => "(no due date)".into(),
+            },
+        }
+    }
+
+    fn regroup(&mut self) {
+        let mut idx: Vec<usize> = (0..self.entries.len()).collect();
+        let due_key = |e: &Entry| e.row.action.due.unwrap_or(Date::MAX);
+        idx.sort_by(|&a, &b| {
+            let (ea, eb) = (&self.entries[a], &self.entries[b]);
+            match self.grouping {
+                Grouping::Due => due_key(ea).cmp(&due_key(eb)),
+                _ => self
+                    .group_of(ea)
+                    .to_lowercase()
+                    .cmp(&self.group_of(eb).to_lowercase())
+                    .then(due_key(ea).cmp(&due_key(eb))),
+            }
+        });
+        let mut last: Option<String> = None;
+        self.order = idx
+            .into_iter()
+            .map(|i| {
+                let g = self.group_of(&self.entries[i]);
+                let starts = (last.as_ref() != Some(&g)).then(|| g.clone());
+                last = Some(g);
+                (i, starts)
+            })
+            .collect();
+        self.selected = self.selected.min(self.order.len().saturating_sub(1));
+    }
+
+    pub fn key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Nav {
+        let last = self.order.len().saturating_sub(1);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
+            KeyCode::Char('v') => {
+                self.grouping = self.grouping.next();
+                self.regroup();
+            }
+            KeyCode::Enter => {
+                if let Some((i, _)) = self.order.get(self.selected) {
+                    return Nav::Action {
+                        id: self.entries[*i].row.action.id,
+                        back: Box::new(Nav::Plan {
+                            school: self.school_id,
+                        }),
+                    };
+                }
+            }
+            KeyCode::Char('c') => {
+                return Nav::CheckIn {
+                    filter: Default::default(),
+                }
+            }
+            KeyCode::Char('q') | KeyCode::Esc => return Nav::Home,
+            _ => {}
+        }
+        Nav::Stay
+    }
+
+    pub fn help(&self) -> Vec<KeyHelp> {
+        HELP.to_vec()
+    }
+
+    pub fn hints(&self) -> Vec<KeyHelp> {
+        vec![
+            ("v", "group"),
+            ("Enter", "edit"),
+            ("c", "check-in"),
+            ("q", "home"),
+        ]
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let [header, list] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        let overdue = self
+            .entries
+            .iter()
+            .filter(|e| is_overdue(&e.row.action, self.today))
+            .count();
+        let checks = self
+            .entries
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.next_check.map(|d| check_state(d, self.today)),
+                    Some(CheckState::Overdue(_))
+                )
+            })
+            .count();
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(vec![
+                    Span::styled(format!(" Plan for {} ", self.school), theme.title()),
+                    Span::styled(
+                        format!("· {} · v changes", self.grouping.name()),
+                        theme.dim(),
+                    ),
+                ]),
+                Line::from(vec![
+                    Span::raw(format!(" {} actions · ", self.entries.len())),
+                    Span::styled(
+                        format!("{overdue} overdue"),
+                        if overdue > 0 {
+                            theme.error()
+                        } else {
+                            theme.dim()
+                        },
+                    ),
+                    Span::raw(" · "),
+                    Span::styled(
+                        format!("{checks} checks overdue"),
+                        if checks > 0 {
+                            theme.error()
+                        } else {
+                            theme.dim()
+                        },
+                    ),
+                ]),
+            ]),
+            header,
+        );
+        let block = Block::bordered().border_type(BorderType::Rounded);
+        let inner = block.inner(list);
+        frame.render_widget(block, list);
+        if self.order.is_empty() {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    " No accepted actions yet. From an evaluation's summary, D drafts actions from its weak statements.",
+                    theme.dim(),
+                )),
+                inner,
+            );
+            return;
+        }
+        let mut lines = Vec::new();
+        let mut positions = Vec::new();
+        for (pos, (i, starts)) in self.order.iter().enumerate() {
+            if let Some(group) = starts {
+                if !lines.is_empty() {
+                    lines.push(Line::from(""));
+                }
+                lines.push(Line::styled(format!(" {group}"), theme.strong()));
+            }
+            let e = &self.entries[*i];
+            let a = &e.row.action;
+            let selected = pos == self.selected;
+            let late = is_overdue(a, self.today);
+            let check = e.next_check.map(|d| check_state(d, self.today));
+            let check_text = match check {
+                Some(CheckState::Overdue(n)) => format!("check overdue {n}d"),
+                Some(CheckState::Due(0)) => "check today".into(),
+                Some(CheckState::Due(n)) | Some(CheckState::NotYet(n)) => format!("check in {n}d"),
+                None => String::new(),
+            };
+            let rag = e
+                .row
+                .last_check_in
+                .as_ref()
+                .map(|c| c.rag.as_str().to_uppercase())
+                .unwrap_or_else(|| "-".into());
+            let line = Line::from(vec![
+                Span::raw(if selected { " ▶ " } else { "   " }),
+                Span::styled(format!("{rag:<5} "), theme.key()),
+                Span::raw(a.title.clone()),
+                Span::styled(
+                    format!(
+                        "  {} · due {} · {} · impact {}  ",
+                        if a.owner.is_empty() {
+                            "no owner"
+                        } else {
+                            &a.owner
+                        },
+                        a.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                        a.status.as_str(),
+                        a.impact.as_str()
+                    ),
+                    if late { theme.error() } else { theme.dim() },
+                ),
+                Span::styled(
+                    check_text,
+                    if matches!(check, Some(CheckState::Overdue(_))) {
+                        theme.error()
+                    } else {
+                        theme.dim()
+                    },
+                ),
+            ]);
+            positions.push(lines.len());
+            lines.push(if selected {
+                line.patch_style(theme.selected())
+            } else {
+                line
+            });
+        }
+        let height = usize::from(inner.height);
+        let wanted = positions.get(self.selected).copied().unwrap_or(0);
+        let offset = scroll_offset(wanted, self.offset.get(), height);
+        self.offset.set(offset);
+        frame.render_widget(
+            Paragraph::new(lines).scroll((offset.min(usize::from(u16::MAX)) as u16, 0)),
+            inner,
+        );
+    }
+}
