@@ -226,13 +226,13 @@ impl Drafts {
             KeyCode::Char('a') => match self.selected_action() {
                 Some(a) if a.stage == Stage::Draft => {
                     let id = a.id;
-                    self.change(
-                        ctx,
-                        id,
-                        ActionField::Stage,
-                        Stage::Accepted.as_str(),
-                        "Accepted into the plan",
-                    );
+                    match ctx.store.accept_action(id, ctx.today) {
+                        Ok(()) => ctx.saved("Accepted into the plan"),
+                        Err(e) => ctx.error(e.to_string()),
+                    }
+                    if let Err(e) = self.reload(ctx.store) {
+                        ctx.error(e.to_string());
+                    }
                     if let Some(w) = priority_warning(self.open_count(), self.limit) {
                         ctx.info(w);
                     }
