@@ -147,6 +147,30 @@ fn export_json_has_everything_with_history() {
         store
             .set_text(id, key, TextField::Rationale, "<script>", true)
             .unwrap();
+        use headway::domain::plan::{DraftSeed, Rag};
+        let action = store
+            .add_drafts(
+                id,
+                &[DraftSeed {
+                    title: "Same routines everywhere".into(),
+                    reason: "<script>".into(),
+                    impact_check: "Corridor walks".into(),
+                    statements: vec![key.into()],
+                }],
+            )
+            .unwrap()[0];
+        store
+            .accept_action(action, jiff::civil::date(2026, 11, 22))
+            .unwrap();
+        let milestones =
+            headway::domain::plan::parse_milestones("2026-12-01 staff briefing").unwrap();
+        store.set_milestones(action, &milestones).unwrap();
+        let c = store
+            .add_check_in(action, jiff::civil::date(2026, 11, 29), Rag::Green)
+            .unwrap();
+        store
+            .set_check_in_text(c, false, "Calmer corridors")
+            .unwrap();
     }
     let out_file = dir.path().join("export.json");
     let out = headway(&[
@@ -173,6 +197,16 @@ fn export_json_has_everything_with_history() {
     assert_eq!(j["level_label"], "Emerging");
     assert_eq!(j["weak"], true);
     assert_eq!(j["rationale"], "<script>");
+    let a = &e["actions"][0];
+    assert_eq!(a["stage"], "accepted");
+    assert_eq!(
+        a["statements"][0],
+        "behaviour-attendance/expectations/routines-known"
+    );
+    assert_eq!(a["milestones"][0]["date"], "2026-12-01");
+    assert_eq!(a["check_ins"][0]["rag"], "green");
+    assert_eq!(a["check_ins"][0]["note"], "Calmer corridors");
+    assert_eq!(a["status"], "in progress");
     assert_eq!(e["history"][0]["field"], "level");
     assert_eq!(e["history"][0]["old_value"], "1");
     // And to stdout, with --db before the command.
@@ -261,6 +295,7 @@ fn usage_errors_exit_two_and_every_command_has_help() {
         vec!["tools", "list", "--help"],
         vec!["tools", "import", "--help"],
         vec!["export", "--help"],
+        vec!["checkin", "--help"],
     ] {
         let out = headway(&args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
