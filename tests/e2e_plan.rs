@@ -8,6 +8,18 @@ use std::process::Command;
 use common::Session;
 use rusqlite::Connection;
 
+/// owner, checker, cadence, status, date, rag, note, impact note
+type CheckInRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
 const SHORT_TOOL: &str = r#"id = "reading-short"
 version = 1
 title = "Reading check"
@@ -155,16 +167,7 @@ fn weak_statements_become_a_plan_that_is_checked_a_week_later() {
              FROM checkins c JOIN actions a ON a.id = c.action_id ORDER BY c.id",
         )
         .unwrap();
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    )> = stmt
+    let rows: Vec<CheckInRow> = stmt
         .query_map([], |r| {
             Ok((
                 r.get(0)?,
