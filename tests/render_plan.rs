@@ -242,3 +242,42 @@ fn plan_screens_draw_at_every_size_without_panic() {
         }
     }
 }
+
+#[test]
+fn dropping_an_action_asks_first_and_keeps_it() {
+    let mut f = fixture();
+    f.app.navigate(Nav::Drafts {
+        evaluation: f.evaluation,
+        draft: false,
+    });
+    // Rows: the draft, then the accepted action.
+    f.app.key(key(KeyCode::Down));
+    f.app.key(key(KeyCode::Char('x')));
+    assert!(screen(&f.app, 80, 24).contains("Drop this action?"));
+    f.app.key(key(KeyCode::Char('n')));
+    let accepted = |f: &Fixture| {
+        f.app
+            .store
+            .actions(f.evaluation)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.title == "Write the curriculum story")
+            .unwrap()
+    };
+    assert_eq!(
+        accepted(&f).status,
+        headway::domain::plan::Status::InProgress
+    );
+    f.app.key(key(KeyCode::Char('x')));
+    f.app.key(key(KeyCode::Char('y')));
+    let a = accepted(&f);
+    assert_eq!(
+        a.status,
+        headway::domain::plan::Status::Dropped,
+        "dropped, not erased"
+    );
+    let history = f.app.store.action_history(a.id).unwrap();
+    assert!(history
+        .iter()
+        .any(|(field, old, _)| field == "status" && old == "in progress"));
+}

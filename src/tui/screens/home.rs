@@ -288,7 +288,9 @@ impl Home {
             Mode::Browse => vec![
                 ("Enter", "open"),
                 ("a", "add school"),
-                ("n", "new evaluation"),
+                ("n", "new eval"),
+                ("p", "plan"),
+                ("c", "check-in"),
                 ("/", "find"),
                 ("q", "quit"),
             ],
