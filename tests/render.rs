@@ -1,12 +1,16 @@
 //! Rendering through TestBackend: home, walk and summary at 80x24 and
 //! 120x40, a too-small terminal, and every size from 1x1 without a panic.
 
+mod common;
+
+use common::screen;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use headway::store::{NewEvaluation, OpenMode, Store};
 use headway::tui::app::{App, Nav};
 use headway::tui::theme::Theme;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -16,27 +20,6 @@ fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.key(key(KeyCode::Char(c)));
     }
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| app.view(f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 struct Fixture {

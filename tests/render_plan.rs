@@ -1,5 +1,9 @@
 //! The plan screens and the check-in screen, drawn at 80x24 and 120x40.
 
+mod common;
+
+use common::screen;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use headway::domain::evaluation::TextField;
 use headway::domain::plan::{DraftSeed, Rag};
@@ -7,32 +11,9 @@ use headway::store::{ActionField, NewEvaluation, OpenMode, Store};
 use headway::tui::app::{App, Nav};
 use headway::tui::theme::Theme;
 use jiff::civil::date;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| app.view(f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 struct Fixture {

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use jiff::civil::Date;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::agenda::{agenda, when, AgendaItem, Filter};
@@ -19,6 +19,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{centered, popup};
+use crate::tui::widgets::note_box::{self, NoteBox};
 
 const HELP: &[KeyHelp] = &[
     ("g", "green: on track; then type the note"),
@@ -431,22 +432,7 @@ impl CheckInScreen {
             lines.push(Line::styled("   none yet", theme.dim()));
         }
         for c in earlier {
-            lines.push(Line::from(vec![
-                Span::raw(format!("   {} ", c.on)),
-                Span::styled(
-                    format!("{:<5}", c.rag.as_str().to_uppercase()),
-                    rag_style(c.rag, theme),
-                ),
-                Span::raw(format!(" {}", c.note)),
-                Span::styled(
-                    if c.impact_note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" · impact: {}", c.impact_note)
-                    },
-                    theme.dim(),
-                ),
-            ]));
+            lines.push(check_in_line("   ", c, theme));
         }
         let [info, rag_row, note, impact] = Layout::vertical([
             Constraint::Min(3),
@@ -481,46 +467,23 @@ impl CheckInScreen {
             (
                 Mode::Note,
                 note,
-                " Note: one line of progress ",
+                "Note: one line of progress",
                 current.map(|c| c.note.as_str()),
             ),
             (
                 Mode::Impact,
                 impact,
-                " Impact seen (optional) ",
+                "Impact seen (optional)",
                 current.map(|c| c.impact_note.as_str()),
             ),
         ] {
-            let editing = self.mode == mode;
-            let mut block = Block::bordered()
-                .border_type(BorderType::Rounded)
-                .border_style(if editing {
-                    theme.focus_border()
-                } else {
-                    theme.dim()
-                })
-                .title(Span::styled(
-                    title,
-                    if editing {
-                        theme.focus_border()
-                    } else {
-                        theme.strong()
-                    },
-                ));
-            if editing && self.unsaved {
-                block = block.title_bottom(Line::styled(" not saved yet ", theme.error()));
-            }
-            if editing {
-                self.editor.render(frame, rect, block, true);
-            } else {
-                let shown = text.unwrap_or("");
-                let paragraph = if shown.is_empty() {
-                    Paragraph::new(Line::styled("", theme.dim()))
-                } else {
-                    Paragraph::new(shown.to_string())
-                };
-                frame.render_widget(paragraph.block(block), rect);
-            }
+            let note = NoteBox {
+                title,
+                text: text.unwrap_or(""),
+                placeholder: "",
+                editing: (self.mode == mode).then_some((&self.editor, self.unsaved)),
+            };
+            note_box::render(frame, rect, note, theme);
         }
     }
 
@@ -539,29 +502,28 @@ impl CheckInScreen {
         let lines: Vec<Line> = if all.is_empty() {
             vec![Line::styled("No check-ins yet.", theme.dim())]
         } else {
-            all.iter()
-                .map(|c| {
-                    Line::from(vec![
-                        Span::raw(format!("{} ", c.on)),
-                        Span::styled(
-                            format!("{:<5}", c.rag.as_str().to_uppercase()),
-                            rag_style(c.rag, theme),
-                        ),
-                        Span::raw(format!(" {}", c.note)),
-                        Span::styled(
-                            if c.impact_note.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" · impact: {}", c.impact_note)
-                            },
-                            theme.dim(),
-                        ),
-                    ])
-                })
-                .collect()
+            all.iter().map(|c| check_in_line("", c, theme)).collect()
         };
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }
+}
+
+/// One earlier check-in: date, RAG, note and any impact seen.
+fn check_in_line(indent: &str, c: &CheckIn, theme: &Theme) -> Line<'static> {
+    let impact = if c.impact_note.is_empty() {
+        String::new()
+    } else {
+        format!(" · impact: {}", c.impact_note)
+    };
+    Line::from(vec![
+        Span::raw(format!("{indent}{} ", c.on)),
+        Span::styled(
+            format!("{:<5}", c.rag.as_str().to_uppercase()),
+            rag_style(c.rag, theme),
+        ),
+        Span::raw(format!(" {}", c.note)),
+        Span::styled(impact, theme.dim()),
+    ])
 }
 
 fn rag_style(rag: Rag, theme: &Theme) -> ratatui::style::Style {

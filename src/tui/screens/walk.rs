@@ -7,7 +7,7 @@ use std::rc::Rc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::evaluation::{
@@ -23,6 +23,7 @@ use crate::tui::widgets::fuzzy::pick_row;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{centered, popup};
+use crate::tui::widgets::note_box::{self, NoteBox};
 use crate::tui::widgets::wrap::wrap;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -593,47 +594,23 @@ impl Walk {
         let [top, bottom] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(evidence_rows)]).areas(area);
         for (field, rect) in [(first, top), (TextField::Evidence, bottom)] {
-            let editing = self.mode == Mode::Edit(field);
             let title = match field {
-                TextField::Rationale => " Rationale ",
-                TextField::DeferNote => " Why it is left until next time (optional) ",
-                TextField::Evidence => " Evidence next time: how could we know better? ",
+                TextField::Rationale => "Rationale",
+                TextField::DeferNote => "Why it is left until next time (optional)",
+                TextField::Evidence => "Evidence next time: how could we know better?",
             };
-            let mut block = Block::bordered()
-                .border_type(BorderType::Rounded)
-                .border_style(if editing {
-                    theme.focus_border()
-                } else {
-                    theme.dim()
-                })
-                .title(Span::styled(
-                    title,
-                    if editing {
-                        theme.focus_border()
-                    } else {
-                        theme.strong()
-                    },
-                ));
-            if editing && self.unsaved {
-                block = block.title_bottom(Line::styled(" not saved yet ", theme.error()));
-            }
-            if editing {
-                self.editor.render(frame, rect, block, true);
-            } else {
-                let text = field.get(judgement);
-                let paragraph = if text.is_empty() {
-                    Paragraph::new(Line::styled(
-                        match field {
-                            TextField::Evidence => "e to add",
-                            _ => "Enter to type",
-                        },
-                        theme.dim(),
-                    ))
-                } else {
-                    Paragraph::new(text.to_string()).wrap(Wrap { trim: true })
-                };
-                frame.render_widget(paragraph.block(block), rect);
-            }
+            let placeholder = match field {
+                TextField::Evidence => "e to add",
+                _ => "Enter to type",
+            };
+            let editing = (self.mode == Mode::Edit(field)).then_some((&self.editor, self.unsaved));
+            let note = NoteBox {
+                title,
+                text: field.get(judgement),
+                placeholder,
+                editing,
+            };
+            note_box::render(frame, rect, note, theme);
         }
     }
 

@@ -4,4 +4,5 @@ pub mod fuzzy;
 pub mod help;
 pub mod input;
 pub mod layout;
+pub mod note_box;
 pub mod wrap;
