@@ -150,9 +150,15 @@ fn action_fields_keep_history_and_accept_only_valid_values() {
         "{history:?}"
     );
     // The schema refuses values outside the rules.
-    assert!(store
+    let err = store
         .set_action_field(id, ActionField::Status, Some("finished"), true)
-        .is_err());
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("CHECK constraint failed"), "{err}");
+    assert!(
+        !err.contains("UPDATE") && err.lines().count() == 1,
+        "one sentence, no SQL: {err}"
+    );
     assert!(store
         .set_action_field(id, ActionField::Due, Some("12/02/2027"), true)
         .is_err());

@@ -58,7 +58,7 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("The database refused the change: {0}.")]
+    #[error("The database refused the change: {}.", describe(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("The database could not be brought up to date: {0}.")]
     Migration(#[from] rusqlite_migration::Error),
@@ -71,6 +71,18 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// SQLite's reason in a few words, without the SQL text it may carry.
+fn describe(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(code, Some(msg)) => format!("{msg} ({:?})", code.code),
+        rusqlite::Error::SqliteFailure(code, None) => format!("{:?}", code.code),
+        other => other.to_string(),
+    }
+    .trim_end_matches('.')
+    .to_string()
+}
 
 pub struct Store {
     conn: Connection,
