@@ -23,7 +23,7 @@ use crate::tui::app::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::layout::{popup, scroll_offset};
+use crate::tui::widgets::layout::{popup, render_scrolled};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move"),
@@ -394,14 +394,8 @@ impl Drafts {
         let inner = block.inner(list);
         frame.render_widget(block, list);
         let (lines, positions) = self.lines(theme);
-        let height = usize::from(inner.height);
         let wanted = positions.get(self.selected).copied().unwrap_or(0);
-        let offset = scroll_offset(wanted, self.offset.get(), height);
-        self.offset.set(offset);
-        frame.render_widget(
-            Paragraph::new(lines).scroll((offset.min(usize::from(u16::MAX)) as u16, 0)),
-            inner,
-        );
+        render_scrolled(frame, inner, lines, wanted, &self.offset);
         match &self.mode {
             Mode::ConfirmDrop(_) => {
                 let inner = popup(

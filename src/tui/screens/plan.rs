@@ -15,7 +15,7 @@ use crate::store::{PlanRow, Store, StoreError};
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
-use crate::tui::widgets::layout::scroll_offset;
+use crate::tui::widgets::layout::render_scrolled;
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move between actions"),
@@ -320,13 +320,7 @@ impl Plan {
                 line
             });
         }
-        let height = usize::from(inner.height);
         let wanted = positions.get(self.selected).copied().unwrap_or(0);
-        let offset = scroll_offset(wanted, self.offset.get(), height);
-        self.offset.set(offset);
-        frame.render_widget(
-            Paragraph::new(lines).scroll((offset.min(usize::from(u16::MAX)) as u16, 0)),
-            inner,
-        );
+        render_scrolled(frame, inner, lines, wanted, &self.offset);
     }
 }

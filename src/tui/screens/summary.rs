@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::{Block, BorderType};
 use ratatui::Frame;
 
 use crate::domain::evaluation::{
@@ -19,7 +19,7 @@ use crate::store::{Store, StoreError};
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
-use crate::tui::widgets::layout::scroll_offset;
+use crate::tui::widgets::layout::render_scrolled;
 use crate::tui::widgets::wrap::wrap;
 
 const HELP: &[KeyHelp] = &[
@@ -288,17 +288,11 @@ impl Summary {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let (lines, positions) = self.lines(theme, usize::from(inner.width));
-        let height = usize::from(inner.height);
+        // The first row shows the header above it too.
+        if self.selected == 0 {
+            self.offset.set(0);
+        }
         let wanted = positions.get(self.selected).copied().unwrap_or(0);
-        let offset = if self.selected == 0 {
-            scroll_offset(wanted, 0, height)
-        } else {
-            scroll_offset(wanted, self.offset.get(), height)
-        };
-        self.offset.set(offset);
-        frame.render_widget(
-            Paragraph::new(lines).scroll((offset.min(u16::MAX as usize) as u16, 0)),
-            inner,
-        );
+        render_scrolled(frame, inner, lines, wanted, &self.offset);
     }
 }

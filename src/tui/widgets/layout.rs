@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::tui::theme::Theme;
@@ -57,4 +57,19 @@ pub fn popup(
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     inner
+}
+
+/// Draws `lines` in `area`, scrolled so that line `wanted` is visible; the
+/// scroll position is kept in `offset` between frames.
+pub fn render_scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'_>>,
+    wanted: usize,
+    offset: &std::cell::Cell<usize>,
+) {
+    let first = scroll_offset(wanted, offset.get(), usize::from(area.height));
+    offset.set(first);
+    let first = first.min(usize::from(u16::MAX)) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((first, 0)), area);
 }
