@@ -1,5 +1,7 @@
 //! The command line, run as a user would run it.
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -128,19 +130,15 @@ fn export_json_has_everything_with_history() {
     let db = dir.path().join("h.db");
     {
         use headway::domain::evaluation::TextField;
-        use headway::store::{NewEvaluation, OpenMode, Store};
+        use headway::store::{OpenMode, Store};
         let mut store = Store::open(&db, OpenMode::Write).unwrap();
         let school = store.add_school("Oakfield Primary").unwrap();
-        let id = store
-            .create_evaluation(&NewEvaluation {
-                school_id: school.id,
-                tool_id: "behaviour-attendance".into(),
-                tool_version: 1,
-                scope: "Whole school".into(),
-                cycle: "Autumn 2026".into(),
-                attendees: "Liaison: A. Khan".into(),
-            })
-            .unwrap();
+        let id = common::add_evaluation(
+            &mut store,
+            school.id,
+            "behaviour-attendance",
+            "Whole school",
+        );
         let key = "behaviour-attendance/expectations/routines-known";
         store.set_level(id, key, Some(1)).unwrap();
         store.set_level(id, key, Some(2)).unwrap();

@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use headway::store::{NewEvaluation, OpenMode, Store};
+use headway::store::{OpenMode, Store};
 use headway::tui::app::{App, Nav};
 use headway::tui::theme::Theme;
 
@@ -33,16 +33,8 @@ fn app_with_evaluation(color: bool) -> Fixture {
     let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
     let school = store.add_school("Ysgol Gymraeg Ŵy — 中文学校 🎉").unwrap();
     store.add_school("Oakfield Primary").unwrap();
-    let evaluation = store
-        .create_evaluation(&NewEvaluation {
-            school_id: school.id,
-            tool_id: "curriculum-sequencing".into(),
-            tool_version: 1,
-            scope: "English".into(),
-            cycle: "Autumn 2026".into(),
-            attendees: "Liaison: A. Khan; Head: J. Lee".into(),
-        })
-        .unwrap();
+    let evaluation =
+        common::add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
     let app = App::new(store, jiff::civil::date(2026, 11, 22), Theme { color });
     Fixture {
         _dir: dir,

@@ -7,7 +7,7 @@ use common::screen;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use headway::domain::evaluation::TextField;
 use headway::domain::plan::{DraftSeed, Rag};
-use headway::store::{ActionField, NewEvaluation, OpenMode, Store};
+use headway::store::{ActionField, OpenMode, Store};
 use headway::tui::app::{App, Nav};
 use headway::tui::theme::Theme;
 use jiff::civil::date;
@@ -29,16 +29,8 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
     let school = store.add_school("Oakfield Primary").unwrap();
-    let evaluation = store
-        .create_evaluation(&NewEvaluation {
-            school_id: school.id,
-            tool_id: "curriculum-sequencing".into(),
-            tool_version: 1,
-            scope: "English".into(),
-            cycle: "Autumn 2026".into(),
-            attendees: String::new(),
-        })
-        .unwrap();
+    let evaluation =
+        common::add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
     let k1 = "curriculum-sequencing/intent/purpose-stated";
     let k2 = "curriculum-sequencing/intent/ambition-for-all";
     store.set_level(evaluation, k1, Some(1)).unwrap();

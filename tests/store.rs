@@ -1,12 +1,14 @@
 //! The store on real temporary files: creation, round trips, history,
 //! reopening, and refusing files that are not ours without touching them.
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use headway::domain::evaluation::TextField;
-use headway::store::{ImportOutcome, NewEvaluation, OpenMode, Store, StoreError, SCHEMA_VERSION};
+use headway::store::{ImportOutcome, OpenMode, Store, StoreError, SCHEMA_VERSION};
 
 fn temp() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -20,16 +22,7 @@ fn open(path: &Path) -> Store {
 
 fn evaluation(store: &mut Store) -> i64 {
     let school = store.add_school("Oakfield Primary").unwrap();
-    store
-        .create_evaluation(&NewEvaluation {
-            school_id: school.id,
-            tool_id: "curriculum-sequencing".into(),
-            tool_version: 1,
-            scope: "English".into(),
-            cycle: "Autumn 2026".into(),
-            attendees: "Liaison: A. Khan; Head: J. Lee".into(),
-        })
-        .unwrap()
+    common::add_evaluation(store, school.id, "curriculum-sequencing", "English")
 }
 
 const KEY: &str = "curriculum-sequencing/intent/purpose-stated";

@@ -1,11 +1,13 @@
 //! Plans in the store: migration from schema 1, drafts, merge, fields with
 //! history, check-ins, settings.
 
+mod common;
+
 use std::fs;
 use std::path::PathBuf;
 
 use headway::domain::plan::*;
-use headway::store::{ActionField, NewEvaluation, OpenMode, Store, SCHEMA_VERSION};
+use headway::store::{ActionField, OpenMode, Store, SCHEMA_VERSION};
 use jiff::civil::date;
 
 fn temp() -> (tempfile::TempDir, PathBuf) {
@@ -26,16 +28,7 @@ fn seed(title: &str, key: &str) -> DraftSeed {
 fn store_with_evaluation(path: &std::path::Path) -> (Store, i64) {
     let mut store = Store::open(path, OpenMode::Write).unwrap();
     let school = store.add_school("Oakfield Primary").unwrap();
-    let id = store
-        .create_evaluation(&NewEvaluation {
-            school_id: school.id,
-            tool_id: "curriculum-sequencing".into(),
-            tool_version: 1,
-            scope: "English".into(),
-            cycle: "Autumn 2026".into(),
-            attendees: String::new(),
-        })
-        .unwrap();
+    let id = common::add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
     (store, id)
 }
 

@@ -217,3 +217,22 @@ pub fn screen(app: &headway::tui::app::App, width: u16, height: u16) -> String {
     }
     out
 }
+
+/// Starts an Autumn 2026 evaluation of `tool` (version 1) for a school.
+pub fn add_evaluation(
+    store: &mut headway::store::Store,
+    school_id: i64,
+    tool: &str,
+    scope: &str,
+) -> i64 {
+    store
+        .create_evaluation(&headway::store::NewEvaluation {
+            school_id,
+            tool_id: tool.into(),
+            tool_version: 1,
+            scope: scope.into(),
+            cycle: "Autumn 2026".into(),
+            attendees: "Liaison: A. Khan; Head: J. Lee".into(),
+        })
+        .unwrap()
+}
