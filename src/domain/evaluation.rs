@@ -30,6 +30,11 @@ pub struct Judgement {
     /// How evidence could be gathered next time.
     pub evidence: String,
     pub defer_note: String,
+    /// The evaluation this judgement was carried forward from unchanged;
+    /// `None` when it was judged in this meeting.
+    pub carried_from: Option<i64>,
+    /// The notes are confidential: reports and exports leave them out.
+    pub confidential: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +156,8 @@ pub struct Listed {
     pub level: Option<u8>,
     /// The rationale for weak ones, the note for deferred ones.
     pub note: String,
+    pub confidential: bool,
+    pub carried: bool,
 }
 
 fn listed(tool: &Tool, judgements: &Judgements, keep: impl Fn(Mark) -> bool) -> Vec<Listed> {
@@ -164,6 +171,8 @@ fn listed(tool: &Tool, judgements: &Judgements, keep: impl Fn(Mark) -> bool) -> 
                 aspect: s.aspect.title.clone(),
                 text: s.statement.text.clone(),
                 level: j.level,
+                confidential: j.confidential,
+                carried: j.carried_from.is_some(),
                 note: match mark {
                     Mark::Deferred => j.defer_note,
                     _ => j.rationale,
@@ -180,6 +189,15 @@ pub fn weak(tool: &Tool, judgements: &Judgements) -> Vec<Listed> {
         tool,
         judgements,
         |m| matches!(m, Mark::Judged(l) if tool.scale.is_weak(l)),
+    )
+}
+
+/// Judged statements the scale counts as strengths, in walk order.
+pub fn strengths(tool: &Tool, judgements: &Judgements) -> Vec<Listed> {
+    listed(
+        tool,
+        judgements,
+        |m| matches!(m, Mark::Judged(l) if tool.scale.is_strong(l)),
     )
 }
 

@@ -4,4 +4,5 @@ pub mod cycle;
 pub mod evaluation;
 pub mod plan;
 pub mod school;
+pub mod series;
 pub mod tool;

@@ -160,6 +160,8 @@ pub struct CheckIn {
     pub rag: Rag,
     pub note: String,
     pub impact_note: String,
+    /// The notes are confidential: reports and exports leave them out.
+    pub confidential: bool,
 }
 
 /// A draft as the meeting's words suggest it, before it is stored.

@@ -74,6 +74,14 @@ impl Scale {
         level >= 1 && level <= self.weak_up_to
     }
 
+    /// A strength is the top level, or on a scale of five or more levels
+    /// the one below it too, provided it is not weak.
+    pub fn is_strong(&self, level: u8) -> bool {
+        let top = self.len();
+        let lowest_strong = if top >= 5 { top - 1 } else { top };
+        level >= lowest_strong && level <= top && !self.is_weak(level)
+    }
+
     fn default_weak_up_to(levels: usize) -> u8 {
         (levels / 2) as u8
     }

@@ -55,8 +55,8 @@ fn current(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite::Result
         params![evaluation, key, now()],
     )?;
     tx.query_row(
-        "SELECT level, deferred, rationale, evidence, defer_note FROM judgements
-         WHERE evaluation_id = ?1 AND statement_key = ?2",
+        "SELECT level, deferred, rationale, evidence, defer_note, carried_from, confidential
+         FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2",
         params![evaluation, key],
         judgement_from,
     )
@@ -69,6 +69,8 @@ fn judgement_from(r: &Row<'_>) -> rusqlite::Result<Judgement> {
         rationale: r.get(2)?,
         evidence: r.get(3)?,
         defer_note: r.get(4)?,
+        carried_from: r.get(5)?,
+        confidential: r.get::<_, i64>(6)? != 0,
     })
 }
 
@@ -115,6 +117,16 @@ fn set_mark(
         "UPDATE judgements SET level = ?3, deferred = ?4, updated_at = ?5
          WHERE evaluation_id = ?1 AND statement_key = ?2",
         params![evaluation, key, level, deferred as i64, now()],
+    )?;
+    Ok(())
+}
+
+/// A judgement set in this meeting is no longer the carried one.
+fn forget_carried(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE judgements SET carried_from = NULL
+         WHERE evaluation_id = ?1 AND statement_key = ?2 AND carried_from IS NOT NULL",
+        params![evaluation, key],
     )?;
     Ok(())
 }
@@ -184,11 +196,12 @@ impl Store {
 
     pub fn judgements(&self, evaluation: i64) -> super::Result<Judgements> {
         let mut stmt = self.conn.prepare(
-            "SELECT level, deferred, rationale, evidence, defer_note, statement_key
+            "SELECT level, deferred, rationale, evidence, defer_note, carried_from, confidential,
+                    statement_key
              FROM judgements WHERE evaluation_id = ?1",
         )?;
         let rows = stmt.query_map([evaluation], |r| {
-            Ok((r.get::<_, String>(5)?, judgement_from(r)?))
+            Ok((r.get::<_, String>(7)?, judgement_from(r)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -200,7 +213,11 @@ impl Store {
         key: &str,
         level: Option<u8>,
     ) -> super::Result<()> {
-        self.write(|tx| Ok(set_mark(tx, evaluation, key, level, false)?))
+        self.write(|tx| {
+            set_mark(tx, evaluation, key, level, false)?;
+            forget_carried(tx, evaluation, key)?;
+            Ok(())
+        })
     }
 
     /// Leaves a statement until next time (clearing any judgement), or takes
@@ -211,7 +228,99 @@ impl Store {
         key: &str,
         deferred: bool,
     ) -> super::Result<()> {
-        self.write(|tx| Ok(set_mark(tx, evaluation, key, None, deferred)?))
+        self.write(|tx| {
+            set_mark(tx, evaluation, key, None, deferred)?;
+            forget_carried(tx, evaluation, key)?;
+            Ok(())
+        })
+    }
+
+    /// Carries the judgement `from` made of `key` into `evaluation` unchanged:
+    /// the level and rationale, marked as carried. Returns what was carried,
+    /// or `None` when there was no judgement to carry.
+    pub fn carry_forward(
+        &mut self,
+        evaluation: i64,
+        key: &str,
+        from: i64,
+    ) -> super::Result<Option<Judgement>> {
+        self.write(|tx| {
+            let earlier = tx
+                .query_row(
+                    "SELECT level, deferred, rationale, evidence, defer_note, carried_from,
+                            confidential
+                     FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2",
+                    params![from, key],
+                    judgement_from,
+                )
+                .optional()?;
+            let Some(earlier) = earlier.filter(|j| j.level.is_some()) else {
+                return Ok(None);
+            };
+            set_mark(tx, evaluation, key, earlier.level, false)?;
+            let old = current(tx, evaluation, key)?;
+            if old.rationale != earlier.rationale {
+                if !old.rationale.is_empty() {
+                    keep_revision(tx, evaluation, key, "rationale", &old.rationale)?;
+                }
+                tx.execute(
+                    "UPDATE judgements SET rationale = ?3 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                    params![evaluation, key, earlier.rationale],
+                )?;
+            }
+            tx.execute(
+                "UPDATE judgements SET carried_from = ?3, confidential = max(confidential, ?4),
+                        updated_at = ?5
+                 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                params![evaluation, key, from, earlier.confidential as i64, now()],
+            )?;
+            Ok(Some(current(tx, evaluation, key)?))
+        })
+    }
+
+    /// Marks a statement's notes confidential, or no longer so.
+    pub fn set_confidential(
+        &mut self,
+        evaluation: i64,
+        key: &str,
+        confidential: bool,
+    ) -> super::Result<()> {
+        self.write(|tx| {
+            current(tx, evaluation, key)?;
+            tx.execute(
+                "UPDATE judgements SET confidential = ?3, updated_at = ?4
+                 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                params![evaluation, key, confidential as i64, now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The evaluation of the same school, tool and scope made just before
+    /// this one: the cycle this one builds on.
+    pub fn previous_evaluation(&self, of: &Evaluation) -> super::Result<Option<Evaluation>> {
+        Ok(self
+            .series(of.school_id, &of.tool_id, &of.scope)?
+            .into_iter()
+            .take_while(|e| e.id != of.id)
+            .last())
+    }
+
+    /// Every evaluation of one school, tool and scope, oldest first.
+    pub fn series(
+        &self,
+        school_id: i64,
+        tool_id: &str,
+        scope: &str,
+    ) -> super::Result<Vec<Evaluation>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVALUATION_COLUMNS} FROM evaluations e
+             JOIN schools s ON s.id = e.school_id
+             WHERE e.school_id = ?1 AND e.tool_id = ?2 AND e.scope = ?3
+             ORDER BY e.id"
+        ))?;
+        let rows = stmt.query_map(params![school_id, tool_id, scope], evaluation_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Saves a text field. `starts_edit` is true for the first save of an

@@ -17,6 +17,7 @@ pub const APPLICATION_ID: i32 = 0x4857_4159;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema/001_walk.sql"),
     include_str!("schema/002_plan.sql"),
+    include_str!("schema/003_cycles.sql"),
 ];
 
 /// The schema version this build writes.

@@ -121,6 +121,7 @@ fn check_in_from(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
         rag: Rag::parse(&rag).ok_or_else(|| bad("rag", &rag))?,
         note: r.get(4)?,
         impact_note: r.get(5)?,
+        confidential: r.get::<_, i64>(6)? != 0,
     })
 }
 
@@ -385,6 +386,21 @@ impl Store {
         })
     }
 
+    /// Marks a check-in's notes confidential, or no longer so.
+    pub fn set_check_in_confidential(
+        &mut self,
+        check_in: i64,
+        confidential: bool,
+    ) -> super::Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE checkins SET confidential = ?2 WHERE id = ?1",
+                params![check_in, confidential as i64],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Saves a check-in's note (`impact` false) or impact observation.
     pub fn set_check_in_text(
         &mut self,
@@ -405,7 +421,7 @@ impl Store {
     /// An action's check-ins, newest first.
     pub fn check_ins(&self, action: i64) -> super::Result<Vec<CheckIn>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, action_id, checked_on, rag, note, impact_note FROM checkins
+            "SELECT id, action_id, checked_on, rag, note, impact_note, confidential FROM checkins
              WHERE action_id = ?1 ORDER BY checked_on DESC, id DESC",
         )?;
         let rows = stmt.query_map([action], check_in_from)?;
@@ -415,7 +431,7 @@ impl Store {
     /// Every check-in, for exports.
     pub fn all_check_ins(&self) -> super::Result<HashMap<i64, Vec<CheckIn>>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, action_id, checked_on, rag, note, impact_note FROM checkins
+            "SELECT id, action_id, checked_on, rag, note, impact_note, confidential FROM checkins
              ORDER BY action_id, checked_on, id",
         )?;
         let mut out: HashMap<i64, Vec<CheckIn>> = HashMap::new();

@@ -10,6 +10,7 @@ use ratatui::Frame;
 
 use super::screens::action::ActionEditor;
 use super::screens::checkin::CheckInScreen;
+use super::screens::compare::Compare;
 use super::screens::drafts::Drafts;
 use super::screens::plan::Plan;
 use super::screens::{home::Home, new_evaluation::NewEvaluation, summary::Summary, walk::Walk};
@@ -32,6 +33,10 @@ pub enum Nav {
         index: Option<usize>,
     },
     Summary {
+        evaluation: i64,
+    },
+    /// Every cycle of the evaluation's school, tool and scope.
+    Compare {
         evaluation: i64,
     },
     CheckIn {
@@ -59,6 +64,7 @@ pub enum Screen {
     NewEvaluation(Box<NewEvaluation>),
     Walk(Box<Walk>),
     Summary(Box<Summary>),
+    Compare(Box<Compare>),
     CheckIn(Box<CheckInScreen>),
     Drafts(Box<Drafts>),
     Plan(Box<Plan>),
@@ -155,6 +161,7 @@ impl App {
             Screen::NewEvaluation(s) => s.key(key, &mut ctx),
             Screen::Walk(s) => s.key(key, &mut ctx),
             Screen::Summary(s) => s.key(key, &mut ctx),
+            Screen::Compare(s) => s.key(key, &mut ctx),
             Screen::CheckIn(s) => s.key(key, &mut ctx),
             Screen::Drafts(s) => s.key(key, &mut ctx),
             Screen::Plan(s) => s.key(key, &mut ctx),
@@ -173,7 +180,7 @@ impl App {
             Screen::Home(s) => s.paste(text),
             Screen::NewEvaluation(s) => s.paste(text),
             Screen::Walk(s) => s.paste(text, &mut ctx),
-            Screen::Summary(_) => {}
+            Screen::Summary(_) | Screen::Compare(_) => {}
             Screen::CheckIn(s) => s.paste(text, &mut ctx),
             Screen::Drafts(s) => s.paste(text),
             Screen::Plan(_) => {}
@@ -187,7 +194,7 @@ impl App {
             Screen::Home(s) => s.is_typing(),
             Screen::NewEvaluation(_) => true,
             Screen::Walk(s) => s.is_typing(),
-            Screen::Summary(_) => false,
+            Screen::Summary(_) | Screen::Compare(_) => false,
             Screen::CheckIn(s) => s.is_typing(),
             Screen::Drafts(s) => s.is_typing(),
             Screen::Plan(_) => false,
@@ -229,6 +236,13 @@ impl App {
             },
             Nav::Summary { evaluation } => match Summary::open(&self.store, evaluation) {
                 Ok(s) => Screen::Summary(Box::new(s)),
+                Err(e) => {
+                    self.status = Status::Error(e.to_string());
+                    return;
+                }
+            },
+            Nav::Compare { evaluation } => match Compare::open(&self.store, evaluation) {
+                Ok(s) => Screen::Compare(Box::new(s)),
                 Err(e) => {
                     self.status = Status::Error(e.to_string());
                     return;
@@ -287,6 +301,7 @@ impl App {
             Screen::NewEvaluation(s) => ("New evaluation", s.help(), s.hints()),
             Screen::Walk(s) => ("Walk", s.help(), s.hints()),
             Screen::Summary(s) => ("Summary", s.help(), s.hints()),
+            Screen::Compare(s) => ("Compare cycles", s.help(), s.hints()),
             Screen::CheckIn(s) => ("Check-in", s.help(), s.hints()),
             Screen::Drafts(s) => ("Plan drafts", s.help(), s.hints()),
             Screen::Plan(s) => ("School plan", s.help(), s.hints()),
@@ -315,6 +330,7 @@ impl App {
             Screen::NewEvaluation(s) => s.view(frame, body, &self.theme),
             Screen::Walk(s) => s.view(frame, body, &self.theme),
             Screen::Summary(s) => s.view(frame, body, &self.theme),
+            Screen::Compare(s) => s.view(frame, body, &self.theme),
             Screen::CheckIn(s) => s.view(frame, body, &self.theme),
             Screen::Drafts(s) => s.view(frame, body, &self.theme),
             Screen::Plan(s) => s.view(frame, body, &self.theme),

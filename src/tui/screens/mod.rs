@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod checkin;
+pub mod compare;
 pub mod drafts;
 pub mod home;
 pub mod new_evaluation;

@@ -14,6 +14,7 @@ use ratatui::Frame;
 use crate::domain::evaluation::{
     deferred, left, progress, spread_by_aspect, weak, AspectSpread, Evaluation, Listed, Progress,
 };
+use crate::domain::series::{version_changes, Removed};
 use crate::domain::tool::Tool;
 use crate::store::{Store, StoreError};
 use crate::tui::app::{Ctx, Nav};
@@ -31,6 +32,10 @@ const HELP: &[KeyHelp] = &[
     ("w", "back to the walk, where it was left off"),
     ("D", "draft plan actions from the weak statements"),
     ("P", "the plan made from this evaluation"),
+    (
+        "C",
+        "compare cycles: every judgement of this tool and scope over time",
+    ),
     ("PgUp PgDn", "scroll a page"),
     ("q / Esc", "back home"),
 ];
@@ -43,6 +48,11 @@ pub struct Summary {
     weak: Vec<Listed>,
     deferred: Vec<Listed>,
     left: Vec<Listed>,
+    /// How many judgements were carried from the last cycle, and its name.
+    carried: usize,
+    previous_cycle: Option<String>,
+    /// Statements the last cycle's tool version had and this one does not.
+    removed: Vec<Removed>,
     /// Statement indexes of the selectable lines, in screen order.
     targets: Vec<usize>,
     selected: usize,
@@ -57,6 +67,17 @@ impl Summary {
         let weak = weak(&tool, &judgements);
         let deferred = deferred(&tool, &judgements);
         let left = left(&tool, &judgements);
+        let previous = store.previous_evaluation(&evaluation)?;
+        let removed = match &previous {
+            Some(p) if p.tool_version != tool.version => {
+                version_changes(&*store.tool(&p.tool_id, p.tool_version)?, &tool).removed
+            }
+            _ => Vec::new(),
+        };
+        let carried = judgements
+            .values()
+            .filter(|j| j.level.is_some() && j.carried_from.is_some())
+            .count();
         // Each aspect row opens its first statement; each listed statement itself.
         let aspect_starts = tool.aspects.iter().scan(0, |first, aspect| {
             let start = *first;
@@ -71,6 +92,9 @@ impl Summary {
             spread: spread_by_aspect(&tool, &judgements),
             evaluation,
             tool,
+            carried,
+            previous_cycle: previous.map(|p| p.cycle),
+            removed,
             weak,
             deferred,
             left,
@@ -117,6 +141,11 @@ impl Summary {
                     draft: false,
                 }
             }
+            KeyCode::Char('C') => {
+                return Nav::Compare {
+                    evaluation: self.evaluation.id,
+                }
+            }
             KeyCode::Char('q') | KeyCode::Esc => return Nav::Home,
             _ => {}
         }
@@ -132,6 +161,8 @@ impl Summary {
             ("↑↓", "choose"),
             ("Enter", "open statement"),
             ("w", "walk"),
+            ("D", "draft"),
+            ("C", "compare"),
             ("q", "home"),
         ]
     }
@@ -159,9 +190,19 @@ impl Summary {
                 self.progress.left,
                 self.progress.total()
             )),
-            Line::from(""),
-            Line::styled(" By aspect", theme.strong()),
         ];
+        if let Some(cycle) = &self.previous_cycle {
+            lines.push(Line::styled(
+                format!(
+                    " Builds on {cycle}: {} judgement{} carried forward unchanged",
+                    self.carried,
+                    if self.carried == 1 { "" } else { "s" }
+                ),
+                theme.dim(),
+            ));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::styled(" By aspect", theme.strong()));
         let title_width = self
             .spread
             .iter()
@@ -278,6 +319,25 @@ impl Summary {
                     }
                 }
                 target += 1;
+            }
+        }
+        if !self.removed.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(
+                format!(
+                    " No longer in the tool (version {} removed {})",
+                    self.tool.version,
+                    self.removed.len()
+                ),
+                theme.strong(),
+            ));
+            for r in &self.removed {
+                for part in wrap(
+                    &format!("{} › {}", r.aspect, r.text),
+                    width.saturating_sub(5).max(10),
+                ) {
+                    lines.push(Line::styled(format!("   {part}"), theme.dim()));
+                }
             }
         }
         (lines, positions)

@@ -10,11 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::domain::evaluation::{
-    next_open_after, progress, resume_index, Evaluation, Judgement, Judgements, Mark, TextField,
-};
+use std::collections::HashMap;
+
+use crate::domain::evaluation::{progress, Evaluation, Judgement, Judgements, Mark, TextField};
+use crate::domain::plan::CheckIn;
+use crate::domain::series::{version_changes, walk_order, VersionChanges};
 use crate::domain::tool::Tool;
-use crate::store::{Revision, Store, StoreError};
+use crate::store::{PlanRow, Revision, Store, StoreError};
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::screens::home::progress_bar;
 use crate::tui::theme::Theme;
@@ -24,8 +26,8 @@ use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::note_box::{self, NoteBox};
-use crate::tui::widgets::wrap::wrap;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use crate::tui::widgets::wrap::{shorten, wrap};
+use unicode_width::UnicodeWidthStr;
 
 const BROWSE_HELP: &[KeyHelp] = &[
     ("1-9", "judge at that level, then type the rationale"),
@@ -34,11 +36,17 @@ const BROWSE_HELP: &[KeyHelp] = &[
         "e",
         "edit the evidence note (how we could know better next time)",
     ),
+    ("c", "carry last cycle's judgement forward unchanged"),
     ("d", "leave until next time (again: take it back)"),
+    (
+        "!",
+        "mark this statement's notes confidential (kept out of reports)",
+    ),
     ("x", "clear the judgement"),
     ("→ / n", "next statement"),
     ("← / p", "previous statement"),
     ("]", "next statement not yet judged"),
+    ("", "statements left until next time last cycle come first"),
     ("g", "go to any statement (type to filter)"),
     ("h", "history of this statement's changes"),
     ("s", "summary of the evaluation"),
@@ -79,6 +87,8 @@ pub enum Msg {
     Judge(u8),
     Clear,
     Defer,
+    Carry,
+    Confidential,
     Edit(TextField),
     Next,
     Prev,
@@ -112,6 +122,8 @@ pub fn key_to_msg(mode: Mode, levels: u8, key: KeyEvent) -> Option<Msg> {
             }
             KeyCode::Char('x') | KeyCode::Char('0') | KeyCode::Delete => Some(Msg::Clear),
             KeyCode::Char('d') => Some(Msg::Defer),
+            KeyCode::Char('c') => Some(Msg::Carry),
+            KeyCode::Char('!') => Some(Msg::Confidential),
             KeyCode::Enter | KeyCode::Char('r') => Some(Msg::Edit(TextField::Rationale)),
             KeyCode::Char('e') => Some(Msg::Edit(TextField::Evidence)),
             KeyCode::Right | KeyCode::Char('n') | KeyCode::Char('l') | KeyCode::PageDown => {
@@ -142,11 +154,30 @@ pub fn key_to_msg(mode: Mode, levels: u8, key: KeyEvent) -> Option<Msg> {
     }
 }
 
+/// The cycle this evaluation builds on.
+struct Earlier {
+    evaluation: Evaluation,
+    judgements: Judgements,
+    /// Set when this cycle uses a newer tool version than the earlier one.
+    changes: Option<VersionChanges>,
+}
+
+/// An action from the plan that addresses a statement, with its latest
+/// check-ins (newest first).
+struct PlanLink {
+    row: PlanRow,
+    check_ins: Vec<CheckIn>,
+}
+
 pub struct Walk {
     evaluation: Evaluation,
     tool: Rc<Tool>,
     keys: Vec<String>,
     judgements: Judgements,
+    earlier: Option<Earlier>,
+    plan: HashMap<String, Vec<PlanLink>>,
+    /// Statement indices in the order the walk visits them.
+    order: Vec<usize>,
     index: usize,
     mode: Mode,
     editor: TextInput,
@@ -167,13 +198,39 @@ impl Walk {
         let evaluation = store.evaluation(evaluation)?;
         let tool = store.tool(&evaluation.tool_id, evaluation.tool_version)?;
         let judgements = store.judgements(evaluation.id)?;
+        let earlier = match store.previous_evaluation(&evaluation)? {
+            Some(before) => {
+                let old_tool = store.tool(&before.tool_id, before.tool_version)?;
+                Some(Earlier {
+                    judgements: store.judgements(before.id)?,
+                    changes: (old_tool.version != tool.version)
+                        .then(|| version_changes(&old_tool, &tool)),
+                    evaluation: before,
+                })
+            }
+            None => None,
+        };
+        let order = walk_order(&tool, earlier.as_ref().map(|e| &e.judgements));
+        let plan = plan_links(store, &evaluation)?;
+        let keys = tool.statement_keys();
         let count = tool.statement_count();
+        let first_open = order.iter().copied().find(|&i| {
+            judgements
+                .get(&keys[i])
+                .map(Judgement::mark)
+                .unwrap_or(Mark::Open)
+                == Mark::Open
+        });
         let index = index
-            .or_else(|| resume_index(&tool, &judgements))
+            .or(first_open)
+            .or(order.first().copied())
             .unwrap_or(0)
             .min(count.saturating_sub(1));
         Ok(Walk {
-            keys: tool.statement_keys(),
+            keys,
+            earlier,
+            plan,
+            order,
             evaluation,
             tool,
             judgements,
@@ -233,8 +290,58 @@ impl Walk {
         }
     }
 
+    /// Where the current statement sits in the walk's order.
+    fn position(&self) -> usize {
+        self.order
+            .iter()
+            .position(|&i| i == self.index)
+            .unwrap_or(0)
+    }
+
+    fn is_last(&self) -> bool {
+        self.position() + 1 >= self.order.len()
+    }
+
+    fn step(&mut self, forward: bool) {
+        let pos = self.position();
+        let pos = if forward {
+            (pos + 1).min(self.order.len().saturating_sub(1))
+        } else {
+            pos.saturating_sub(1)
+        };
+        if let Some(&i) = self.order.get(pos) {
+            self.index = i;
+        }
+    }
+
+    /// The next statement in walk order neither judged nor deferred.
+    fn next_open(&self) -> Option<usize> {
+        let pos = self.position();
+        let n = self.order.len();
+        (1..=n).map(|step| self.order[(pos + step) % n]).find(|&i| {
+            self.judgements
+                .get(&self.keys[i])
+                .map(Judgement::mark)
+                .unwrap_or(Mark::Open)
+                == Mark::Open
+        })
+    }
+
+    /// The earlier cycle's judgement of the current statement, if any.
+    fn earlier_here(&self) -> Option<(&Evaluation, &Judgement)> {
+        let earlier = self.earlier.as_ref()?;
+        let j = earlier.judgements.get(self.key_here())?;
+        (j.mark() != Mark::Open).then_some((&earlier.evaluation, j))
+    }
+
+    fn is_new_here(&self) -> bool {
+        self.earlier
+            .as_ref()
+            .and_then(|e| e.changes.as_ref())
+            .is_some_and(|c| c.added.contains(self.key_here()))
+    }
+
     pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Nav {
-        let last = self.keys.len().saturating_sub(1);
         match msg {
             Msg::Judge(level) => {
                 let key = self.key_here().to_string();
@@ -245,6 +352,7 @@ impl Walk {
                 let j = self.judgements.entry(key).or_default();
                 j.level = Some(level);
                 j.deferred = false;
+                j.carried_from = None;
                 let label = self.tool.scale.label(level).unwrap_or_default();
                 ctx.saved(&format!("Judgement {level} {label}"));
                 self.start_edit(TextField::Rationale);
@@ -258,6 +366,7 @@ impl Walk {
                 let j = self.judgements.entry(key).or_default();
                 j.level = None;
                 j.deferred = false;
+                j.carried_from = None;
                 ctx.saved("Cleared; the old judgement is in the history, and it was");
             }
             Msg::Defer => {
@@ -270,12 +379,56 @@ impl Walk {
                 let j = self.judgements.entry(key).or_default();
                 j.deferred = defer;
                 j.level = None;
+                j.carried_from = None;
                 if defer {
                     ctx.saved("Left until next time");
                     self.start_edit(TextField::DeferNote);
                 } else {
                     ctx.saved("Taken back into the walk");
                 }
+            }
+            Msg::Carry => {
+                let Some(from) = self.earlier.as_ref().map(|e| e.evaluation.clone()) else {
+                    ctx.info("This is the first cycle of this evaluation: nothing to carry.");
+                    return Nav::Stay;
+                };
+                let key = self.key_here().to_string();
+                match ctx.store.carry_forward(self.evaluation.id, &key, from.id) {
+                    Ok(Some(carried)) => {
+                        let level = carried.level.unwrap_or_default();
+                        let label = self.tool.scale.label(level).unwrap_or_default();
+                        self.judgements.insert(key, carried);
+                        ctx.saved(&format!("Carried {level} {label} from {}", from.cycle));
+                        if self.is_last() {
+                            return Nav::Summary {
+                                evaluation: self.evaluation.id,
+                            };
+                        }
+                        self.step(true);
+                    }
+                    Ok(None) => ctx.info(&format!(
+                        "{} did not judge this statement: nothing to carry.",
+                        from.cycle
+                    )),
+                    Err(e) => ctx.error(e.to_string()),
+                }
+            }
+            Msg::Confidential => {
+                let key = self.key_here().to_string();
+                let confidential = !self.current().confidential;
+                if let Err(e) = ctx
+                    .store
+                    .set_confidential(self.evaluation.id, &key, confidential)
+                {
+                    ctx.error(e.to_string());
+                    return Nav::Stay;
+                }
+                self.judgements.entry(key).or_default().confidential = confidential;
+                ctx.saved(if confidential {
+                    "Notes marked confidential: reports leave them out"
+                } else {
+                    "Notes no longer confidential"
+                });
             }
             Msg::Edit(field) => {
                 let field = match (field, self.current().mark()) {
@@ -284,9 +437,9 @@ impl Walk {
                 };
                 self.start_edit(field);
             }
-            Msg::Next => self.index = (self.index + 1).min(last),
-            Msg::Prev => self.index = self.index.saturating_sub(1),
-            Msg::NextOpen => match next_open_after(&self.tool, &self.judgements, self.index) {
+            Msg::Next => self.step(true),
+            Msg::Prev => self.step(false),
+            Msg::NextOpen => match self.next_open() {
                 Some(i) => self.index = i,
                 None => ctx.info("Every statement is judged or deferred: s shows the summary."),
             },
@@ -330,12 +483,12 @@ impl Walk {
                 match msg {
                     Msg::Done => {
                         self.mode = Mode::Browse;
-                        if self.index == last {
+                        if self.is_last() {
                             return Nav::Summary {
                                 evaluation: self.evaluation.id,
                             };
                         }
-                        self.index += 1;
+                        self.step(true);
                     }
                     Msg::SwitchField => {
                         let other = match field {
@@ -419,6 +572,15 @@ impl Walk {
 
     pub fn hints(&self) -> Vec<KeyHelp> {
         match self.mode {
+            Mode::Browse if self.earlier.is_some() => vec![
+                ("1-9", "judge"),
+                ("c", "carry"),
+                ("d", "defer"),
+                ("←→", "move"),
+                ("g", "go to"),
+                ("s", "summary"),
+                ("q", "home"),
+            ],
             Mode::Browse => vec![
                 ("1-9", "judge"),
                 ("d", "defer"),
@@ -455,7 +617,12 @@ impl Walk {
         };
         let scale_line = self.scale_line(mark, theme);
         let scale_rows = wrapped_rows(&line_text(&scale_line), width).min(3);
-        let [crumb, context, _, statement, guidance_area, _, scale, state, notes, _, progress_area] =
+        let earlier_line = self.earlier_line(theme);
+        let earlier_rows = earlier_line
+            .as_ref()
+            .map_or(0, |l| wrapped_rows(&line_text(l), width).min(2));
+        let plan_lines = self.plan_lines(usize::from(width), theme);
+        let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, notes, _, progress_area] =
             Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),
@@ -465,13 +632,19 @@ impl Walk {
                 Constraint::Length(1),
                 Constraint::Length(scale_rows),
                 Constraint::Length(1),
+                Constraint::Length(earlier_rows),
+                Constraint::Length(plan_lines.len() as u16),
                 Constraint::Max(NOTES_MAX_ROWS),
                 Constraint::Fill(1),
                 Constraint::Length(1),
             ])
             .areas(area);
         let total = self.keys.len();
-        let position = format!("statement {} of {total}", self.index + 1);
+        let position = format!(
+            "statement {} of {total}{}",
+            self.index + 1,
+            if self.is_new_here() { " · new" } else { "" }
+        );
         let room = usize::from(crumb.width)
             .saturating_sub(position.width() + here.aspect.title.width() + 7)
             .max(8);
@@ -551,8 +724,33 @@ impl Walk {
                 ),
             ]),
             Mark::Deferred => Line::styled(" Left until next time", theme.key()),
+            Mark::Open if self.earlier_here().is_some_and(|(_, j)| j.level.is_some()) => {
+                Line::styled(
+                    " Not judged yet: press a number, or c to carry",
+                    theme.dim(),
+                )
+            }
             Mark::Open => Line::styled(" Not judged yet: press a number", theme.dim()),
         };
+        let mut state_line = state_line;
+        if let Some(from) = judgement.carried_from {
+            let cycle = self
+                .earlier
+                .as_ref()
+                .filter(|e| e.evaluation.id == from)
+                .map_or("last cycle", |e| e.evaluation.cycle.as_str());
+            state_line.push_span(Span::styled(format!("  carried from {cycle}"), theme.dim()));
+        }
+        if judgement.confidential {
+            state_line.push_span(Span::styled("  [confidential]", theme.key()));
+        }
+        if let Some(line) = earlier_line {
+            frame.render_widget(
+                Paragraph::new(line).wrap(Wrap { trim: true }),
+                inset(earlier_area),
+            );
+        }
+        frame.render_widget(Paragraph::new(plan_lines), inset(plan_area));
         frame.render_widget(Paragraph::new(state_line), state);
         self.notes(frame, notes, &judgement, theme);
         self.progress(frame, progress_area, theme);
@@ -561,6 +759,77 @@ impl Walk {
             Mode::History => self.history_view(frame, area, theme),
             _ => {}
         }
+    }
+
+    /// What the cycle this one builds on said about the current statement.
+    fn earlier_line(&self, theme: &Theme) -> Option<Line<'static>> {
+        if self.is_new_here() {
+            return Some(Line::styled(
+                format!(
+                    "New in version {} of this tool: no earlier judgement.",
+                    self.tool.version
+                ),
+                theme.key(),
+            ));
+        }
+        let (before, j) = self.earlier_here()?;
+        let mut spans = vec![Span::styled(
+            format!("Last time · {}: ", before.cycle),
+            theme.key(),
+        )];
+        match j.level {
+            Some(level) => {
+                spans.push(Span::styled(
+                    format!("{level} {}", self.tool.scale.label(level).unwrap_or("?")),
+                    theme
+                        .level(level, self.tool.scale.len(), self.tool.scale.weak_up_to)
+                        .patch(theme.strong()),
+                ));
+                if !j.rationale.is_empty() {
+                    spans.push(Span::styled(format!(" — {}", j.rationale), theme.dim()));
+                }
+            }
+            None => {
+                spans.push(Span::styled("left until next time", theme.strong()));
+                if !j.defer_note.is_empty() {
+                    spans.push(Span::styled(format!(" — {}", j.defer_note), theme.dim()));
+                }
+            }
+        }
+        Some(Line::from(spans))
+    }
+
+    /// One line per plan action addressing the current statement: its
+    /// status, impact and latest check-in, so the meeting can judge whether
+    /// it worked.
+    fn plan_lines(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+        let Some(links) = self.plan.get(self.key_here()) else {
+            return Vec::new();
+        };
+        links
+            .iter()
+            .take(3)
+            .map(|link| {
+                let a = &link.row.action;
+                let mut text = format!(
+                    "{} · {} · impact {}",
+                    a.title,
+                    a.status.as_str(),
+                    a.impact.as_str()
+                );
+                if let Some(c) = link.check_ins.first() {
+                    text.push_str(&format!(" · {} {}", c.on, c.rag.as_str()));
+                    if !c.note.is_empty() {
+                        text.push_str(&format!(": {}", c.note));
+                    }
+                }
+                let lead = "Plan: ";
+                Line::from(vec![
+                    Span::styled(lead, theme.key()),
+                    Span::raw(shorten(&text, width.saturating_sub(lead.len()))),
+                ])
+            })
+            .collect()
     }
 
     fn scale_line(&self, mark: Mark, theme: &Theme) -> Line<'static> {
@@ -713,6 +982,32 @@ impl Walk {
     }
 }
 
+/// The school's accepted actions for this tool and scope, by the statements
+/// they address.
+fn plan_links(
+    store: &Store,
+    evaluation: &Evaluation,
+) -> Result<HashMap<String, Vec<PlanLink>>, StoreError> {
+    let mut links: HashMap<String, Vec<PlanLink>> = HashMap::new();
+    for row in store.plan_rows(Some(evaluation.school_id))? {
+        if row.scope != evaluation.scope || row.tool_id != evaluation.tool_id {
+            continue;
+        }
+        let check_ins: Vec<CheckIn> = store
+            .check_ins(row.action.id)?
+            .into_iter()
+            .take(2)
+            .collect();
+        for key in &row.action.statements {
+            links.entry(key.clone()).or_default().push(PlanLink {
+                row: row.clone(),
+                check_ins: check_ins.clone(),
+            });
+        }
+    }
+    Ok(links)
+}
+
 fn field_name(field: TextField) -> &'static str {
     match field {
         TextField::Rationale => "Rationale",
@@ -739,22 +1034,6 @@ fn short_time(stamp: &str) -> String {
                 .to_string()
         })
         .unwrap_or_else(|_| stamp.to_string())
-}
-
-/// `text` cut to `width` columns, with an ellipsis when cut.
-fn shorten(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if out.width() + c.width().unwrap_or(0) + 1 > width {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
 }
 
 fn line_text(line: &Line) -> String {
