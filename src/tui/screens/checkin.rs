@@ -31,6 +31,7 @@ const HELP: &[KeyHelp] = &[
     ("s / →", "skip this action for now"),
     ("←", "previous action"),
     ("D", "mark the action done"),
+    ("!", "mark this check-in's notes confidential (kept out of reports)"),
     ("h", "every check-in of this action"),
     ("q / Esc", "back home (everything is already saved)"),
 ];
@@ -167,6 +168,7 @@ impl CheckInScreen {
             KeyCode::Char('i') => self.edit_if_checked(true, ctx),
             KeyCode::Char('h') if self.current().is_some() => self.mode = Mode::History,
             KeyCode::Char('D') => self.mark_done(ctx),
+            KeyCode::Char('!') => self.toggle_confidential(ctx),
             _ => {}
         }
         Nav::Stay
@@ -188,6 +190,25 @@ impl CheckInScreen {
                 self.reload(ctx.store, action);
                 ctx.saved(&format!("Check-in ({})", rag.as_str()));
                 self.start_edit(false);
+            }
+            Err(e) => ctx.error(e.to_string()),
+        }
+    }
+
+    fn toggle_confidential(&mut self, ctx: &mut Ctx) {
+        let Some(c) = self.current_check_in() else {
+            ctx.info("Set the status first: g green, a amber, r red.");
+            return;
+        };
+        let (id, action, confidential) = (c.id, c.action_id, !c.confidential);
+        match ctx.store.set_check_in_confidential(id, confidential) {
+            Ok(()) => {
+                self.reload(ctx.store, action);
+                ctx.saved(if confidential {
+                    "Notes marked confidential: reports leave them out"
+                } else {
+                    "Notes no longer confidential"
+                });
             }
             Err(e) => ctx.error(e.to_string()),
         }
@@ -463,11 +484,16 @@ impl CheckInScreen {
             rag_row,
         );
         let current = self.current_check_in();
+        let note_title = if current.is_some_and(|c| c.confidential) {
+            "Note: one line of progress [confidential]"
+        } else {
+            "Note: one line of progress"
+        };
         for (mode, rect, title, text) in [
             (
                 Mode::Note,
                 note,
-                "Note: one line of progress",
+                note_title,
                 current.map(|c| c.note.as_str()),
             ),
             (
