@@ -48,6 +48,64 @@ pub enum Command {
     Export(ExportArgs),
     /// The weekly check-in: open the actions due for a check, most overdue first.
     Checkin(CheckinArgs),
+    /// Write a report of one school's cycle: for governors (html), a
+    /// self-evaluation form (markdown), a spreadsheet (csv) or a calendar (ics).
+    Report(ReportArgs),
+    /// Search schools, tools, statements, rationales, actions and check-in notes.
+    Find(FindArgs),
+    /// Fill a database with a small example to look around in.
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The report format.
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    /// The school (its name, or enough of it to be unique); needed when the
+    /// database holds more than one.
+    #[arg(long, value_name = "NAME")]
+    pub school: Option<String>,
+    /// One evaluation, by the number `headway find` or the export shows.
+    #[arg(long, value_name = "ID", conflicts_with = "cycle")]
+    pub evaluation: Option<i64>,
+    /// Every evaluation of this cycle, e.g. "Autumn 2026" (default: the newest).
+    #[arg(long, value_name = "CYCLE")]
+    pub cycle: Option<String>,
+    /// For csv: write only this table (to -o FILE or stdout).
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Option<CsvTable>,
+    /// Include notes marked confidential (left out unless this is given).
+    #[arg(long)]
+    pub include_confidential: bool,
+    /// Write to this file (for csv without --kind: this folder) instead of stdout.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+    Csv,
+    Ics,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CsvTable {
+    Judgements,
+    Actions,
+    CheckIns,
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// What to look for; letters may be spread out ("phon yr2").
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Show at most this many results.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +145,9 @@ pub struct ExportArgs {
     /// Write to this file instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Include notes marked confidential (left out unless this is given).
+    #[arg(long)]
+    pub include_confidential: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -184,11 +245,93 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         Some(Command::Export(args)) => {
             let store = open(&cli.global, OpenMode::Read)?;
             let text = match args.format {
-                ExportFormat::Json => crate::export::json::to_json(&store.snapshot()?),
+                ExportFormat::Json => {
+                    crate::export::json::to_json(&store.snapshot()?, args.include_confidential)
+                }
             };
             write_output(args.output.as_deref(), &text)
         }
+        Some(Command::Report(args)) => {
+            let store = open(&cli.global, OpenMode::Read)?;
+            report(&store, today, &args)
+        }
+        Some(Command::Find(args)) => {
+            let store = open(&cli.global, OpenMode::Read)?;
+            let query = crate::text::clean_line(&args.query.join(" "));
+            let index = crate::finder::Index::load(&store)?;
+            let hits = index.search(&query, args.limit);
+            if hits.is_empty() {
+                return Err(UserError::Message(format!("Nothing matches \"{query}\".")));
+            }
+            print!("{}", crate::finder::to_text(&hits));
+            Ok(())
+        }
+        Some(Command::Demo) => {
+            let path = database_path(&cli.global)?;
+            let mut store = Store::open(&path, OpenMode::Write)?;
+            crate::demo::fill(&mut store, today)?;
+            println!(
+                "Filled {} with two example schools. Open it with: headway --db {}",
+                path.display(),
+                path.display()
+            );
+            Ok(())
+        }
     }
+}
+
+fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError> {
+    use crate::export::csv::{to_csv, CsvKind};
+    let selection = crate::export::report::Selection {
+        school: args.school.as_deref().map(crate::text::clean_line),
+        evaluation: args.evaluation,
+        cycle: args.cycle.as_deref().map(crate::text::clean_line),
+    };
+    if args.kind.is_some() && args.format != ReportFormat::Csv {
+        return Err(UserError::Message(
+            "--kind chooses a CSV table; use it with --format csv.".into(),
+        ));
+    }
+    let report = crate::export::report::load(store, &selection, today, args.include_confidential)?;
+    let text =
+        match args.format {
+            ReportFormat::Html => crate::export::html::to_html(&report),
+            ReportFormat::Markdown => crate::export::markdown::to_markdown(&report),
+            ReportFormat::Ics => crate::export::ics::to_ics(&report),
+            ReportFormat::Csv => {
+                let kind = args.kind.map(|k| match k {
+                    CsvTable::Judgements => CsvKind::Judgements,
+                    CsvTable::Actions => CsvKind::Actions,
+                    CsvTable::CheckIns => CsvKind::CheckIns,
+                });
+                match (kind, &args.output) {
+                    (Some(kind), _) => to_csv(&report, kind),
+                    (None, Some(folder)) => {
+                        fs::DirBuilder::new()
+                            .recursive(true)
+                            .mode(0o700)
+                            .create(folder)
+                            .map_err(|e| {
+                                UserError::Message(format!(
+                                    "The folder {} could not be made: {e}.",
+                                    folder.display()
+                                ))
+                            })?;
+                        for kind in CsvKind::ALL {
+                            let path = folder.join(kind.file_name());
+                            write_output(Some(&path), &to_csv(&report, kind))?;
+                            println!("Wrote {}", path.display());
+                        }
+                        return Ok(());
+                    }
+                    (None, None) => return Err(UserError::Message(
+                        "CSV makes three files: give -o FOLDER, or choose one table with --kind."
+                            .into(),
+                    )),
+                }
+            }
+        };
+    write_output(args.output.as_deref(), &text)
 }
 
 fn run_tui(store: Store, today: Date, start: crate::tui::Start) -> Result<(), UserError> {
@@ -300,7 +443,7 @@ fn check_tools(files: &[PathBuf]) -> Result<(), UserError> {
 }
 
 /// Writes to stdout, or to a new private file.
-fn write_output(path: Option<&Path>, text: &str) -> Result<(), UserError> {
+pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<(), UserError> {
     let Some(path) = path else {
         let mut out = std::io::stdout().lock();
         return out

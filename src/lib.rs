@@ -2,8 +2,10 @@
 
 pub mod agenda;
 pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod finder;
 pub mod shipped;
 pub mod store;
 pub mod text;

@@ -40,8 +40,14 @@ fn the_previous_evaluation_is_the_same_school_tool_and_scope() {
 
     let of = |id| store.evaluation(id).unwrap();
     assert_eq!(store.previous_evaluation(&of(first)).unwrap(), None);
-    assert_eq!(store.previous_evaluation(&of(second)).unwrap().unwrap().id, first);
-    assert_eq!(store.previous_evaluation(&of(third)).unwrap().unwrap().id, second);
+    assert_eq!(
+        store.previous_evaluation(&of(second)).unwrap().unwrap().id,
+        first
+    );
+    assert_eq!(
+        store.previous_evaluation(&of(third)).unwrap().unwrap().id,
+        second
+    );
     let series: Vec<i64> = store
         .series(a.id, TOOL, "English")
         .unwrap()
@@ -61,7 +67,13 @@ fn carrying_copies_level_and_rationale_and_rejudging_clears_the_mark() {
     let first = common::add_evaluation(&mut store, school.id, TOOL, "English");
     store.set_level(first, &k1, Some(4)).unwrap();
     store
-        .set_text(first, &k1, TextField::Rationale, "Secure in all years", true)
+        .set_text(
+            first,
+            &k1,
+            TextField::Rationale,
+            "Secure in all years",
+            true,
+        )
         .unwrap();
     store.set_confidential(first, &k1, true).unwrap();
     let second = next_cycle(&mut store, school.id, "Spring 2027");
@@ -70,14 +82,20 @@ fn carrying_copies_level_and_rationale_and_rejudging_clears_the_mark() {
     assert_eq!(carried.level, Some(4));
     assert_eq!(carried.rationale, "Secure in all years");
     assert_eq!(carried.carried_from, Some(first));
-    assert!(carried.confidential, "a confidential note stays confidential");
+    assert!(
+        carried.confidential,
+        "a confidential note stays confidential"
+    );
     // Nothing to carry where the last cycle did not judge.
     assert_eq!(store.carry_forward(second, &k2, first).unwrap(), None);
     drop(store);
 
     // Reopened from disk, the mark is there; judging again clears it.
     let mut store = Store::open(&path, OpenMode::Write).unwrap();
-    assert_eq!(store.judgements(second).unwrap()[&k1].carried_from, Some(first));
+    assert_eq!(
+        store.judgements(second).unwrap()[&k1].carried_from,
+        Some(first)
+    );
     store.set_level(second, &k1, Some(4)).unwrap();
     let j = &store.judgements(second).unwrap()[&k1];
     assert_eq!((j.level, j.carried_from), (Some(4), None));

@@ -409,6 +409,25 @@ pub fn milestones_due(action: &Action, until: Date) -> Vec<&Milestone> {
         .collect()
 }
 
+/// Check dates planned from `first`, one cadence apart, up to the action's
+/// due date or `until`, whichever is earlier; at most `limit` of them.
+pub fn planned_checks(action: &Action, first: Date, until: Date, limit: usize) -> Vec<Date> {
+    let end = action.due.map_or(until, |d| d.min(until));
+    let mut out = Vec::new();
+    let mut date = first;
+    while date <= end && out.len() < limit {
+        out.push(date);
+        // Step from the first date so monthly checks keep their day.
+        let steps = i32::try_from(out.len()).unwrap_or(i32::MAX);
+        let span = action.cadence.span().checked_mul(i64::from(steps));
+        match span.ok().and_then(|s| first.checked_add(s).ok()) {
+            Some(next) if next > date => date = next,
+            _ => break,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod span_tests {
     use super::*;

@@ -2,13 +2,21 @@
 
 use serde_json::{json, Value};
 
+use super::report::{withhold_check_in, withhold_judgements};
 use crate::domain::evaluation::{progress, Mark};
 use crate::store::Snapshot;
 
 /// Version of the export's shape, raised when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
 
-pub fn to_json(snapshot: &Snapshot) -> String {
+/// The whole database as JSON. Unless `include_confidential`, confidential
+/// notes are replaced by a marker and their earlier values left out.
+pub fn to_json(snapshot: &Snapshot, include_confidential: bool) -> String {
+    let mut snapshot = snapshot.clone();
+    if !include_confidential {
+        withhold(&mut snapshot);
+    }
+    let snapshot = &snapshot;
     let value = json!({
         "format": "headway-export",
         "format_version": FORMAT_VERSION,
@@ -26,6 +34,26 @@ pub fn to_json(snapshot: &Snapshot) -> String {
     });
     // Serialising a `Value` cannot fail.
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+fn withhold(snapshot: &mut Snapshot) {
+    for record in &mut snapshot.evaluations {
+        let secret: Vec<String> = record
+            .judgements
+            .iter()
+            .filter(|(_, j)| j.confidential)
+            .map(|(k, _)| k.clone())
+            .collect();
+        withhold_judgements(&mut record.judgements);
+        record
+            .history
+            .retain(|r| !(secret.contains(&r.statement_key) && r.field != "level"));
+        for (_, check_ins) in &mut record.actions {
+            for c in check_ins {
+                withhold_check_in(c);
+            }
+        }
+    }
 }
 
 fn evaluation(record: &crate::store::EvaluationRecord) -> Value {
@@ -53,6 +81,8 @@ fn evaluation(record: &crate::store::EvaluationRecord) -> Value {
                 "rationale": j.rationale,
                 "evidence": j.evidence,
                 "defer_note": j.defer_note,
+                "carried_forward": j.carried_from.is_some() && j.level.is_some(),
+                "confidential": j.confidential,
             })
         })
         .collect();
@@ -103,6 +133,7 @@ fn action(a: &crate::domain::plan::Action, check_ins: &[crate::domain::plan::Che
             "rag": c.rag.as_str(),
             "note": c.note,
             "impact_note": c.impact_note,
+            "confidential": c.confidential,
         })).collect::<Vec<_>>(),
     })
 }

@@ -1,3 +1,8 @@
-//! Exports: each a pure function of domain data to text.
+//! Exports and reports: each a pure function of domain data to text.
 
+pub mod csv;
+pub mod html;
+pub mod ics;
 pub mod json;
+pub mod markdown;
+pub mod report;

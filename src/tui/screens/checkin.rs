@@ -31,7 +31,10 @@ const HELP: &[KeyHelp] = &[
     ("s / →", "skip this action for now"),
     ("←", "previous action"),
     ("D", "mark the action done"),
-    ("!", "mark this check-in's notes confidential (kept out of reports)"),
+    (
+        "!",
+        "mark this check-in's notes confidential (kept out of reports)",
+    ),
     ("h", "every check-in of this action"),
     ("q / Esc", "back home (everything is already saved)"),
 ];

@@ -406,7 +406,7 @@ impl Walk {
                         }
                         self.step(true);
                     }
-                    Ok(None) => ctx.info(&format!(
+                    Ok(None) => ctx.info(format!(
                         "{} did not judge this statement: nothing to carry.",
                         from.cycle
                     )),

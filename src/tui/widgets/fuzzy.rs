@@ -1,31 +1,10 @@
 //! Type-to-filter matching, behind one small function so the matcher can change.
 
-use fuzzy_matcher::skim::SkimMatcherV2;
-use fuzzy_matcher::FuzzyMatcher;
 use ratatui::text::{Line, Span};
 
 use crate::tui::theme::Theme;
 
-/// Items matching `query`, best first: (item index, matched char indices).
-/// An empty query keeps every item in its order.
-pub fn filter<S: AsRef<str>>(query: &str, items: &[S]) -> Vec<(usize, Vec<usize>)> {
-    let query = query.trim();
-    if query.is_empty() {
-        return (0..items.len()).map(|i| (i, Vec::new())).collect();
-    }
-    let matcher = SkimMatcherV2::default().ignore_case();
-    let mut hits: Vec<(i64, usize, Vec<usize>)> = items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, item)| {
-            matcher
-                .fuzzy_indices(item.as_ref(), query)
-                .map(|(score, idx)| (score, i, idx))
-        })
-        .collect();
-    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    hits.into_iter().map(|(_, i, idx)| (i, idx)).collect()
-}
+pub use crate::finder::filter;
 
 /// Spans of `text` with the matched characters (char indices) highlighted.
 pub fn highlight(

@@ -1,0 +1,323 @@
+//! What a report holds: one school, the evaluations of one cycle with the
+//! cycle each builds on, and the school's plan. Confidential notes are
+//! withheld here, once, so no output format can leak them.
+
+use std::rc::Rc;
+
+use jiff::civil::Date;
+
+use crate::domain::evaluation::{
+    deferred, spread_by_aspect, strengths, weak, AspectSpread, Evaluation, Judgement, Judgements,
+    Listed,
+};
+use crate::domain::plan::{check_state, is_overdue, next_check, CheckIn, CheckState};
+use crate::domain::series::{movement, Movement};
+use crate::domain::tool::Tool;
+use crate::store::{PlanRow, Store, StoreError};
+
+/// Shown in place of a confidential note.
+pub const WITHHELD: &str = "[confidential note withheld]";
+
+/// Which school and cycle a report covers.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub school: Option<String>,
+    pub evaluation: Option<i64>,
+    pub cycle: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub school: String,
+    pub cycle: String,
+    pub today: Date,
+    pub sections: Vec<Section>,
+    pub plan: Vec<PlanEntry>,
+    /// How many confidential notes were left out.
+    pub withheld: usize,
+    pub confidential_included: bool,
+}
+
+/// One evaluation of the cycle.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub evaluation: Evaluation,
+    pub tool: Rc<Tool>,
+    pub judgements: Judgements,
+    /// The cycle it builds on and what that cycle judged.
+    pub previous: Option<(Evaluation, Judgements)>,
+}
+
+/// One aspect's judgements and how they moved since the last cycle.
+#[derive(Debug, Clone)]
+pub struct AspectRow {
+    pub spread: AspectSpread,
+    pub up: usize,
+    pub down: usize,
+    pub same: usize,
+}
+
+impl Section {
+    pub fn aspects(&self) -> Vec<AspectRow> {
+        let spreads = spread_by_aspect(&self.tool, &self.judgements);
+        self.tool
+            .aspects
+            .iter()
+            .zip(spreads)
+            .map(|(aspect, spread)| {
+                let mut row = AspectRow {
+                    spread,
+                    up: 0,
+                    down: 0,
+                    same: 0,
+                };
+                for s in &aspect.statements {
+                    let key = format!("{}/{}/{}", self.tool.id, aspect.id, s.id);
+                    match self.movement(&key) {
+                        Some(Movement::Up) => row.up += 1,
+                        Some(Movement::Down) => row.down += 1,
+                        Some(Movement::Same) => row.same += 1,
+                        None => {}
+                    }
+                }
+                row
+            })
+            .collect()
+    }
+
+    pub fn movement(&self, key: &str) -> Option<Movement> {
+        let (_, before) = self.previous.as_ref()?;
+        movement(
+            before.get(key).and_then(|j| j.level),
+            self.judgements.get(key).and_then(|j| j.level),
+        )
+    }
+
+    pub fn strengths(&self) -> Vec<Listed> {
+        strengths(&self.tool, &self.judgements)
+    }
+
+    pub fn weak(&self) -> Vec<Listed> {
+        weak(&self.tool, &self.judgements)
+    }
+
+    pub fn deferred(&self) -> Vec<Listed> {
+        deferred(&self.tool, &self.judgements)
+    }
+}
+
+/// An accepted action with its check-ins (oldest first) and where its
+/// checks stand.
+#[derive(Debug, Clone)]
+pub struct PlanEntry {
+    pub row: PlanRow,
+    pub check_ins: Vec<CheckIn>,
+    /// The next check, for open actions.
+    pub next_check: Option<Date>,
+    pub overdue: bool,
+    pub check_overdue: bool,
+}
+
+impl PlanEntry {
+    pub fn last(&self) -> Option<&CheckIn> {
+        self.check_ins.last()
+    }
+}
+
+/// Blanks a confidential judgement's notes; returns how many were withheld.
+fn withhold_judgement(j: &mut Judgement) -> usize {
+    if !j.confidential {
+        return 0;
+    }
+    let mut n = 0;
+    for text in [&mut j.rationale, &mut j.evidence, &mut j.defer_note] {
+        if !text.is_empty() {
+            *text = WITHHELD.to_string();
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Blanks a confidential check-in's notes; returns how many were withheld.
+pub fn withhold_check_in(c: &mut CheckIn) -> usize {
+    if !c.confidential {
+        return 0;
+    }
+    let mut n = 0;
+    for text in [&mut c.note, &mut c.impact_note] {
+        if !text.is_empty() {
+            *text = WITHHELD.to_string();
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Blanks every confidential note in a set of judgements.
+pub fn withhold_judgements(judgements: &mut Judgements) -> usize {
+    judgements.values_mut().map(withhold_judgement).sum()
+}
+
+fn user_error(message: String) -> StoreError {
+    StoreError::Missing(message)
+}
+
+/// Reads the report for `selection` from the store.
+pub fn load(
+    store: &Store,
+    selection: &Selection,
+    today: Date,
+    include_confidential: bool,
+) -> Result<Report, StoreError> {
+    let (school_id, school) = pick_school(store, selection)?;
+    let mut all: Vec<Evaluation> = store
+        .evaluations()?
+        .into_iter()
+        .filter(|e| e.school_id == school_id)
+        .collect();
+    all.sort_by_key(|e| e.id);
+    let chosen: Vec<Evaluation> = if let Some(id) = selection.evaluation {
+        all.into_iter().filter(|e| e.id == id).collect()
+    } else {
+        let cycle = match &selection.cycle {
+            Some(c) => c.trim().to_string(),
+            None => all.last().map(|e| e.cycle.clone()).ok_or_else(|| {
+                user_error(format!("{school} has no evaluations to report on yet."))
+            })?,
+        };
+        let found: Vec<Evaluation> = all
+            .iter()
+            .filter(|e| e.cycle.eq_ignore_ascii_case(&cycle))
+            .cloned()
+            .collect();
+        if found.is_empty() {
+            let mut cycles: Vec<&str> = all.iter().map(|e| e.cycle.as_str()).collect();
+            cycles.dedup();
+            return Err(user_error(format!(
+                "{school} has no evaluations in the cycle \"{cycle}\"; its cycles are: {}.",
+                cycles.join(", ")
+            )));
+        }
+        found
+    };
+    let mut withheld = 0;
+    let mut sections = Vec::new();
+    for evaluation in chosen {
+        let tool = store.tool(&evaluation.tool_id, evaluation.tool_version)?;
+        let mut judgements = store.judgements(evaluation.id)?;
+        let previous = match store.previous_evaluation(&evaluation)? {
+            Some(p) => {
+                let mut j = store.judgements(p.id)?;
+                if !include_confidential {
+                    withhold_judgements(&mut j);
+                }
+                Some((p, j))
+            }
+            None => None,
+        };
+        if !include_confidential {
+            withheld += withhold_judgements(&mut judgements);
+        }
+        sections.push(Section {
+            evaluation,
+            tool,
+            judgements,
+            previous,
+        });
+    }
+    let mut plan = Vec::new();
+    for mut row in store.plan_rows(Some(school_id))? {
+        let mut check_ins = store.check_ins(row.action.id)?;
+        check_ins.reverse();
+        if !include_confidential {
+            withheld += check_ins.iter_mut().map(withhold_check_in).sum::<usize>();
+            if let Some(c) = row.last_check_in.as_mut() {
+                withhold_check_in(c);
+            }
+        }
+        let open = row.action.is_open();
+        let next = open.then(|| next_check(&row.action, check_ins.last().map(|c| c.on), today));
+        plan.push(PlanEntry {
+            overdue: is_overdue(&row.action, today),
+            check_overdue: next
+                .is_some_and(|n| matches!(check_state(n, today), CheckState::Overdue(_))),
+            next_check: next,
+            check_ins,
+            row,
+        });
+    }
+    Ok(Report {
+        school,
+        cycle: sections
+            .first()
+            .map(|s| s.evaluation.cycle.clone())
+            .unwrap_or_default(),
+        today,
+        sections,
+        plan,
+        withheld,
+        confidential_included: include_confidential,
+    })
+}
+
+fn pick_school(store: &Store, selection: &Selection) -> Result<(i64, String), StoreError> {
+    let schools = store.schools()?;
+    if let Some(id) = selection.evaluation {
+        let e = store.evaluation(id)?;
+        if let Some(name) = &selection.school {
+            if !e.school_name.eq_ignore_ascii_case(name.trim()) {
+                return Err(user_error(format!(
+                    "Evaluation {id} belongs to {}, not {}.",
+                    e.school_name,
+                    name.trim()
+                )));
+            }
+        }
+        return Ok((e.school_id, e.school_name));
+    }
+    let names = || {
+        schools
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &selection.school {
+        Some(wanted) => {
+            let wanted = wanted.trim().to_lowercase();
+            let exact = schools.iter().find(|s| s.name.to_lowercase() == wanted);
+            let partial: Vec<_> = schools
+                .iter()
+                .filter(|s| s.name.to_lowercase().contains(&wanted))
+                .collect();
+            match (exact, partial.as_slice()) {
+                (Some(s), _) => Ok((s.id, s.name.clone())),
+                (None, [s]) => Ok((s.id, s.name.clone())),
+                (None, []) => Err(user_error(format!(
+                    "No school matches \"{wanted}\"; the schools are: {}.",
+                    names()
+                ))),
+                (None, _) => Err(user_error(format!(
+                    "\"{wanted}\" matches more than one school: {}.",
+                    partial
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            }
+        }
+        None => match schools.as_slice() {
+            [only] => Ok((only.id, only.name.clone())),
+            [] => Err(user_error(
+                "There are no schools in this database yet; `headway demo` makes an example."
+                    .into(),
+            )),
+            _ => Err(user_error(format!(
+                "Choose a school with --school; the schools are: {}.",
+                names()
+            ))),
+        },
+    }
+}
