@@ -183,7 +183,7 @@ impl Index {
                     push(
                         Kind::CheckIn,
                         &text,
-                        format!("{} · {} {}", action.title, c.on, c.rag.as_str()),
+                        format!("{} {} · {}", c.on, c.rag.as_str(), action.title),
                         Target::Action(action.id),
                     );
                 }

@@ -6,3 +6,17 @@ pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod report;
+
+/// A file name part made from free text: lower case letters, digits and
+/// single hyphens ("St Mary's, Year 2" becomes "st-mary-s-year-2").
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

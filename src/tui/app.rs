@@ -12,12 +12,21 @@ use super::screens::action::ActionEditor;
 use super::screens::checkin::CheckInScreen;
 use super::screens::compare::Compare;
 use super::screens::drafts::Drafts;
+use super::screens::finder::{self, Finder, Outcome};
 use super::screens::plan::Plan;
 use super::screens::{home::Home, new_evaluation::NewEvaluation, summary::Summary, walk::Walk};
 use super::theme::Theme;
 use super::widgets::help::{self, KeyHelp};
 use super::widgets::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::store::Store;
+
+/// Keys that work on every screen, listed at the end of each help overlay.
+const GLOBAL_KEYS: &[KeyHelp] = &[
+    ("", ""),
+    ("Ctrl+F", "find anything, from any screen"),
+    ("? / F1", "this help"),
+    ("Ctrl+C", "quit (everything is already saved)"),
+];
 
 /// Where a key press sends the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +114,8 @@ pub struct App {
     pub screen: Screen,
     pub status: Status,
     pub show_help: bool,
+    /// The finder overlay, over whatever screen is showing.
+    pub finder: Option<Box<Finder>>,
     pub theme: Theme,
     pub quit: bool,
 }
@@ -119,6 +130,7 @@ impl App {
             screen: Screen::Home(Box::new(home)),
             status,
             show_help: false,
+            finder: None,
             theme,
             quit: false,
         }
@@ -140,6 +152,34 @@ impl App {
         }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
+            return;
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('f') {
+            match Finder::open(&self.store) {
+                Ok(f) => self.finder = Some(Box::new(f)),
+                Err(e) => self.status = Status::Error(e.to_string()),
+            }
+            return;
+        }
+        if let Some(finder) = self.finder.as_mut() {
+            if key.code == KeyCode::F(1) {
+                self.show_help = true;
+                return;
+            }
+            let mut ctx = Ctx {
+                store: &mut self.store,
+                today: self.today,
+                status: &mut self.status,
+            };
+            match finder.key(key, &mut ctx) {
+                Outcome::Stay => {}
+                Outcome::Close => self.finder = None,
+                Outcome::Go(nav) => {
+                    self.finder = None;
+                    self.navigate(nav);
+                }
+            }
             return;
         }
         let typing = self.is_typing();
@@ -171,6 +211,10 @@ impl App {
     }
 
     fn paste(&mut self, text: &str) {
+        if let Some(finder) = self.finder.as_mut() {
+            finder.paste(text);
+            return;
+        }
         let mut ctx = Ctx {
             store: &mut self.store,
             today: self.today,
@@ -337,8 +381,21 @@ impl App {
             Screen::Action(s) => s.view(frame, body, &self.theme),
         }
         let (title, keys, hints) = self.screen_keys();
+        let (title, keys, hints) = match &self.finder {
+            Some(f) => {
+                f.view(frame, body, &self.theme);
+                (
+                    "Find anything",
+                    finder::HELP.to_vec(),
+                    vec![("Enter", "go"), ("Esc", "close")],
+                )
+            }
+            None => (title, keys, hints),
+        };
         self.status_line(frame, status, &hints);
         if self.show_help {
+            let mut keys = keys;
+            keys.extend_from_slice(GLOBAL_KEYS);
             help::render(frame, area, title, &keys, &self.theme);
         }
     }
@@ -356,8 +413,13 @@ impl App {
             Constraint::Length(message_width.min(area.width)),
         ])
         .areas(area);
-        let mut spans = help::hints(hints, &self.theme);
-        spans.push(Span::styled("  ? help", self.theme.dim()));
+        let mut spans = vec![
+            Span::styled("?", self.theme.key()),
+            Span::raw(" help  "),
+            Span::styled("^F", self.theme.key()),
+            Span::raw(" find  "),
+        ];
+        spans.extend(help::hints(hints, &self.theme));
         if matches!(self.status, Status::Error(_)) {
             // An error takes the whole line: it matters more than hints.
             frame.render_widget(Paragraph::new(Line::styled(message, style)), area);

@@ -4,6 +4,7 @@ pub mod action;
 pub mod checkin;
 pub mod compare;
 pub mod drafts;
+pub mod finder;
 pub mod home;
 pub mod new_evaluation;
 pub mod plan;

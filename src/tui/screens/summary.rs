@@ -36,6 +36,10 @@ const HELP: &[KeyHelp] = &[
         "C",
         "compare cycles: every judgement of this tool and scope over time",
     ),
+    (
+        "R",
+        "write a report: then h html, m markdown, c csv, i calendar",
+    ),
     ("PgUp PgDn", "scroll a page"),
     ("q / Esc", "back home"),
 ];
@@ -57,6 +61,8 @@ pub struct Summary {
     targets: Vec<usize>,
     selected: usize,
     offset: Cell<usize>,
+    /// True after R, while waiting for the report's format.
+    choosing_report: bool,
 }
 
 impl Summary {
@@ -101,6 +107,7 @@ impl Summary {
             targets,
             selected: 0,
             offset: Cell::new(0),
+            choosing_report: false,
         })
     }
 
@@ -108,7 +115,25 @@ impl Summary {
         self.evaluation.id
     }
 
-    pub fn key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Nav {
+    pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        if self.choosing_report {
+            self.choosing_report = false;
+            let format = match key.code {
+                KeyCode::Char('h') => "html",
+                KeyCode::Char('m') => "md",
+                KeyCode::Char('c') => "csv",
+                KeyCode::Char('i') => "ics",
+                _ => {
+                    ctx.info("No report written.");
+                    return Nav::Stay;
+                }
+            };
+            match self.write_report(ctx, format) {
+                Ok(path) => ctx.saved(&format!("Report written to {path}")),
+                Err(e) => ctx.error(e),
+            }
+            return Nav::Stay;
+        }
         let last = self.targets.len().saturating_sub(1);
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
@@ -141,6 +166,10 @@ impl Summary {
                     draft: false,
                 }
             }
+            KeyCode::Char('R') => {
+                self.choosing_report = true;
+                ctx.info("Report format: h html · m markdown · c csv · i calendar (any other key cancels)");
+            }
             KeyCode::Char('C') => {
                 return Nav::Compare {
                     evaluation: self.evaluation.id,
@@ -150,6 +179,55 @@ impl Summary {
             _ => {}
         }
         Nav::Stay
+    }
+
+    /// Writes this evaluation's report, without confidential notes, into a
+    /// reports folder beside the database; returns where.
+    fn write_report(&self, ctx: &mut Ctx, format: &str) -> Result<String, String> {
+        use crate::export::{csv, html, ics, markdown, report, slug};
+        let selection = report::Selection {
+            evaluation: Some(self.evaluation.id),
+            ..Default::default()
+        };
+        let data =
+            report::load(ctx.store, &selection, ctx.today, false).map_err(|e| e.to_string())?;
+        let folder = ctx
+            .store
+            .path()
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("reports");
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&folder)
+            .map_err(|e| format!("The folder {} could not be made: {e}.", folder.display()))?;
+        let e = &self.evaluation;
+        let stem = format!(
+            "{}-{}-{}",
+            slug(&e.school_name),
+            slug(&e.scope),
+            slug(&e.cycle)
+        );
+        let write = |path: &std::path::Path, text: &str| {
+            crate::cli::write_output(Some(path), text).map_err(|e| e.to_string())
+        };
+        if format == "csv" {
+            for kind in csv::CsvKind::ALL {
+                let path = folder.join(format!("{stem}-{}", kind.file_name()));
+                write(&path, &csv::to_csv(&data, kind))?;
+            }
+            return Ok(format!("{}/{stem}-*.csv", folder.display()));
+        }
+        let text = match format {
+            "html" => html::to_html(&data),
+            "md" => markdown::to_markdown(&data),
+            _ => ics::to_ics(&data),
+        };
+        let path = folder.join(format!("{stem}.{format}"));
+        write(&path, &text)?;
+        Ok(path.display().to_string())
     }
 
     pub fn help(&self) -> Vec<KeyHelp> {
@@ -163,6 +241,7 @@ impl Summary {
             ("w", "walk"),
             ("D", "draft"),
             ("C", "compare"),
+            ("R", "report"),
             ("q", "home"),
         ]
     }

@@ -806,30 +806,30 @@ impl Walk {
         let Some(links) = self.plan.get(self.key_here()) else {
             return Vec::new();
         };
-        links
-            .iter()
-            .take(3)
-            .map(|link| {
-                let a = &link.row.action;
-                let mut text = format!(
-                    "{} · {} · impact {}",
-                    a.title,
-                    a.status.as_str(),
-                    a.impact.as_str()
-                );
-                if let Some(c) = link.check_ins.first() {
-                    text.push_str(&format!(" · {} {}", c.on, c.rag.as_str()));
+        let mut lines = Vec::new();
+        for link in links.iter().take(2) {
+            let a = &link.row.action;
+            let lead = "Plan: ";
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.key()),
+                Span::styled(
+                    shorten(&a.title, width.saturating_sub(lead.len())),
+                    theme.strong(),
+                ),
+            ]));
+            let mut state = format!("      {} · impact {}", a.status.as_str(), a.impact.as_str());
+            match link.check_ins.first() {
+                Some(c) => {
+                    state.push_str(&format!(" · {} {}", c.on, c.rag.as_str()));
                     if !c.note.is_empty() {
-                        text.push_str(&format!(": {}", c.note));
+                        state.push_str(&format!(": {}", c.note));
                     }
                 }
-                let lead = "Plan: ";
-                Line::from(vec![
-                    Span::styled(lead, theme.key()),
-                    Span::raw(shorten(&text, width.saturating_sub(lead.len()))),
-                ])
-            })
-            .collect()
+                None => state.push_str(" · no check-in yet"),
+            }
+            lines.push(Line::styled(shorten(&state, width), theme.dim()));
+        }
+        lines
     }
 
     fn scale_line(&self, mark: Mark, theme: &Theme) -> Line<'static> {
