@@ -59,11 +59,19 @@ fn summer(db: &std::path::Path) {
         (LIBRARY, 3, "Every class has a slot"),
     ] {
         store.set_level(e, key, Some(level)).unwrap();
-        store.set_text(e, key, TextField::Rationale, why, true).unwrap();
+        store
+            .set_text(e, key, TextField::Rationale, why, true)
+            .unwrap();
     }
     store.set_deferred(e, LOVE, true).unwrap();
     store
-        .set_text(e, LOVE, TextField::DeferNote, "Wait for the reading survey", true)
+        .set_text(
+            e,
+            LOVE,
+            TextField::DeferNote,
+            "Wait for the reading survey",
+            true,
+        )
         .unwrap();
     let ids = store
         .add_drafts(
@@ -77,9 +85,15 @@ fn summer(db: &std::path::Path) {
         )
         .unwrap();
     store.accept_action(ids[0], date(2026, 7, 1)).unwrap();
-    let c = store.add_check_in(ids[0], date(2026, 10, 5), Rag::Green).unwrap();
+    let c = store
+        .add_check_in(ids[0], date(2026, 10, 5), Rag::Green)
+        .unwrap();
     store
-        .set_check_in_text(c, false, "Walkthroughs show the scheme followed in every room")
+        .set_check_in_text(
+            c,
+            false,
+            "Walkthroughs show the scheme followed in every room",
+        )
         .unwrap();
 }
 
@@ -136,7 +150,10 @@ fn a_second_cycle_carries_rejudges_and_compares() {
         .lines()
         .find(|l| l.contains("Weak readers"))
         .expect("a catch-up row");
-    assert!(catch_up.contains("3*") && catch_up.contains("= same"), "{screen}");
+    assert!(
+        catch_up.contains("3*") && catch_up.contains("= same"),
+        "{screen}"
+    );
     s.send("\x03");
     assert!(s.wait_exit());
 
@@ -155,10 +172,30 @@ fn a_second_cycle_carries_rejudges_and_compares() {
     assert_eq!(
         rows,
         [
-            (CATCH_UP.into(), Some(3), Some(1), "Catch-up groups work well".into()),
-            (LIBRARY.into(), Some(3), Some(1), "Every class has a slot".into()),
-            (LOVE.into(), Some(4), None, "Survey shows most pupils read at home".into()),
-            (PHONICS.into(), Some(3), None, "Scheme followed everywhere now".into()),
+            (
+                CATCH_UP.into(),
+                Some(3),
+                Some(1),
+                "Catch-up groups work well".into()
+            ),
+            (
+                LIBRARY.into(),
+                Some(3),
+                Some(1),
+                "Every class has a slot".into()
+            ),
+            (
+                LOVE.into(),
+                Some(4),
+                None,
+                "Survey shows most pupils read at home".into()
+            ),
+            (
+                PHONICS.into(),
+                Some(3),
+                None,
+                "Scheme followed everywhere now".into()
+            ),
         ]
     );
 }
