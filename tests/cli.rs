@@ -300,3 +300,88 @@ fn usage_errors_exit_two_and_every_command_has_help() {
         assert!(text(&out.stdout).contains("Usage"), "{args:?}");
     }
 }
+
+fn demo_db(dir: &Path) -> String {
+    let db = db_arg(&dir.join("demo.db"));
+    let out = headway(&["--db", &db, "--today", "2026-11-22", "demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    db
+}
+
+#[test]
+fn demo_fills_an_empty_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let listed = headway(&["--db", &db, "--today", "2026-11-22", "checkin", "--list"]);
+    assert!(text(&listed.stdout).contains("D. Okafor"), "{}", text(&listed.stdout));
+    let again = headway(&["--db", &db, "demo"]);
+    assert_eq!(again.status.code(), Some(1));
+    let err = text(&again.stderr);
+    assert!(err.contains("already has schools"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1);
+}
+
+#[test]
+fn report_needs_a_school_when_there_are_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let out = headway(&["--db", &db, "report"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Choose a school with --school")
+            && err.contains("Oakfield Primary School")
+            && err.contains("Riverside Academy"),
+        "{err}"
+    );
+    let out = headway(&["--db", &db, "report", "--school", "nowhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("No school matches"));
+    let out = headway(&["--db", &db, "report", "--school", "oak", "--cycle", "Winter 1999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("its cycles are"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn report_writes_each_format_for_one_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let base = ["--db", db.as_str(), "--today", "2026-11-22", "report", "--school", "riverside"];
+    let html = headway(&[&base[..], &["--format", "html"]].concat());
+    assert!(html.status.success(), "{}", text(&html.stderr));
+    let page = text(&html.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("Riverside Academy"));
+    assert!(page.contains("<svg") && !page.contains("http://") && !page.contains("https://"));
+    let md = headway(&[&base[..], &["--format", "markdown"]].concat());
+    assert!(text(&md.stdout).starts_with("# Riverside Academy"));
+    let ics = headway(&[&base[..], &["--format", "ics"]].concat());
+    assert!(text(&ics.stdout).starts_with("BEGIN:VCALENDAR\r\n"));
+
+    // CSV: three files into a folder, private; or one table to stdout.
+    let folder = dir.path().join("csv");
+    let out = headway(&[&base[..], &["--format", "csv", "-o", folder.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for name in ["judgements.csv", "actions.csv", "check-ins.csv"] {
+        let meta = fs::metadata(folder.join(name)).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+    }
+    let one = headway(&[&base[..], &["--format", "csv", "--kind", "check-ins"]].concat());
+    assert!(text(&one.stdout).starts_with("action_id,action,school,checked_on"));
+    let none = headway(&[&base[..], &["--format", "csv"]].concat());
+    assert_eq!(none.status.code(), Some(1));
+    assert!(text(&none.stderr).contains("give -o FOLDER"));
+}
+
+#[test]
+fn find_prints_matches_with_their_kind_and_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let out = headway(&["--db", &db, "find", "pupil", "voice"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = text(&out.stdout).lines().next().unwrap_or_default().to_string();
+    assert!(first.starts_with("check-in"), "{first}");
+    assert!(first.contains("Pupil voice confirms it"), "{first}");
+    let none = headway(&["--db", &db, "find", "zzqqxx"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(text(&none.stderr).contains("Nothing matches"));
+}
