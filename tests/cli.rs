@@ -313,7 +313,11 @@ fn demo_fills_an_empty_database_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path());
     let listed = headway(&["--db", &db, "--today", "2026-11-22", "checkin", "--list"]);
-    assert!(text(&listed.stdout).contains("D. Okafor"), "{}", text(&listed.stdout));
+    assert!(
+        text(&listed.stdout).contains("D. Okafor"),
+        "{}",
+        text(&listed.stdout)
+    );
     let again = headway(&["--db", &db, "demo"]);
     assert_eq!(again.status.code(), Some(1));
     let err = text(&again.stderr);
@@ -337,16 +341,36 @@ fn report_needs_a_school_when_there_are_several() {
     let out = headway(&["--db", &db, "report", "--school", "nowhere"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("No school matches"));
-    let out = headway(&["--db", &db, "report", "--school", "oak", "--cycle", "Winter 1999"]);
+    let out = headway(&[
+        "--db",
+        &db,
+        "report",
+        "--school",
+        "oak",
+        "--cycle",
+        "Winter 1999",
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("its cycles are"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("its cycles are"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn report_writes_each_format_for_one_school() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path());
-    let base = ["--db", db.as_str(), "--today", "2026-11-22", "report", "--school", "riverside"];
+    let base = [
+        "--db",
+        db.as_str(),
+        "--today",
+        "2026-11-22",
+        "report",
+        "--school",
+        "riverside",
+    ];
     let html = headway(&[&base[..], &["--format", "html"]].concat());
     assert!(html.status.success(), "{}", text(&html.stderr));
     let page = text(&html.stdout);
@@ -359,7 +383,13 @@ fn report_writes_each_format_for_one_school() {
 
     // CSV: three files into a folder, private; or one table to stdout.
     let folder = dir.path().join("csv");
-    let out = headway(&[&base[..], &["--format", "csv", "-o", folder.to_str().unwrap()]].concat());
+    let out = headway(
+        &[
+            &base[..],
+            &["--format", "csv", "-o", folder.to_str().unwrap()],
+        ]
+        .concat(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     for name in ["judgements.csv", "actions.csv", "check-ins.csv"] {
         let meta = fs::metadata(folder.join(name)).unwrap();
@@ -378,7 +408,11 @@ fn find_prints_matches_with_their_kind_and_place() {
     let db = demo_db(dir.path());
     let out = headway(&["--db", &db, "find", "pupil", "voice"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let first = text(&out.stdout).lines().next().unwrap_or_default().to_string();
+    let first = text(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     assert!(first.starts_with("check-in"), "{first}");
     assert!(first.contains("Pupil voice confirms it"), "{first}");
     let none = headway(&["--db", &db, "find", "zzqqxx"]);
