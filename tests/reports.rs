@@ -303,7 +303,7 @@ fn csv_cells_that_look_like_formulas_are_made_text() {
 
 #[test]
 fn the_calendar_parses_back_with_every_planned_date() {
-    use icalendar::{Component, EventLike};
+    use icalendar::Component;
     let r = report(&standard(), false);
     let text = ics::to_ics(&r);
     assert!(text.lines().all(|l| l.len() <= 76), "lines are folded");
