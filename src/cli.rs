@@ -55,6 +55,22 @@ pub enum Command {
     Find(FindArgs),
     /// Fill a database with a small example to look around in.
     Demo,
+    /// Write a verified copy of the database (default: into its backups folder).
+    Backup {
+        /// Where to write the copy.
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+    },
+    /// Replace the database with a backup, after checking the backup and
+    /// keeping the current file in the backups folder.
+    Restore {
+        /// The backup to restore.
+        #[arg(value_name = "BACKUP")]
+        backup: PathBuf,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +282,70 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             print!("{}", crate::finder::to_text(&hits));
             Ok(())
         }
+        Some(Command::Backup { path }) => {
+            let store = open(&cli.global, OpenMode::Read)?;
+            let dest = match path {
+                Some(p) => p,
+                None => {
+                    let folder = crate::store::backup::backup_folder(store.path());
+                    fs::DirBuilder::new()
+                        .recursive(true)
+                        .mode(0o700)
+                        .create(&folder)
+                        .map_err(|e| {
+                            UserError::Message(format!(
+                                "The folder {} could not be made: {e}.",
+                                folder.display()
+                            ))
+                        })?;
+                    let stem = store
+                        .path()
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "headway".into());
+                    let now = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string();
+                    folder.join(format!("{stem}-manual-{now}.db"))
+                }
+            };
+            if dest.exists() {
+                return Err(UserError::Message(format!(
+                    "{} already exists; choose a new file name for the backup.",
+                    dest.display()
+                )));
+            }
+            store.backup_to(&dest)?;
+            println!(
+                "Backed up {} to {} (checked).",
+                store.path().display(),
+                dest.display()
+            );
+            Ok(())
+        }
+        Some(Command::Restore { backup, yes }) => {
+            let database = database_path(&cli.global)?;
+            crate::store::backup::verify(&backup)?;
+            if !yes
+                && !confirm(&format!(
+                "Replace {} with {}? The current file is kept in the backups folder first. [y/N] ",
+                database.display(),
+                backup.display()
+            )) {
+                return Err(UserError::Message(
+                    "Nothing was restored; answer y to confirm, or pass --yes.".into(),
+                ));
+            }
+            let kept = crate::store::backup::restore(&database, &backup)?;
+            match kept {
+                Some(k) => println!(
+                    "Restored {} from {}; the file it replaced is kept at {}.",
+                    database.display(),
+                    backup.display(),
+                    k.display()
+                ),
+                None => println!("Restored {} from {}.", database.display(), backup.display()),
+            }
+            Ok(())
+        }
         Some(Command::Demo) => {
             let path = database_path(&cli.global)?;
             let mut store = Store::open(&path, OpenMode::Write)?;
@@ -332,6 +412,17 @@ fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError
             }
         };
     write_output(args.output.as_deref(), &text)
+}
+
+/// Asks a yes/no question on the terminal; anything but y or yes is no.
+fn confirm(question: &str) -> bool {
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
 fn run_tui(store: Store, today: Date, start: crate::tui::Start) -> Result<(), UserError> {

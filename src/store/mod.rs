@@ -2,6 +2,7 @@
 //! migrations, and offers record-level operations named in domain words.
 //! Every user change is one `BEGIN IMMEDIATE` transaction.
 
+pub mod backup;
 mod evaluations;
 mod export;
 mod open;
@@ -51,6 +52,14 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("{}", damaged_message(.path, .why, .backup.as_deref()))]
+    Damaged {
+        path: PathBuf,
+        why: String,
+        backup: Option<PathBuf>,
+    },
+    #[error("{0} is a write-ahead log without its database beside it; headway left it untouched (move it away, or restore a backup).")]
+    OrphanWal(PathBuf),
     #[error("{0} is open in another headway; close it there first.")]
     Locked(PathBuf),
     #[error("{path} could not be opened: {source}.")]
@@ -72,6 +81,21 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+fn damaged_message(path: &Path, why: &str, backup: Option<&Path>) -> String {
+    match backup {
+        Some(b) => format!(
+            "{} is damaged ({why}); headway left it untouched, and the newest good backup is {}: restore it with `headway restore {}`.",
+            path.display(),
+            b.display(),
+            b.display()
+        ),
+        None => format!(
+            "{} is damaged ({why}); headway left it untouched, and no backup of it was found.",
+            path.display()
+        ),
+    }
+}
+
 /// SQLite's reason in a few words, without the SQL text it may carry.
 fn describe(e: &rusqlite::Error) -> String {
     match e {
@@ -90,9 +114,16 @@ pub struct Store {
     /// Held for the life of the store so a second headway cannot write.
     _lock: Option<File>,
     tools: RefCell<HashMap<(String, u32), Rc<Tool>>>,
+    /// Set when the automatic backup at opening failed.
+    backup_problem: Option<String>,
 }
 
 impl Store {
+    /// Why today's automatic backup failed, if it did.
+    pub fn backup_problem(&self) -> Option<&str> {
+        self.backup_problem.as_deref()
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -47,7 +47,12 @@ impl Store {
         if !folder.is_dir() {
             return Err(StoreError::MissingFolder(folder));
         }
-        if !path.exists() {
+        let existed = path.exists();
+        if !existed {
+            let wal = PathBuf::from(format!("{}-wal", path.display()));
+            if wal.exists() {
+                return Err(StoreError::OrphanWal(wal));
+            }
             if mode == OpenMode::Read {
                 return Err(StoreError::NotFound(path));
             }
@@ -75,7 +80,9 @@ impl Store {
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(&path, flags)?;
         conn.busy_timeout(std::time::Duration::from_millis(2000))?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| damage(&path, e))?;
         if found > super::open::SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path,
@@ -87,7 +94,20 @@ impl Store {
         if app != APPLICATION_ID {
             return Err(StoreError::Foreign(path));
         }
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| damage(&path, e))?;
+        if check != "ok" {
+            return Err(StoreError::Damaged {
+                why: check.lines().next().unwrap_or_default().to_string(),
+                backup: super::backup::newest_good_backup(&path),
+                path,
+            });
+        }
         if mode == OpenMode::Write {
+            if existed && found > 0 && found < SCHEMA_VERSION {
+                super::backup::before_upgrade(&conn, &path, found)?;
+            }
             set_pragmas(&conn)?;
             migrations().to_latest(&mut conn)?;
         } else if found < SCHEMA_VERSION {
@@ -101,11 +121,32 @@ impl Store {
             path,
             _lock: lock,
             tools: Default::default(),
+            backup_problem: None,
         };
         if mode == OpenMode::Write {
             store.add_shipped_tools()?;
+            if existed {
+                // A failed backup must not stop a meeting; it is reported.
+                if let Err(e) = store.daily_backup(jiff::Zoned::now().date()) {
+                    store.backup_problem = Some(format!("Today's backup failed: {e}"));
+                }
+            }
         }
         Ok(store)
+    }
+}
+
+/// Turns SQLite's "this file is damaged" into a named error that points to
+/// the newest good backup; other errors pass through.
+fn damage(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    match e.sqlite_error_code() {
+        Some(DatabaseCorrupt | NotADatabase) => StoreError::Damaged {
+            path: path.to_path_buf(),
+            why: "SQLite reports the file as malformed".into(),
+            backup: super::backup::newest_good_backup(path),
+        },
+        _ => e.into(),
     }
 }
 
@@ -116,7 +157,7 @@ fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn folder_of(path: &Path) -> PathBuf {
+pub(super) fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -181,7 +222,7 @@ fn create_new(path: &Path) -> super::Result<()> {
 
 /// Reads the 100-byte SQLite header and refuses files that are not
 /// headway's, without opening them for writing.
-fn check_header(path: &Path) -> super::Result<()> {
+pub(super) fn check_header(path: &Path) -> super::Result<()> {
     let mut file = File::open(path).map_err(io_error(path))?;
     let mut header = Vec::with_capacity(100);
     file.by_ref()
@@ -209,7 +250,7 @@ fn check_header(path: &Path) -> super::Result<()> {
     Ok(())
 }
 
-fn take_lock(path: &Path) -> super::Result<File> {
+pub(super) fn take_lock(path: &Path) -> super::Result<File> {
     let file = File::open(path).map_err(io_error(path))?;
     match file.try_lock() {
         Ok(()) => Ok(file),

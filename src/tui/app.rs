@@ -124,6 +124,9 @@ impl App {
     pub fn new(store: Store, today: Date, theme: Theme) -> App {
         let mut status = Status::None;
         let home = Home::load(&store, None, &mut status);
+        if let Some(problem) = store.backup_problem() {
+            status = Status::Error(problem.to_string());
+        }
         App {
             store,
             today,
