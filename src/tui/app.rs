@@ -26,6 +26,7 @@ const GLOBAL_KEYS: &[KeyHelp] = &[
     ("Ctrl+F", "find anything, from any screen"),
     ("? / F1", "this help"),
     ("Ctrl+C", "quit (everything is already saved)"),
+    ("Ctrl+Z", "suspend to the shell; fg comes back"),
 ];
 
 /// Where a key press sends the user.
@@ -118,6 +119,8 @@ pub struct App {
     pub finder: Option<Box<Finder>>,
     pub theme: Theme,
     pub quit: bool,
+    /// Set by Ctrl+Z: the run loop gives the terminal back and stops.
+    pub suspend: bool,
 }
 
 impl App {
@@ -136,6 +139,7 @@ impl App {
             finder: None,
             theme,
             quit: false,
+            suspend: false,
         }
     }
 
@@ -158,6 +162,10 @@ impl App {
             return;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('z') {
+            self.suspend = true;
+            return;
+        }
         if ctrl && key.code == KeyCode::Char('f') {
             match Finder::open(&self.store) {
                 Ok(f) => self.finder = Some(Box::new(f)),

@@ -16,7 +16,9 @@ use signal_hook::iterator::Signals;
 
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
+use crossterm::terminal::{enable_raw_mode, Clear, ClearType, EnterAlternateScreen};
 use jiff::civil::Date;
+use ratatui::buffer::Buffer;
 
 use crate::store::Store;
 use app::App;
@@ -29,7 +31,7 @@ impl TerminalGuard {
         let terminal = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableBracketedPaste);
+            let _ = execute!(stdout(), DisableBracketedPaste, crossterm::cursor::Show);
             ratatui::restore();
             previous(info);
         }));
@@ -55,12 +57,51 @@ fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
         if let Some(signal) = signals.forever().next() {
             stop.store(true, Ordering::Relaxed);
             std::thread::sleep(Duration::from_secs(1));
-            let _ = execute!(stdout(), DisableBracketedPaste);
+            let _ = execute!(stdout(), DisableBracketedPaste, crossterm::cursor::Show);
             ratatui::restore();
             std::process::exit(128 + signal);
         }
     });
     Ok(())
+}
+
+/// Ctrl+Z: gives the terminal back and stops like any job; after `fg`,
+/// takes the terminal again and redraws everything.
+fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    let _ = execute!(stdout(), DisableBracketedPaste, crossterm::cursor::Show);
+    ratatui::restore();
+    // SAFETY: raising a signal on our own process has no memory effects.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
+    // `Terminal::clear` would ask the terminal where its cursor is, and a
+    // terminal that never answers would end the session. Drawing a blank
+    // frame instead makes the next frame repaint every cell.
+    terminal.draw(|_| {})?;
+    Ok(())
+}
+
+/// Last guard against hostile text: any control character or bidi override
+/// that reached a cell (say from a database edited by another program) is
+/// removed before the frame is written to the terminal.
+fn neutralise(buffer: &mut Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().chars().any(crate::text::is_forbidden) {
+            let clean: String = cell
+                .symbol()
+                .chars()
+                .filter(|c| !crate::text::is_forbidden(*c))
+                .collect();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }
 
 /// How often the loop looks for a termination signal while idle.
@@ -83,8 +124,20 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(stop.clone())?;
     let (_guard, mut terminal) = TerminalGuard::enter()?;
+    // Only for the test that proves a panic gives the terminal back.
+    let panic_for_test = std::env::var_os("HEADWAY_TEST_PANIC").is_some();
     while !app.quit && !stop.load(Ordering::Relaxed) {
-        terminal.draw(|frame| app.view(frame))?;
+        terminal.draw(|frame| {
+            app.view(frame);
+            neutralise(frame.buffer_mut());
+        })?;
+        if panic_for_test {
+            panic!("HEADWAY_TEST_PANIC is set");
+        }
+        if std::mem::take(&mut app.suspend) {
+            suspend(&mut terminal)?;
+            continue;
+        }
         while !event::poll(SIGNAL_CHECK)? {
             if stop.load(Ordering::Relaxed) {
                 return Ok(());

@@ -19,11 +19,27 @@ pub struct Session {
     reader: Option<std::thread::JoinHandle<()>>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to the terminal.
+    raw: Arc<Mutex<Vec<u8>>>,
     _master: Box<dyn MasterPty + Send>,
 }
 
 impl Session {
     pub fn start(db: &Path, args: &[&str], cols: u16, rows: u16) -> Session {
+        let db = db.to_string_lossy();
+        let mut all = vec!["--db", db.as_ref()];
+        all.extend_from_slice(args);
+        Session::start_program(env!("CARGO_BIN_EXE_headway"), &all, &[], cols, rows)
+    }
+
+    /// Starts any program in a fresh pseudo-terminal, with extra variables.
+    pub fn start_program(
+        program: &str,
+        args: &[&str],
+        vars: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -33,11 +49,12 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_headway"));
-        cmd.arg("--db");
-        cmd.arg(db);
+        let mut cmd = CommandBuilder::new(program);
         for a in args {
             cmd.arg(a);
+        }
+        for (k, v) in vars {
+            cmd.env(k, v);
         }
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -47,6 +64,8 @@ impl Session {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = parser.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = raw.clone();
         let fd = pair.master.as_raw_fd().expect("a unix pty");
         let stop_reading = Arc::new(AtomicBool::new(false));
         let stop = stop_reading.clone();
@@ -67,7 +86,10 @@ impl Session {
                 }
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+                    Ok(n) => {
+                        raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
+                        sink.lock().unwrap().process(&buf[..n]);
+                    }
                 }
             }
         });
@@ -78,8 +100,14 @@ impl Session {
             reader: Some(reader),
             writer,
             parser,
+            raw,
             _master: pair.master,
         }
+    }
+
+    /// Every byte written to the terminal so far.
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     pub fn screen(&self) -> String {
