@@ -55,6 +55,17 @@ pub enum Command {
     Find(FindArgs),
     /// Fill a database with a small example to look around in.
     Demo,
+    /// The crash drill for the reliability tests: runs a fixed script of
+    /// changes, printing `ack N` as each is committed.
+    #[command(hide = true)]
+    Drill {
+        #[arg(long)]
+        seed: u64,
+        #[arg(long, default_value_t = 0)]
+        from: usize,
+        #[arg(long, default_value_t = 50)]
+        count: usize,
+    },
     /// Write a verified copy of the database (default: into its backups folder).
     Backup {
         /// Where to write the copy.
@@ -281,6 +292,10 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             }
             print!("{}", crate::finder::to_text(&hits));
             Ok(())
+        }
+        Some(Command::Drill { seed, from, count }) => {
+            let mut store = open(&cli.global, OpenMode::Write)?;
+            Ok(crate::drill::run(&mut store, seed, from, count)?)
         }
         Some(Command::Backup { path }) => {
             let store = open(&cli.global, OpenMode::Read)?;

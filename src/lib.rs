@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod drill;
 pub mod export;
 pub mod finder;
 pub mod shipped;
