@@ -87,11 +87,11 @@ pub fn script(seed: u64, count: usize) -> Vec<Op> {
                     "rationale at step {i}: {}",
                     "evidence ".repeat((r >> 24) as usize % 4)
                 ),
-                starts_edit: (r >> 40) % 3 == 0,
+                starts_edit: (r >> 40).is_multiple_of(3),
             },
             (_, 7) => Op::Defer {
                 key,
-                deferred: (r >> 8) % 2 == 0,
+                deferred: (r >> 8).is_multiple_of(2),
             },
             (_, 8) => {
                 actions += 1;
