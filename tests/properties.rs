@@ -1,0 +1,147 @@
+//! No input crashes headway: property tests over the tool parser, the tool
+//! importer, text cleaning and every output escaper, with arbitrary bytes
+//! and structured values. Errors name a line; output never carries a
+//! control character or an unescaped special character.
+
+use headway::domain::tool::{parse_tool, MAX_TOOL_BYTES};
+use headway::export::{csv::cell, html, ics, markdown};
+use headway::store::{OpenMode, Store, StoreError};
+use headway::text::{clean_line, is_forbidden};
+use proptest::prelude::*;
+
+/// A tool file with the given free text in every text field.
+fn tool_with(title: &str, statement: &str, level: &str) -> String {
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    format!(
+        "id = \"t\"\nversion = 1\ntitle = {}\narea = \"A\"\n[scale]\nlevels = [{}, \"two\", \"three\"]\n\
+         [[aspects]]\nid = \"a\"\ntitle = {}\n[[aspects.statements]]\nid = \"s\"\ntext = {}\n",
+        q(title),
+        q(level),
+        q(title),
+        q(statement)
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_errors_name_a_line(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        if let Err(problems) = parse_tool(&bytes) {
+            prop_assert!(!problems.is_empty());
+            let lines = bytes.split(|b| *b == b'\n').count();
+            for p in problems {
+                prop_assert!(p.line >= 1 && p.line <= lines + 1, "line {} of {}", p.line, lines);
+                prop_assert!(p.col >= 1);
+                prop_assert!(!p.message.trim().is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_looking_like_toml_never_panics(text in "[a-z\\[\\]\"=.\\n 0-9{},#]{0,400}") {
+        let _ = parse_tool(text.as_bytes());
+    }
+
+    #[test]
+    fn any_text_in_a_valid_tool_is_stored_clean(title in "\\PC{1,40}", statement in any::<String>(), level in "\\PC{1,12}") {
+        if let Ok(tool) = parse_tool(tool_with(&title, &statement, &level).as_bytes()) {
+            let texts = [tool.title.as_str(), tool.aspects[0].title.as_str(), tool.aspects[0].statements[0].text.as_str(), tool.scale.levels[0].as_str()];
+            for t in texts {
+                prop_assert!(!t.chars().any(is_forbidden), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cleaning_removes_every_control_and_is_idempotent(text in any::<String>()) {
+        let once = clean_line(&text);
+        prop_assert!(!once.chars().any(is_forbidden));
+        prop_assert_eq!(clean_line(&once), once.clone());
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula_or_carry_controls(text in any::<String>()) {
+        let c = cell(&text);
+        prop_assert!(!c.starts_with(['=', '+', '-', '@', '\t', '\r']));
+        prop_assert!(!c.chars().any(|ch| is_forbidden(ch) && ch != '\t'));
+    }
+
+    #[test]
+    fn html_escaping_leaves_no_markup(text in any::<String>()) {
+        let e = html::escape(&text);
+        let without_breaks = e.replace("<br>", "");
+        prop_assert!(!without_breaks.contains(['<', '>', '"', '\'']));
+        prop_assert!(!e.chars().any(is_forbidden));
+    }
+
+    #[test]
+    fn markdown_escaping_keeps_text_on_one_line(text in any::<String>()) {
+        let e = markdown::escape(&text);
+        prop_assert!(!e.contains(['\n', '\r']));
+        prop_assert!(!e.chars().any(is_forbidden));
+        // Every special character is preceded by a backslash.
+        let chars: Vec<char> = e.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            if matches!(c, '*' | '_' | '[' | ']' | '<' | '>' | '`' | '|') {
+                prop_assert!(i > 0 && chars[i - 1] == '\\', "{e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn calendar_text_is_escaped(text in any::<String>()) {
+        let e = ics::escape(&text);
+        prop_assert!(!e.contains(['\n', '\r']));
+        prop_assert!(!e.chars().any(is_forbidden));
+        let mut chars = e.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                prop_assert!(matches!(chars.next(), Some('\\' | ';' | ',' | 'n')));
+            } else {
+                prop_assert!(c != ';' && c != ',', "{e:?}");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn the_importer_refuses_bad_tools_in_one_sentence(text in any::<String>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("p.db"), OpenMode::Write).unwrap();
+        match store.import_tool(&text) {
+            Ok(_) => {}
+            Err(StoreError::InvalidTool(problems)) => prop_assert!(!problems.is_empty()),
+            Err(e) => {
+                let m = e.to_string();
+                prop_assert!(m.ends_with('.') && m.lines().count() == 1, "{m}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_oversized_tool_is_refused_before_parsing() {
+    let big = vec![b'#'; MAX_TOOL_BYTES + 1];
+    let problems = parse_tool(&big).unwrap_err();
+    assert_eq!(problems[0].line, 1);
+    assert!(
+        problems[0].message.contains("1 MiB") || problems[0].message.contains("MiB"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    for open in ["[", "{a="] {
+        let text = open.repeat(100_000);
+        let problems = parse_tool(text.as_bytes()).unwrap_err();
+        assert!(problems[0].line >= 1);
+    }
+    let arrays = format!("x = {}", "[".repeat(200_000));
+    assert!(parse_tool(arrays.as_bytes()).is_err());
+}
