@@ -195,6 +195,12 @@ pub enum UserError {
 }
 
 pub fn main() -> ExitCode {
+    // Past a file-size limit (ulimit -f), a write then fails with an error
+    // that headway reports, instead of the signal killing it mid-meeting.
+    // SAFETY: setting a signal's disposition to "ignore" before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

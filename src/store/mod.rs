@@ -98,6 +98,16 @@ fn damaged_message(path: &Path, why: &str, backup: Option<&Path>) -> String {
 
 /// SQLite's reason in a few words, without the SQL text it may carry.
 fn describe(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => return "the disk is full".into(),
+        Some(ErrorCode::SystemIoFailure) => return "the disk refused the write".into(),
+        Some(ErrorCode::ReadOnly) => return "the file has become read-only".into(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            return "the file is busy in another program".into()
+        }
+        _ => {}
+    }
     match e {
         rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         rusqlite::Error::SqliteFailure(code, Some(msg)) => format!("{msg} ({:?})", code.code),
