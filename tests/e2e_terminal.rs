@@ -259,3 +259,16 @@ fn the_scanner_finds_every_kind_of_hostile_sequence() {
     }
     assert!(foreign_sequences(b"\x1b[1;31mred\x1b[0m\x1b[?1049h").is_empty());
 }
+
+#[test]
+fn ctrl_c_quits_and_gives_the_terminal_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let mut s = Session::start(&db, &[], 80, 24);
+    s.wait_for("Welcome to headway.");
+    assert_eq!(s.terminal_modes(), (true, true, true));
+    s.send("\x03");
+    let (ok, modes) = s.wait_exit_modes();
+    assert!(ok);
+    assert_eq!(modes, (false, false, false));
+}
