@@ -20,7 +20,7 @@ use crate::tui::app::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_scrolled;
-use crate::tui::widgets::wrap::shorten;
+use crate::tui::widgets::wrap::{shorten, wrap};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "choose a statement"),
@@ -177,7 +177,8 @@ impl Compare {
         let fit = width.saturating_sub(fixed + 24) / COLUMN;
         let shown = c.cycles.len().min(fit.max(1));
         let skip = c.cycles.len() - shown;
-        let text_width = width.saturating_sub(fixed + shown * COLUMN).max(10);
+        // Long statements are cut near 100 columns so the cycles stay close.
+        let text_width = width.saturating_sub(fixed + shown * COLUMN).clamp(10, 100);
         lines.push(Line::from(""));
         let mut header = format!("   {:<text_width$} ", "Statement");
         for cycle in c.cycles.iter().skip(skip) {
@@ -228,10 +229,11 @@ impl Compare {
             lines.push(line);
         }
         lines.push(Line::from(""));
-        lines.push(Line::styled(
-            "   ↓ fell since last cycle · ! weak three cycles running · * carried forward · ~ deferred · · not judged",
-            theme.dim(),
-        ));
+        let legend = "↓ fell since last cycle · ! weak three cycles running · * carried forward · \
+                      ~ deferred · · not judged";
+        for part in wrap(legend, width.saturating_sub(4).max(10)) {
+            lines.push(Line::styled(format!("   {part}"), theme.dim()));
+        }
         (lines, positions)
     }
 
