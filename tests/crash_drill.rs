@@ -7,6 +7,8 @@
 //! 200 kills by default; set HEADWAY_CRASH_KILLS for longer runs and
 //! HEADWAY_CRASH_SEED to replay a run.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -40,39 +42,8 @@ impl Rng {
     }
 }
 
-/// Every row of every table, without the columns that record when.
 fn dump(db: &Path) -> Vec<String> {
-    let conn = Connection::open(db).unwrap();
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table'
-             AND name NOT LIKE 'sqlite_%' AND name <> 'tools' ORDER BY name",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
-        let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
-        let rows: Vec<String> = stmt
-            .query_map([], |r| {
-                let cells: Vec<String> = names
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| !n.ends_with("_at"))
-                    .map(|(i, _)| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect();
-                Ok(format!("{t}: {}", cells.join(" | ")))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        out.extend(rows);
-    }
-    out
+    common::table_rows(db, true)
 }
 
 fn integrity(db: &Path) -> String {

@@ -3,6 +3,8 @@
 //! verified, private and rotated; a restore keeps every row; every file
 //! headway writes is private whatever the umask.
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -40,39 +42,8 @@ fn mode(path: &Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-/// Every row of every table, as text, without the columns that record when.
 fn dump(db: &Path) -> Vec<String> {
-    let conn = Connection::open(db).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| match r.get_ref(i).unwrap() {
-                        rusqlite::types::ValueRef::Text(t) => {
-                            String::from_utf8_lossy(t).into_owned()
-                        }
-                        other => format!("{other:?}"),
-                    })
-                    .collect();
-                Ok(format!("{t}: {}", cells.join(" | ")))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect::<Vec<_>>();
-        out.extend(rows);
-    }
-    out.sort();
-    out
+    common::table_rows(db, false)
 }
 
 #[test]

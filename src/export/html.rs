@@ -132,15 +132,7 @@ fn section_html(h: &mut String, s: &Section) {
         escape(&s.tool.title),
         escape(&e.scope)
     );
-    let room = if e.attendees.trim().is_empty() {
-        "not recorded".to_string()
-    } else {
-        escape(&e.attendees)
-    };
-    let builds = match &s.previous {
-        Some((p, _)) => format!("Builds on {}.", escape(&p.cycle)),
-        None => "The first cycle of this evaluation.".into(),
-    };
+    let (room, builds) = (escape(s.room()), escape(&s.lineage()));
     let _ = writeln!(
         h,
         "<p class=\"meta\">In the room: {room}. Tool version {}. {builds}</p>\n\
@@ -336,7 +328,7 @@ fn plan_html(h: &mut String, report: &Report) {
              <td data-label=\"Impact\">{}</td><td data-label=\"Latest\">{latest}</td></tr>",
             escape(&a.title),
             escape(&a.success_criteria),
-            escape(if a.owner.is_empty() { "not set" } else { &a.owner }),
+            escape(entry.owner_or("not set")),
             rag_html(entry),
             a.status.as_str(),
             a.impact.as_str(),
@@ -346,28 +338,13 @@ fn plan_html(h: &mut String, report: &Report) {
     let late: Vec<String> = report
         .plan
         .iter()
-        .filter(|e| e.overdue || e.check_overdue)
+        .filter(|e| e.is_late())
         .map(|e| {
-            let a = &e.row.action;
-            let mut what = Vec::new();
-            if e.overdue {
-                what.push(format!(
-                    "was due {}",
-                    a.due.map(|d| d.to_string()).unwrap_or_default()
-                ));
-            }
-            if let (true, Some(next)) = (e.check_overdue, e.next_check) {
-                what.push(format!("check-in was due {next}"));
-            }
             format!(
                 "<li><strong>{}</strong> ({}): {}</li>",
-                escape(&a.title),
-                escape(if a.owner.is_empty() {
-                    "no owner"
-                } else {
-                    &a.owner
-                }),
-                what.join("; ")
+                escape(&e.row.action.title),
+                escape(e.owner_or("no owner")),
+                e.late_reasons()
             )
         })
         .collect();

@@ -57,15 +57,7 @@ fn section_markdown(m: &mut String, s: &Section) {
     let scale = &s.tool.scale;
     let p = progress(&s.tool, &s.judgements);
     let _ = writeln!(m, "## {} · {}\n", escape(&s.tool.title), escape(&e.scope));
-    let room = if e.attendees.trim().is_empty() {
-        "not recorded".to_string()
-    } else {
-        escape(&e.attendees)
-    };
-    let builds = match &s.previous {
-        Some((p, _)) => format!("Builds on {}.", escape(&p.cycle)),
-        None => "The first cycle of this evaluation.".into(),
-    };
+    let (room, builds) = (escape(s.room()), escape(&s.lineage()));
     let _ = writeln!(
         m,
         "In the room: {room}. Tool version {}. {builds}\n\n\
@@ -174,37 +166,21 @@ fn plan_markdown(m: &mut String, report: &Report) {
             m,
             "| {} | {} | {due} | {rag} | {} | {} | {latest} |",
             escape(&a.title),
-            escape(if a.owner.is_empty() {
-                "not set"
-            } else {
-                &a.owner
-            }),
+            escape(entry.owner_or("not set")),
             a.status.as_str(),
             a.impact.as_str(),
         );
     }
     m.push_str("\n### Overdue\n\n");
     let mut any = false;
-    for e in report.plan.iter().filter(|e| e.overdue || e.check_overdue) {
+    for e in report.plan.iter().filter(|e| e.is_late()) {
         any = true;
-        let a = &e.row.action;
-        let mut what = Vec::new();
-        if let (true, Some(due)) = (e.overdue, a.due) {
-            what.push(format!("was due {due}"));
-        }
-        if let (true, Some(next)) = (e.check_overdue, e.next_check) {
-            what.push(format!("check-in was due {next}"));
-        }
         let _ = writeln!(
             m,
             "- **{}** ({}): {}",
-            escape(&a.title),
-            escape(if a.owner.is_empty() {
-                "no owner"
-            } else {
-                &a.owner
-            }),
-            what.join("; ")
+            escape(&e.row.action.title),
+            escape(e.owner_or("no owner")),
+            e.late_reasons()
         );
     }
     if !any {

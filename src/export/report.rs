@@ -93,6 +93,22 @@ impl Section {
         )
     }
 
+    /// Who was in the room, as recorded.
+    pub fn room(&self) -> &str {
+        match self.evaluation.attendees.trim() {
+            "" => "not recorded",
+            who => who,
+        }
+    }
+
+    /// Which cycle this one builds on, as a sentence.
+    pub fn lineage(&self) -> String {
+        match &self.previous {
+            Some((p, _)) => format!("Builds on {}.", p.cycle),
+            None => "The first cycle of this evaluation.".into(),
+        }
+    }
+
     pub fn strengths(&self) -> Vec<Listed> {
         strengths(&self.tool, &self.judgements)
     }
@@ -121,6 +137,30 @@ pub struct PlanEntry {
 impl PlanEntry {
     pub fn last(&self) -> Option<&CheckIn> {
         self.check_ins.last()
+    }
+
+    pub fn is_late(&self) -> bool {
+        self.overdue || self.check_overdue
+    }
+
+    /// What is overdue, e.g. "was due 2026-11-13; check-in was due 2026-11-09".
+    pub fn late_reasons(&self) -> String {
+        let mut what = Vec::new();
+        if let (true, Some(due)) = (self.overdue, self.row.action.due) {
+            what.push(format!("was due {due}"));
+        }
+        if let (true, Some(next)) = (self.check_overdue, self.next_check) {
+            what.push(format!("check-in was due {next}"));
+        }
+        what.join("; ")
+    }
+
+    /// The owner's name, or `none` when nobody is named.
+    pub fn owner_or<'a>(&'a self, none: &'a str) -> &'a str {
+        match self.row.action.owner.as_str() {
+            "" => none,
+            owner => owner,
+        }
     }
 }
 

@@ -264,3 +264,47 @@ pub fn add_evaluation(
         })
         .unwrap()
 }
+
+/// Every row of every table of a database as text, sorted, for comparing
+/// two files. With `without_times`, columns that record when (`*_at`) and
+/// the stored tools are left out, so files built at different moments compare.
+pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table'
+             AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .filter(|t: &String| !(without_times && t == "tools"))
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| !(without_times && n.ends_with("_at")))
+                    .map(|(i, _)| match r.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(t) => {
+                            String::from_utf8_lossy(t).into_owned()
+                        }
+                        other => format!("{other:?}"),
+                    })
+                    .collect();
+                Ok(format!("{t}: {}", cells.join(" | ")))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        out.extend(rows);
+    }
+    out.sort();
+    out
+}
