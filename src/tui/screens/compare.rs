@@ -8,7 +8,6 @@ use std::rc::Rc;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -19,7 +18,7 @@ use crate::store::{Store, StoreError};
 use crate::tui::app::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
-use crate::tui::widgets::layout::render_scrolled;
+use crate::tui::widgets::layout::render_selectable;
 use crate::tui::widgets::wrap::{shorten, wrap};
 
 const HELP: &[KeyHelp] = &[
@@ -238,15 +237,9 @@ impl Compare {
     }
 
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let block = Block::bordered().border_type(BorderType::Rounded);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let (lines, positions) = self.lines(theme, usize::from(inner.width));
-        if self.selected == 0 {
-            self.offset.set(0);
-        }
-        let wanted = positions.get(self.selected).copied().unwrap_or(0);
-        render_scrolled(frame, inner, lines, wanted, &self.offset);
+        render_selectable(frame, area, self.selected, &self.offset, |width| {
+            self.lines(theme, width)
+        });
     }
 }
 

@@ -73,3 +73,24 @@ pub fn render_scrolled(
     let first = first.min(usize::from(u16::MAX)) as u16;
     frame.render_widget(Paragraph::new(lines).scroll((first, 0)), area);
 }
+
+/// A rounded box filled with lines that scroll to keep the selected item in
+/// view. `build` gets the inside width and returns the lines and the line
+/// number of each selectable item; the first item also shows what is above it.
+pub fn render_selectable(
+    frame: &mut Frame,
+    area: Rect,
+    selected: usize,
+    offset: &std::cell::Cell<usize>,
+    build: impl FnOnce(usize) -> (Vec<Line<'static>>, Vec<usize>),
+) {
+    let block = Block::bordered().border_type(BorderType::Rounded);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (lines, positions) = build(usize::from(inner.width));
+    if selected == 0 {
+        offset.set(0);
+    }
+    let wanted = positions.get(selected).copied().unwrap_or(0);
+    render_scrolled(frame, inner, lines, wanted, offset);
+}
