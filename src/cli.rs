@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::domain::tool::parse_tool;
+use crate::output::Protected;
 use crate::store::{ImportOutcome, OpenMode, Store, StoreError};
 
 #[derive(Debug, Parser)]
@@ -187,6 +188,8 @@ pub enum ExportFormat {
 pub enum UserError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
     #[error("{0}")]
     Message(String),
     /// Details were already printed; exit 1 quietly.
@@ -282,7 +285,12 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     crate::export::json::to_json(&store.snapshot()?, args.include_confidential)
                 }
             };
-            write_output(args.output.as_deref(), &text)
+            let protected = Protected::database(store.path());
+            Ok(crate::output::write_text(
+                args.output.as_deref(),
+                &protected,
+                &text,
+            )?)
         }
         Some(Command::Report(args)) => {
             let store = open(&cli.global, OpenMode::Read)?;
@@ -393,46 +401,58 @@ fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError
             "--kind chooses a CSV table; use it with --format csv.".into(),
         ));
     }
+    let protected = Protected::database(store.path());
     let report = crate::export::report::load(store, &selection, today, args.include_confidential)?;
-    let text =
-        match args.format {
-            ReportFormat::Html => crate::export::html::to_html(&report),
-            ReportFormat::Markdown => crate::export::markdown::to_markdown(&report),
-            ReportFormat::Ics => crate::export::ics::to_ics(&report),
-            ReportFormat::Csv => {
-                let kind = args.kind.map(|k| match k {
-                    CsvTable::Judgements => CsvKind::Judgements,
-                    CsvTable::Actions => CsvKind::Actions,
-                    CsvTable::CheckIns => CsvKind::CheckIns,
-                });
-                match (kind, &args.output) {
-                    (Some(kind), _) => to_csv(&report, kind),
-                    (None, Some(folder)) => {
-                        fs::DirBuilder::new()
-                            .recursive(true)
-                            .mode(0o700)
-                            .create(folder)
-                            .map_err(|e| {
-                                UserError::Message(format!(
-                                    "The folder {} could not be made: {e}.",
-                                    folder.display()
-                                ))
-                            })?;
-                        for kind in CsvKind::ALL {
-                            let path = folder.join(kind.file_name());
-                            write_output(Some(&path), &to_csv(&report, kind))?;
-                            println!("Wrote {}", path.display());
-                        }
-                        return Ok(());
+    let text = match args.format {
+        ReportFormat::Html => crate::export::html::to_html(&report),
+        ReportFormat::Markdown => crate::export::markdown::to_markdown(&report),
+        ReportFormat::Ics => crate::export::ics::to_ics(&report),
+        ReportFormat::Csv => {
+            let kind = args.kind.map(|k| match k {
+                CsvTable::Judgements => CsvKind::Judgements,
+                CsvTable::Actions => CsvKind::Actions,
+                CsvTable::CheckIns => CsvKind::CheckIns,
+            });
+            match (kind, &args.output) {
+                (Some(kind), _) => to_csv(&report, kind),
+                (None, Some(folder)) => {
+                    if folder.exists() && !folder.is_dir() {
+                        return Err(UserError::Message(format!(
+                                "{} is a file; CSV without --kind writes three files, so give a folder.",
+                                folder.display()
+                            )));
                     }
-                    (None, None) => return Err(UserError::Message(
+                    fs::DirBuilder::new()
+                        .recursive(true)
+                        .mode(0o700)
+                        .create(folder)
+                        .map_err(|e| {
+                            UserError::Message(format!(
+                                "The folder {} could not be made: {e}.",
+                                folder.display()
+                            ))
+                        })?;
+                    for kind in CsvKind::ALL {
+                        let path = folder.join(kind.file_name());
+                        crate::output::write_text(Some(&path), &protected, &to_csv(&report, kind))?;
+                        println!("Wrote {}", path.display());
+                    }
+                    return Ok(());
+                }
+                (None, None) => {
+                    return Err(UserError::Message(
                         "CSV makes three files: give -o FOLDER, or choose one table with --kind."
                             .into(),
-                    )),
+                    ))
                 }
             }
-        };
-    write_output(args.output.as_deref(), &text)
+        }
+    };
+    Ok(crate::output::write_text(
+        args.output.as_deref(),
+        &protected,
+        &text,
+    )?)
 }
 
 /// Asks a yes/no question on the terminal; anything but y or yes is no.
@@ -552,26 +572,4 @@ fn check_tools(files: &[PathBuf]) -> Result<(), UserError> {
     } else {
         Ok(())
     }
-}
-
-/// Writes to stdout, or to a new private file.
-pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<(), UserError> {
-    let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(text.as_bytes())
-            .map_err(|e| UserError::Message(format!("The export could not be written: {e}.")));
-    };
-    let fail = |e: std::io::Error| {
-        UserError::Message(format!("{} could not be written: {e}.", path.display()))
-    };
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    file.sync_all().map_err(fail)
 }

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod drill;
 pub mod export;
 pub mod finder;
+pub mod output;
 pub mod shipped;
 pub mod store;
 pub mod text;

@@ -209,8 +209,9 @@ impl Summary {
             slug(&e.scope),
             slug(&e.cycle)
         );
+        let protected = crate::output::Protected::database(ctx.store.path());
         let write = |path: &std::path::Path, text: &str| {
-            crate::cli::write_output(Some(path), text).map_err(|e| e.to_string())
+            crate::output::write_text(Some(path), &protected, text).map_err(|e| e.to_string())
         };
         if format == "csv" {
             for kind in csv::CsvKind::ALL {

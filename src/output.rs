@@ -1,0 +1,281 @@
+//! Every file headway writes for people (reports, exports) goes through
+//! here, from the command line and from the app alike.
+//!
+//! A file is written whole to a private temporary file in the same folder,
+//! synced, and only then renamed into place. A failed write (a full disk, a
+//! size limit, a killed process) leaves the old file as it was and no half
+//! or empty file behind. Paths that would destroy something are refused
+//! before a byte is written: the database and its companions, anything in
+//! its backups folder, any other SQLite file, and symbolic links. Streams
+//! (`-`, a pipe, `/dev/stdout`, `/dev/null`) are written as they are.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// What an output must never replace: one database's own files.
+#[derive(Debug, Clone, Default)]
+pub struct Protected {
+    /// The database and its companions (`-wal`, `-shm`, `-journal`).
+    files: Vec<PathBuf>,
+    /// Where the database's backups are kept.
+    backups: Option<PathBuf>,
+}
+
+impl Protected {
+    /// The files of the database at `database`.
+    pub fn database(database: &Path) -> Protected {
+        let real = canonical_or_self(database);
+        let files = ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .map(|suffix| PathBuf::from(format!("{}{suffix}", real.display())))
+            .collect();
+        let backups = crate::store::backup::backup_folder(&real);
+        Protected {
+            files,
+            backups: Some(canonical_or_self(&backups)),
+        }
+    }
+
+    fn covers(&self, real: &Path) -> bool {
+        self.files.iter().any(|f| f == real)
+            || self.backups.as_ref().is_some_and(|b| real.starts_with(b))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{0} is headway's own database file or backup; choose another name for the output.")]
+    Protected(PathBuf),
+    #[error("{0} is a database file; headway will not overwrite it, so choose another name for the output.")]
+    Database(PathBuf),
+    #[error("{0} is a symbolic link; give the real file's path, or another name, so nothing is written through the link.")]
+    Symlink(PathBuf),
+    #[error("{0} is a folder; give a file name for the output.")]
+    Folder(PathBuf),
+    #[error("The folder {0} does not exist; create it first or choose another path.")]
+    MissingFolder(PathBuf),
+    #[error("{} could not be written ({}); any file already there was left as it was.", .path.display(), reason(.source))]
+    Write { path: PathBuf, source: io::Error },
+}
+
+/// A short, plain reason for an I/O failure.
+pub fn reason(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::ENOSPC) => "the disk is full".into(),
+        Some(libc::EFBIG) => "the file grew past the size this system allows".into(),
+        Some(libc::EDQUOT) => "the disk quota is used up".into(),
+        Some(libc::EACCES | libc::EPERM) => "permission was refused".into(),
+        Some(libc::EROFS) => "the disk is read-only".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_lowercase(),
+                None => text.to_lowercase(),
+            }
+        }
+    }
+}
+
+/// Where an output goes, decided before anything is written.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    Stdout,
+    /// A pipe, a terminal, `/dev/null`: written in place, never renamed.
+    Stream(PathBuf),
+    /// A regular file, new or replaced whole.
+    File(PathBuf),
+}
+
+/// Decides what writing to `path` would mean, refusing what would destroy
+/// something. `None` and `-` are stdout.
+pub fn target(path: Option<&Path>, protected: &Protected) -> Result<Target, OutputError> {
+    let Some(path) = path else {
+        return Ok(Target::Stdout);
+    };
+    if path.as_os_str() == "-" {
+        return Ok(Target::Stdout);
+    }
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match fs::metadata(path) {
+            // /dev/stdout and friends are links to streams: fine.
+            Ok(to) if !to.is_file() && !to.is_dir() => Ok(Target::Stream(path.to_path_buf())),
+            _ => Err(OutputError::Symlink(path.to_path_buf())),
+        },
+        Ok(meta) if meta.is_dir() => Err(OutputError::Folder(path.to_path_buf())),
+        Ok(meta) if meta.is_file() => {
+            let real = canonical_or_self(path);
+            if protected.covers(&real) || is_protected_inode(&meta, protected) {
+                return Err(OutputError::Protected(path.to_path_buf()));
+            }
+            if is_sqlite_file(path) {
+                return Err(OutputError::Database(path.to_path_buf()));
+            }
+            Ok(Target::File(path.to_path_buf()))
+        }
+        Ok(_) => Ok(Target::Stream(path.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let folder = folder_of(path);
+            if !folder.is_dir() {
+                return Err(OutputError::MissingFolder(folder));
+            }
+            let real = match (fs::canonicalize(&folder), path.file_name()) {
+                (Ok(f), Some(name)) => f.join(name),
+                _ => path.to_path_buf(),
+            };
+            if protected.covers(&real) {
+                return Err(OutputError::Protected(path.to_path_buf()));
+            }
+            Ok(Target::File(path.to_path_buf()))
+        }
+        Err(source) => Err(OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Writes what `body` produces to `path` (stdout when `None` or `-`), as
+/// the module's rules say. A reader that stops early (a closed pipe) is not
+/// an error: there is nobody left to tell.
+pub fn write(
+    path: Option<&Path>,
+    protected: &Protected,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    match target(path, protected)? {
+        Target::Stdout => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            quiet_on_closed_pipe(body(&mut out).and_then(|()| out.flush()), Path::new("-"))
+        }
+        Target::Stream(path) => {
+            let file = OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|source| OutputError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            let mut out = BufWriter::new(file);
+            quiet_on_closed_pipe(body(&mut out).and_then(|()| out.flush()), &path)
+        }
+        Target::File(path) => replace_whole(&path, body),
+    }
+}
+
+/// Writes a string; see [`write`].
+pub fn write_text(
+    path: Option<&Path>,
+    protected: &Protected,
+    text: &str,
+) -> Result<(), OutputError> {
+    write(path, protected, |out| out.write_all(text.as_bytes()))
+}
+
+fn quiet_on_closed_pipe(result: io::Result<()>, path: &Path) -> Result<(), OutputError> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// A temporary file that removes itself unless it was put in place.
+struct Temporary {
+    path: PathBuf,
+    placed: bool,
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A name in `folder` that no other writer (thread or process) uses.
+pub fn temporary_name(folder: &Path, name: &str) -> PathBuf {
+    static COUNT: AtomicU32 = AtomicU32::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    folder.join(format!(".{name}.{}-{n}-{nanos:x}.part", std::process::id()))
+}
+
+fn replace_whole(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    let fail = |source| OutputError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let folder = folder_of(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let mut temp = Temporary {
+        path: temporary_name(&folder, &name),
+        placed: false,
+    };
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temp.path)
+        .map_err(fail)?;
+    let mut out = BufWriter::new(file);
+    body(&mut out).map_err(fail)?;
+    let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
+    file.sync_all().map_err(fail)?;
+    drop(file);
+    fs::rename(&temp.path, path).map_err(fail)?;
+    temp.placed = true;
+    sync_folder(&folder);
+    Ok(())
+}
+
+/// Makes the rename of a new file durable.
+pub fn sync_folder(folder: &Path) {
+    if let Ok(dir) = File::open(folder) {
+        let _ = dir.sync_all();
+    }
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn canonical_or_self(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The same file as the database under another name (a hard link).
+fn is_protected_inode(meta: &fs::Metadata, protected: &Protected) -> bool {
+    protected
+        .files
+        .iter()
+        .any(|f| fs::metadata(f).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino()))
+}
+
+/// True when the file starts with SQLite's magic header.
+fn is_sqlite_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
+}
