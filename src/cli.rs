@@ -315,28 +315,9 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             let store = open(&cli.global, OpenMode::Read)?;
             let dest = match path {
                 Some(p) => p,
-                None => {
-                    let folder = crate::store::backup::backup_folder(store.path());
-                    fs::DirBuilder::new()
-                        .recursive(true)
-                        .mode(0o700)
-                        .create(&folder)
-                        .map_err(|e| {
-                            UserError::Message(format!(
-                                "The folder {} could not be made: {e}.",
-                                folder.display()
-                            ))
-                        })?;
-                    let stem = store
-                        .path()
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| "headway".into());
-                    let now = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string();
-                    folder.join(format!("{stem}-manual-{now}.db"))
-                }
+                None => store.manual_backup_path()?,
             };
-            if dest.exists() {
+            if std::fs::symlink_metadata(&dest).is_ok() {
                 return Err(UserError::Message(format!(
                     "{} already exists; choose a new file name for the backup.",
                     dest.display()
@@ -352,26 +333,33 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         }
         Some(Command::Restore { backup, yes }) => {
             let database = database_path(&cli.global)?;
-            crate::store::backup::verify(&backup)?;
+            let plan = crate::store::backup::plan_restore(&database, &backup)?;
+            if let Some(current) = &plan.different {
+                eprintln!("{}", different_database(&plan, current));
+            }
             if !yes
                 && !confirm(&format!(
                 "Replace {} with {}? The current file is kept in the backups folder first. [y/N] ",
-                database.display(),
-                backup.display()
+                plan.database.display(),
+                plan.backup.display()
             )) {
                 return Err(UserError::Message(
                     "Nothing was restored; answer y to confirm, or pass --yes.".into(),
                 ));
             }
-            let kept = crate::store::backup::restore(&database, &backup)?;
+            let kept = crate::store::backup::restore(&plan)?;
             match kept {
                 Some(k) => println!(
                     "Restored {} from {}; the file it replaced is kept at {}.",
-                    database.display(),
-                    backup.display(),
+                    plan.database.display(),
+                    plan.backup.display(),
                     k.display()
                 ),
-                None => println!("Restored {} from {}.", database.display(), backup.display()),
+                None => println!(
+                    "Restored {} from {}.",
+                    plan.database.display(),
+                    plan.backup.display()
+                ),
             }
             Ok(())
         }
@@ -455,6 +443,34 @@ fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError
     )?)
 }
 
+/// Says, before a restore asks, that the backup is of another database.
+fn different_database(
+    plan: &crate::store::backup::RestorePlan,
+    current: &crate::store::Described,
+) -> String {
+    let holds = |d: &crate::store::Described| {
+        let schools = if d.schools.is_empty() {
+            "no schools".to_string()
+        } else {
+            format!("schools: {}", d.schools.join(", "))
+        };
+        let changed = d
+            .last_changed
+            .as_deref()
+            .map(|t| format!("last changed {}", t.get(..10).unwrap_or(t)))
+            .unwrap_or_else(|| "no changes recorded".into());
+        format!("{schools}; {changed}")
+    };
+    format!(
+        "Note: {} is not a backup of {}; it comes from a different headway database ({}), while {} holds {}.",
+        plan.backup.display(),
+        plan.database.display(),
+        holds(&plan.source),
+        plan.database.display(),
+        holds(current)
+    )
+}
+
 /// Asks a yes/no question on the terminal; anything but y or yes is no.
 fn confirm(question: &str) -> bool {
     eprint!("{question}");
@@ -509,7 +525,11 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
 
 fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {
     let path = database_path(global)?;
-    Ok(Store::open(&path, mode)?)
+    let store = Store::open(&path, mode)?;
+    for notice in store.notices() {
+        eprintln!("headway: {notice}");
+    }
+    Ok(store)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, UserError> {

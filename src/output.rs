@@ -69,6 +69,7 @@ pub fn reason(e: &io::Error) -> String {
         Some(libc::EDQUOT) => "the disk quota is used up".into(),
         Some(libc::EACCES | libc::EPERM) => "permission was refused".into(),
         Some(libc::EROFS) => "the disk is read-only".into(),
+        Some(libc::EIO) => "the disk refused the write".into(),
         _ => {
             let text = e.to_string();
             match text.find(" (os error") {

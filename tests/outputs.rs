@@ -58,11 +58,9 @@ fn the_database_its_companions_and_its_backups_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     assert!(headway(&db, &["backup"]).status.success());
-    let backup = fs::read_dir(dir.path().join("backups"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.is_file())
+    let backup = headway::store::backup::backups_of(&db)
+        .into_iter()
+        .next()
         .expect("a backup file");
     let before = fs::read(&db).unwrap();
     let backup_before = fs::read(&backup).unwrap();

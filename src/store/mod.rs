@@ -5,8 +5,11 @@
 pub mod backup;
 mod evaluations;
 mod export;
+pub mod file;
+mod identity;
 mod open;
 mod plans;
+mod schema;
 mod schools;
 mod tools;
 
@@ -22,8 +25,11 @@ use crate::domain::tool::{Problem, Tool};
 
 pub use evaluations::{EvaluationListing, NewEvaluation, Revision};
 pub use export::{EvaluationRecord, Snapshot};
-pub use open::{OpenMode, APPLICATION_ID, SCHEMA_VERSION};
+pub use file::APPLICATION_ID;
+pub use identity::Described;
+pub use open::OpenMode;
 pub use plans::{ActionField, PlanRow, PRIORITY_LIMIT_KEY};
+pub use schema::SCHEMA_VERSION;
 pub use tools::{ImportOutcome, ToolInfo};
 
 #[derive(Debug, thiserror::Error)]
@@ -62,12 +68,29 @@ pub enum StoreError {
     OrphanWal(PathBuf),
     #[error("{0} is open in another headway; close it there first.")]
     Locked(PathBuf),
-    #[error("{path} could not be opened: {source}.")]
-    Io {
+    #[error("{} is a link to {}, which does not exist; fix the link or give the real file with --db.", .link.display(), .target.display())]
+    DanglingLink { link: PathBuf, target: PathBuf },
+    #[error("{} stops part way through ({len} of the {promised} bytes its header promises), so it cannot be restored; choose another backup.", .path.display())]
+    Incomplete {
+        path: PathBuf,
+        len: u64,
+        promised: u64,
+    },
+    #[error("{0} is not a regular file (it is a pipe, a device or a socket); give a headway database file.")]
+    NotRegular(PathBuf),
+    #[error("{path} could not be written: {}.", crate::output::reason(.source))]
+    Write {
         path: PathBuf,
         source: std::io::Error,
     },
     #[error("The database refused the change: {}.", describe(.0))]
+    Refused(rusqlite::Error),
+    #[error("{} could not be opened: {}.", .path.display(), crate::output::reason(.source))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("The database could not be read: {}.", describe(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error("The database could not be brought up to date: {0}.")]
     Migration(#[from] rusqlite_migration::Error),
@@ -126,6 +149,8 @@ pub struct Store {
     tools: RefCell<HashMap<(String, u32), Rc<Tool>>>,
     /// Set when the automatic backup at opening failed.
     backup_problem: Option<String>,
+    /// Things to tell the user once, at opening.
+    notices: Vec<String>,
 }
 
 impl Store {
@@ -138,13 +163,23 @@ impl Store {
         &self.path
     }
 
+    /// Things the user should hear once, found while opening.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
     /// Runs `change` as one immediate transaction, committed before returning.
     fn write<T>(&mut self, change: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let refused = |e: StoreError| match e {
+            StoreError::Sqlite(e) => StoreError::Refused(e),
+            other => other,
+        };
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = change(&tx)?;
-        tx.commit()?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| refused(e.into()))?;
+        let out = change(&tx).map_err(refused)?;
+        tx.commit().map_err(|e| refused(e.into()))?;
         Ok(out)
     }
 }

@@ -18,7 +18,7 @@ impl Store {
                 id,
                 name: name.to_string(),
             }),
-            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+            Err(StoreError::Refused(rusqlite::Error::SqliteFailure(e, _)))
                 if e.code == ErrorCode::ConstraintViolation =>
             {
                 Err(StoreError::Conflict(format!(

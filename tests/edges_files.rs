@@ -1,0 +1,563 @@
+//! Issue 9, items 2, 3, 4, 11 and 12: a new database has one writer from its
+//! first moment; a restore brings back every committed row and never
+//! replaces what it keeps; backups belong to one database; messages are
+//! plain; a database's companions are private.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use headway::store::backup::{backup_folder, backups_of};
+use headway::store::{NewEvaluation, OpenMode, Store};
+use rusqlite::Connection;
+
+fn headway(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headway"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("HEADWAY_DB")
+        .env_remove("HEADWAY_TODAY")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn one_sentence(out: &Output) -> String {
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
+    assert!(!err.contains("***") && !err.contains("malformed"), "{err}");
+    err
+}
+
+/// Temporary files a failed or finished write must not leave behind.
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect()
+}
+
+fn integrity(db: &Path) -> String {
+    Connection::open(db)
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+fn tool_file(dir: &Path, id: &str) -> PathBuf {
+    let path = dir.join(format!("{id}.toml"));
+    fs::write(
+        &path,
+        format!(
+            "id = \"{id}\"\nversion = 1\ntitle = \"Tool {id}\"\narea = \"Testing\"\n\
+             [[aspects]]\nid = \"a\"\ntitle = \"An aspect\"\n\
+             [[aspects.statements]]\nid = \"s\"\ntext = \"A statement.\"\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// A small generator, so the races can be replayed from their seed.
+fn next(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+#[test]
+fn two_headways_creating_one_new_file_leave_one_writer_and_lose_nothing() {
+    let races: usize = std::env::var("HEADWAY_CREATE_RACES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let mut seed: u64 = std::env::var("HEADWAY_CREATE_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed_c0de);
+    let dir = tempfile::tempdir().unwrap();
+    let tools = [
+        tool_file(dir.path(), "first"),
+        tool_file(dir.path(), "second"),
+    ];
+    let (mut both, mut refused) = (0, 0);
+    for race in 0..races {
+        let db = dir.path().join(format!("race-{race}.db"));
+        let delay = next(&mut seed) % 4000;
+        let spawn = |tool: &Path| {
+            Command::new(env!("CARGO_BIN_EXE_headway"))
+                .arg("--db")
+                .arg(&db)
+                .args(["tools", "import"])
+                .arg(tool)
+                .env_remove("HEADWAY_DB")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn(&tools[0]);
+        std::thread::sleep(std::time::Duration::from_micros(delay));
+        let b = spawn(&tools[1]);
+        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        assert_eq!(integrity(&db), "ok", "race {race} (delay {delay} µs)");
+        let mut acknowledged = 0;
+        for (out, id) in outs.iter().zip(["first", "second"]) {
+            let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+            match out.status.code() {
+                Some(0) => {
+                    assert!(stdout.contains("Imported tool"), "race {race}: {stdout}");
+                    let n = count(
+                        &db,
+                        &format!("SELECT count(*) FROM tools WHERE tool_id = '{id}'"),
+                    );
+                    assert_eq!(n, 1, "race {race}: {id} was acknowledged, so it is stored");
+                    acknowledged += 1;
+                }
+                Some(1) => {
+                    assert!(
+                        stderr.contains("is open in another headway"),
+                        "race {race}: {stderr}"
+                    );
+                    assert_eq!(stderr.trim().lines().count(), 1, "race {race}: {stderr}");
+                    refused += 1;
+                }
+                other => panic!("race {race}: exit {other:?}: {stderr}"),
+            }
+        }
+        assert!(acknowledged >= 1, "race {race}: one of them always wins");
+        if acknowledged == 2 {
+            both += 1;
+        }
+        assert!(leftovers(dir.path()).is_empty(), "race {race}");
+    }
+    eprintln!("{races} races: both imported {both} times, one refused {refused} times");
+    // The second start came while the first held the file at least once:
+    // without that, the race was not exercised.
+    assert!(refused > 0, "no race was close enough to meet the lock");
+}
+
+fn school_with_judgements(db: &Path, name: &str, judged: usize) -> Store {
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    let school = store.add_school(name).unwrap().id;
+    let e = store
+        .create_evaluation(&NewEvaluation {
+            school_id: school,
+            tool_id: "curriculum-sequencing".into(),
+            tool_version: 1,
+            scope: "Whole school".into(),
+            cycle: "Autumn 2026".into(),
+            attendees: String::new(),
+        })
+        .unwrap();
+    let tool = store.tool("curriculum-sequencing", 1).unwrap();
+    let keys: Vec<String> = tool.statements().map(|s| s.key(&tool.id)).collect();
+    for key in keys.iter().cycle().take(judged) {
+        store.set_level(e, key, Some(3)).unwrap();
+    }
+    store
+}
+
+#[test]
+fn a_restore_brings_back_commits_still_in_the_sources_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.db");
+    let store = school_with_judgements(&source, "Logged School", 15);
+    // Copy the file and its log while the log still holds the commits.
+    let copy = dir.path().join("copy.db");
+    fs::copy(&source, &copy).unwrap();
+    fs::copy(
+        dir.path().join("source.db-wal"),
+        dir.path().join("copy.db-wal"),
+    )
+    .unwrap();
+    drop(store);
+    let db = dir.path().join("target.db");
+    drop(school_with_judgements(&db, "Target School", 1));
+    let out = headway(&db, &["restore", copy.to_str().unwrap(), "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM judgements WHERE level IS NOT NULL"
+        ),
+        count(
+            &source,
+            "SELECT count(*) FROM judgements WHERE level IS NOT NULL"
+        )
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM schools WHERE name = 'Logged School'"
+        ),
+        1
+    );
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+#[test]
+fn a_restore_of_the_database_onto_itself_is_refused_and_its_log_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.db");
+    let store = school_with_judgements(&db, "Live School", 5);
+    let wal = dir.path().join("live.db-wal");
+    let wal_before = fs::read(&wal).unwrap();
+    drop(store);
+    // The log of a closed database is folded in; hold one open instead.
+    let store = school_with_judgements(&dir.path().join("other.db"), "Other", 1);
+    drop(store);
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    for name in [&db, &link] {
+        let out = headway(&db, &["restore", name.to_str().unwrap(), "--yes"]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = one_sentence(&out);
+        assert!(err.contains("is the database itself"), "{err}");
+    }
+    assert!(!wal_before.is_empty());
+    assert_eq!(count(&db, "SELECT count(*) FROM schools"), 1);
+}
+
+#[test]
+fn two_restores_in_one_second_keep_both_replaced_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "First", 1));
+    let copy = dir.path().join("copy.db");
+    assert!(headway(&db, &["backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    for name in ["Second", "Third"] {
+        Store::open(&db, OpenMode::Write)
+            .unwrap()
+            .add_school(name)
+            .unwrap();
+        let out = headway(&db, &["restore", copy.to_str().unwrap(), "--yes"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let kept: Vec<PathBuf> = backups_of(&db)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("replaced-"))
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let mut names: Vec<i64> = kept
+        .iter()
+        .map(|k| count(k, "SELECT count(*) FROM schools"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [2, 2],
+        "each kept copy holds the school added before it"
+    );
+}
+
+#[test]
+fn a_linked_database_is_restored_at_its_target_and_a_dangling_link_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let real_dir = dir.path().join("real");
+    fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("school.db");
+    drop(school_with_judgements(&real, "Linked School", 2));
+    let copy = dir.path().join("copy.db");
+    assert!(headway(&real, &["backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    Store::open(&real, OpenMode::Write)
+        .unwrap()
+        .add_school("Added later")
+        .unwrap();
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = headway(&link, &["restore", copy.to_str().unwrap(), "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(count(&real, "SELECT count(*) FROM schools"), 1);
+
+    let dangling = dir.path().join("dangling.db");
+    std::os::unix::fs::symlink(dir.path().join("gone.db"), &dangling).unwrap();
+    for args in [
+        &["tools", "list"][..],
+        &["restore", copy.to_str().unwrap(), "--yes"][..],
+    ] {
+        let out = headway(&dangling, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = one_sentence(&out);
+        assert!(err.contains("which does not exist"), "{err}");
+    }
+    assert!(!dir.path().join("gone.db").exists());
+}
+
+/// Runs headway with a file-size limit, like a disk that fills part way.
+fn headway_limited(db: &Path, args: &[&str], bytes: u64) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_headway"));
+    cmd.arg("--db").arg(db).args(args).env_remove("HEADWAY_DB");
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn failed_restores_and_creations_leave_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "Big School", 10));
+    // Open once so its companions exist before the limit.
+    assert!(headway(&db, &["tools", "list"]).status.success());
+    let copy = dir.path().join("copy.db");
+    assert!(headway(&db, &["backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    let before = fs::read(&db).unwrap();
+    let out = headway_limited(&db, &["restore", copy.to_str().unwrap(), "--yes"], 40_000);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    one_sentence(&out);
+    assert_eq!(fs::read(&db).unwrap(), before);
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+
+    let fresh = dir.path().join("fresh.db");
+    let out = headway_limited(&fresh, &["tools", "list"], 20_000);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    one_sentence(&out);
+    assert!(!fresh.exists());
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+#[test]
+fn backups_belong_to_one_database_whatever_sits_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // plan.db and plan.sqlite share a name before the dot; both get a daily
+    // backup of their own.
+    let plan_db = dir.path().join("plan.db");
+    let plan_sqlite = dir.path().join("plan.sqlite");
+    for db in [&plan_db, &plan_sqlite] {
+        drop(school_with_judgements(db, "Plan School", 1));
+        drop(Store::open(db, OpenMode::Write).unwrap());
+    }
+    let a = backups_of(&plan_db);
+    let b = backups_of(&plan_sqlite);
+    assert_eq!((a.len(), b.len()), (1, 1), "{a:?} {b:?}");
+    assert_ne!(a, b);
+    // school.db and school-old.db: a damaged school.db is pointed at its
+    // own backup, never at school-old's.
+    let school = dir.path().join("school.db");
+    let old = dir.path().join("school-old.db");
+    drop(school_with_judgements(&school, "School", 1));
+    drop(Store::open(&school, OpenMode::Write).unwrap());
+    drop(school_with_judgements(&old, "Old School", 1));
+    drop(Store::open(&old, OpenMode::Write).unwrap());
+    let own = backups_of(&school);
+    assert_eq!(own.len(), 1);
+    // Make school-old's backup the newest.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(headway(&old, &["backup"]).status.success());
+    damage(&school);
+    let out = headway(&school, &["tools", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_sentence(&out);
+    assert!(err.contains(&own[0].display().to_string()), "{err}");
+}
+
+/// Flips bytes in the page holding the judgements table.
+fn damage(db: &Path) {
+    let (page_size, root): (i64, i64) = {
+        let c = Connection::open(db).unwrap();
+        c.pragma_update(None, "wal_checkpoint", "TRUNCATE").ok();
+        (
+            c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap(),
+            c.query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'judgements'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+        )
+    };
+    let mut bytes = fs::read(db).unwrap();
+    let at = ((root - 1) * page_size) as usize;
+    for b in &mut bytes[at..at + 12] {
+        *b ^= 0xA5;
+    }
+    fs::write(db, &bytes).unwrap();
+}
+
+#[test]
+fn a_restore_says_before_asking_when_the_backup_is_of_another_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "Mine Primary", 1));
+    let other = dir.path().join("other.db");
+    drop(school_with_judgements(&other, "Theirs Academy", 1));
+    let copy = dir.path().join("theirs-copy.db");
+    assert!(headway(&other, &["backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headway"))
+        .arg("--db")
+        .arg(&db)
+        .args(["restore", copy.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"n\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    let note = err.find("not a backup of").expect(&err);
+    let question = err.find("[y/N]").expect(&err);
+    assert!(note < question, "said before asking: {err}");
+    assert!(
+        err.contains("Theirs Academy") && err.contains("Mine Primary"),
+        "{err}"
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM schools WHERE name = 'Mine Primary'"
+        ),
+        1
+    );
+    // A backup of the same database asks without the note.
+    let own = dir.path().join("own-copy.db");
+    assert!(headway(&db, &["backup", own.to_str().unwrap()])
+        .status
+        .success());
+    let out = headway(&db, &["restore", own.to_str().unwrap(), "--yes"]);
+    assert!(out.status.success());
+    assert!(!text(&out.stderr).contains("not a backup of"));
+}
+
+#[test]
+fn plain_messages_for_cut_short_backups_and_a_backups_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "School", 3));
+    let copy = dir.path().join("copy.db");
+    assert!(headway(&db, &["backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    let bytes = fs::read(&copy).unwrap();
+    let cut = dir.path().join("cut.db");
+    fs::write(&cut, &bytes[..bytes.len() - 4096]).unwrap();
+    let out = headway(&db, &["restore", cut.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_sentence(&out);
+    assert!(err.contains("stops part way through"), "{err}");
+
+    // A file where the backups folder should be.
+    let dir2 = tempfile::tempdir().unwrap();
+    let db2 = dir2.path().join("h.db");
+    drop(school_with_judgements(&db2, "School", 1));
+    fs::write(backup_folder(&db2), "not a folder").unwrap();
+    let out = headway(&db2, &["backup"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_sentence(&out);
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    assert!(!err.contains("File exists"), "{err}");
+}
+
+#[test]
+fn a_backup_that_hits_a_full_disk_says_so_without_blaming_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "School", 3));
+    assert!(headway(&db, &["tools", "list"]).status.success());
+    let copy = dir.path().join("copy.db");
+    let out = headway_limited(&db, &["backup", copy.to_str().unwrap()], 40_000);
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_sentence(&out);
+    assert!(!err.contains("refused the change"), "{err}");
+    assert!(err.contains("could not be written"), "{err}");
+    assert!(!copy.exists());
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+#[test]
+fn a_shared_database_gets_private_companions_and_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("copied-in.db");
+    drop(school_with_judgements(&db, "School", 1));
+    fs::set_permissions(&db, fs::Permissions::from_mode(0o644)).unwrap();
+    let first = headway(&db, &["tools", "list"]);
+    assert!(first.status.success());
+    assert!(
+        text(&first.stderr).contains("can be read by other users"),
+        "{}",
+        text(&first.stderr)
+    );
+    let second = headway(&db, &["tools", "list"]);
+    assert!(!text(&second.stderr).contains("can be read by other users"));
+    // While a headway writes, its log and shared memory are private.
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    store.add_school("Keeps the log busy").unwrap();
+    for side in ["copied-in.db-wal", "copied-in.db-shm"] {
+        assert_eq!(mode(&dir.path().join(side)), 0o600, "{side}");
+    }
+    assert_eq!(
+        mode(&db),
+        0o644,
+        "the database's own mode is the user's choice"
+    );
+}
+
+#[test]
+fn a_pipe_given_as_the_database_or_a_restore_source_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.db");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid path for the call.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = headway(&fifo, &["tools", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_sentence(&out).contains("not a regular file"));
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "School", 1));
+    let out = headway(&db, &["restore", fifo.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_sentence(&out).contains("not a regular file"));
+}
