@@ -134,6 +134,9 @@ pub struct FindArgs {
     /// Show at most this many results.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Search notes marked confidential too (left out unless this is given).
+    #[arg(long)]
+    pub include_confidential: bool,
 }
 
 #[derive(Debug, Args)]
@@ -299,7 +302,10 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         Some(Command::Find(args)) => {
             let store = open(&cli.global, OpenMode::Read)?;
             let query = crate::text::clean_line(&args.query.join(" "));
-            let index = crate::finder::Index::load(&store)?;
+            let mut index = crate::finder::Index::load(&store)?;
+            if !args.include_confidential {
+                index = index.without_confidential();
+            }
             let hits = index.search(&query, args.limit);
             if hits.is_empty() {
                 return Err(UserError::Message(format!("Nothing matches \"{query}\".")));

@@ -65,6 +65,9 @@ pub struct Item {
     /// Where it belongs, shown beside it.
     pub place: String,
     pub target: Target,
+    /// The text is a confidential note: `headway find` leaves it out unless
+    /// asked, and the app's finder hides it until a key shows it.
+    pub confidential: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +95,7 @@ fn searchable(text: &str) -> String {
 impl Index {
     pub fn load(store: &Store) -> Result<Index, StoreError> {
         let mut items = Vec::new();
-        let mut push = |kind, text: &str, place: String, target| {
+        let mut push = |kind, text: &str, place: String, target, confidential| {
             let text = searchable(text);
             if !text.is_empty() {
                 items.push(Item {
@@ -100,6 +103,7 @@ impl Index {
                     text,
                     place,
                     target,
+                    confidential,
                 });
             }
         };
@@ -109,6 +113,7 @@ impl Index {
                 &school.name,
                 String::new(),
                 Target::School(school.id),
+                false,
             );
         }
         for info in store.latest_tools()? {
@@ -121,6 +126,7 @@ impl Index {
                     tool_id: tool.id.clone(),
                     key: None,
                 },
+                false,
             );
             for s in tool.statements() {
                 push(
@@ -131,6 +137,7 @@ impl Index {
                         tool_id: tool.id.clone(),
                         key: Some(s.key(&tool.id)),
                     },
+                    false,
                 );
             }
         }
@@ -159,7 +166,7 @@ impl Index {
                     (Kind::Evidence, &j.evidence),
                     (Kind::Note, &j.defer_note),
                 ] {
-                    push(kind, text, place.clone(), target.clone());
+                    push(kind, text, place.clone(), target.clone(), j.confidential);
                 }
             }
             for (action, check_ins) in &record.actions {
@@ -172,6 +179,7 @@ impl Index {
                     &action.title,
                     format!("{place} · {}", action.status.as_str()),
                     Target::Action(action.id),
+                    false,
                 );
                 for c in check_ins {
                     let text = [c.note.as_str(), c.impact_note.as_str()]
@@ -185,11 +193,18 @@ impl Index {
                         &text,
                         format!("{} {} · {}", c.on, c.rag.as_str(), action.title),
                         Target::Action(action.id),
+                        c.confidential,
                     );
                 }
             }
         }
         Ok(Index { items })
+    }
+
+    /// The same index without confidential notes.
+    pub fn without_confidential(mut self) -> Index {
+        self.items.retain(|i| !i.confidential);
+        self
     }
 
     /// The best `limit` matches for `query`, best first.

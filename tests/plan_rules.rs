@@ -92,6 +92,7 @@ fn action(id: i64) -> Action {
         status: Status::InProgress,
         impact: Impact::NotYetKnown,
         accepted_on: None,
+        confidential: false,
     }
 }
 

@@ -143,6 +143,9 @@ pub struct Action {
     pub impact: Impact,
     /// When it was accepted into the plan, if it has been.
     pub accepted_on: Option<Date>,
+    /// Its reason and impact check hold text from a confidential note:
+    /// reports and exports leave them out, screens hide them until asked.
+    pub confidential: bool,
 }
 
 impl Action {

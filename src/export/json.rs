@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::report::{withhold_check_in, withhold_judgements};
+use super::report::{withhold_action, withhold_check_in, withhold_judgements};
 use crate::domain::evaluation::{progress, Mark};
 use crate::store::Snapshot;
 
@@ -48,7 +48,8 @@ fn withhold(snapshot: &mut Snapshot) {
         record
             .history
             .retain(|r| !(secret.contains(&r.statement_key) && r.field != "level"));
-        for (_, check_ins) in &mut record.actions {
+        for (action, check_ins) in &mut record.actions {
+            withhold_action(action);
             for c in check_ins {
                 withhold_check_in(c);
             }
@@ -128,6 +129,7 @@ fn action(a: &crate::domain::plan::Action, check_ins: &[crate::domain::plan::Che
         "target_group": a.target_group,
         "status": a.status.as_str(),
         "impact": a.impact.as_str(),
+        "confidential": a.confidential,
         "check_ins": check_ins.iter().map(|c| json!({
             "date": c.on.to_string(),
             "rag": c.rag.as_str(),

@@ -194,6 +194,22 @@ pub fn withhold_check_in(c: &mut CheckIn) -> usize {
     n
 }
 
+/// Blanks the text an action copied from a confidential note (its reason
+/// and impact check); returns how many were withheld.
+pub fn withhold_action(a: &mut crate::domain::plan::Action) -> usize {
+    if !a.confidential {
+        return 0;
+    }
+    let mut n = 0;
+    for text in [&mut a.reason, &mut a.impact_check] {
+        if !text.is_empty() {
+            *text = WITHHELD.to_string();
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Blanks every confidential note in a set of judgements.
 pub fn withhold_judgements(judgements: &mut Judgements) -> usize {
     judgements.values_mut().map(withhold_judgement).sum()
@@ -271,6 +287,7 @@ pub fn load(
         let mut check_ins = store.check_ins(row.action.id)?;
         check_ins.reverse();
         if !include_confidential {
+            withheld += withhold_action(&mut row.action);
             withheld += check_ins.iter_mut().map(withhold_check_in).sum::<usize>();
             if let Some(c) = row.last_check_in.as_mut() {
                 withhold_check_in(c);

@@ -292,6 +292,14 @@ impl Store {
                  WHERE evaluation_id = ?1 AND statement_key = ?2",
                 params![evaluation, key, confidential as i64, now()],
             )?;
+            if confidential {
+                // Drafts already made from these notes copied them.
+                tx.execute(
+                    "UPDATE actions SET confidential = 1 WHERE evaluation_id = ?1
+                     AND id IN (SELECT action_id FROM action_statements WHERE statement_key = ?2)",
+                    params![evaluation, key],
+                )?;
+            }
             Ok(())
         })
     }

@@ -68,7 +68,7 @@ pub const PRIORITY_LIMIT_KEY: &str = "priority_limit";
 
 const ACTION_COLUMNS: &str = "id, evaluation_id, stage, title, description, reason, owner, \
      owner_role, checker, start_date, due_date, success_criteria, impact_check, cadence, \
-     target_group, status, impact, accepted_on";
+     target_group, status, impact, accepted_on, confidential";
 
 fn bad(column: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, format!("{column}={value}"), rusqlite::types::Type::Text)
@@ -108,6 +108,7 @@ fn action_from(r: &Row<'_>) -> rusqlite::Result<Action> {
         status: Status::parse(&status).ok_or_else(|| bad("status", &status))?,
         impact: Impact::parse(&impact).ok_or_else(|| bad("impact", &impact))?,
         accepted_on: date_column(r, 17, "accepted_on")?,
+        confidential: r.get::<_, i64>(18)? != 0,
     })
 }
 
@@ -152,7 +153,40 @@ fn keep_action_revision(
     Ok(())
 }
 
+/// An action whose statements' notes are confidential in its evaluation
+/// copied those notes (as its reason or impact check): it is marked too.
+pub(super) fn mark_if_from_confidential(tx: &Transaction<'_>, action: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE actions SET confidential = 1
+         WHERE id = ?1 AND EXISTS (
+             SELECT 1 FROM action_statements s JOIN judgements j
+               ON j.evaluation_id = actions.evaluation_id AND j.statement_key = s.statement_key
+             WHERE s.action_id = actions.id AND j.confidential = 1)",
+        [action],
+    )?;
+    Ok(())
+}
+
 impl Store {
+    /// Marks an action's reason and impact check confidential, or no longer so.
+    pub fn set_action_confidential(&mut self, id: i64, confidential: bool) -> super::Result<()> {
+        self.write(|tx| {
+            let old: i64 = tx.query_row(
+                "SELECT confidential FROM actions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if old != confidential as i64 {
+                keep_action_revision(tx, id, "confidential", &old.to_string())?;
+                tx.execute(
+                    "UPDATE actions SET confidential = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, confidential as i64, now()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// Stores drafts, all in one transaction; returns their ids.
     pub fn add_drafts(&mut self, evaluation: i64, seeds: &[DraftSeed]) -> super::Result<Vec<i64>> {
         self.write(|tx| {
@@ -166,6 +200,7 @@ impl Store {
                 )?;
                 let id = tx.last_insert_rowid();
                 insert_statements(tx, id, &seed.statements)?;
+                mark_if_from_confidential(tx, id)?;
                 ids.push(id);
             }
             Ok(ids)
@@ -237,12 +272,12 @@ impl Store {
             .query_map([school], |r| {
                 Ok((
                     action_from(r)?,
-                    r.get::<_, i64>(18)?,
-                    r.get::<_, String>(19)?,
+                    r.get::<_, i64>(19)?,
                     r.get::<_, String>(20)?,
                     r.get::<_, String>(21)?,
                     r.get::<_, String>(22)?,
-                    r.get::<_, u32>(23)?,
+                    r.get::<_, String>(23)?,
+                    r.get::<_, u32>(24)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -349,7 +384,14 @@ impl Store {
                     "UPDATE actions SET stage = 'merged', merged_into = ?2, updated_at = ?3 WHERE id = ?1",
                     params![id, merged.into, now()],
                 )?;
+                // Text joined from a confidential draft keeps the mark.
+                tx.execute(
+                    "UPDATE actions SET confidential = 1 WHERE id = ?1
+                     AND (SELECT confidential FROM actions WHERE id = ?2) = 1",
+                    params![merged.into, id],
+                )?;
             }
+            mark_if_from_confidential(tx, merged.into)?;
             Ok(())
         })
     }

@@ -283,7 +283,14 @@ pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
         .collect();
     let mut out = Vec::new();
     for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        // Each database has its own identity: two files made apart are
+        // compared by what they hold, not by who they are.
+        let filter = if without_times && t == "settings" {
+            " WHERE key <> 'database_id'"
+        } else {
+            ""
+        };
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}{filter}")).unwrap();
         let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
         let rows: Vec<String> = stmt
             .query_map([], |r| {
