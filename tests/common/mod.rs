@@ -13,6 +13,20 @@ use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize}
 /// How long to wait for the screen to show something before failing.
 const PATIENCE: Duration = Duration::from_secs(15);
 
+/// Waits until no one holds the writer's lock on `db`. A store the test
+/// dropped has let it go, but a child that another test thread forked in
+/// that moment keeps a copy of the lock until it execs; under load that can
+/// take a while, and the app would rightly say the file is open elsewhere.
+pub fn wait_until_unlocked(db: &Path) {
+    let Ok(file) = std::fs::File::open(db) else {
+        return;
+    };
+    let start = Instant::now();
+    while file.try_lock().is_err() && start.elapsed() < PATIENCE {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 pub struct Session {
     child: Box<dyn Child + Send + Sync>,
     stop_reading: Arc<AtomicBool>,
@@ -26,6 +40,7 @@ pub struct Session {
 
 impl Session {
     pub fn start(db: &Path, args: &[&str], cols: u16, rows: u16) -> Session {
+        wait_until_unlocked(db);
         let db = db.to_string_lossy();
         let mut all = vec!["--db", db.as_ref()];
         all.extend_from_slice(args);
