@@ -2,10 +2,12 @@
 
 pub mod agenda;
 pub mod cli;
+pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod drill;
 pub mod export;
+pub mod files;
 pub mod finder;
 pub mod shipped;
 pub mod store;
