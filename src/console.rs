@@ -2,7 +2,8 @@
 //!
 //! Text from a database, a tool file or a file name can hold terminal
 //! escapes (a window title, a cleared screen, a clipboard write), so every
-//! line is cleaned by [`clean`] before it is written. A reader that stops
+//! line is cleaned before it is written: by [`clean`], or for a single line
+//! by `text::clean_line`, which also turns line breaks into spaces. A reader that stops
 //! early (`headway checkin --list | head -1`) closes the pipe; headway then
 //! stops quietly, as `cat` or `grep` would, instead of panicking.
 
@@ -33,9 +34,10 @@ pub fn clean_document(text: &str) -> String {
     out
 }
 
-/// Prints one line (a newline is added) to stdout.
+/// Prints one line (a newline is added) to stdout. Line breaks inside
+/// `text` become spaces, so a value cannot forge a line of its own.
 pub fn line(text: &str) {
-    let mut cleaned = clean(text);
+    let mut cleaned = crate::text::clean_line(text);
     cleaned.push('\n');
     write_to(&mut io::stdout().lock(), Stream::Out, cleaned.as_bytes());
 }
@@ -58,9 +60,10 @@ pub fn document(text: &str) {
     );
 }
 
-/// Prints one line (a newline is added) to stderr.
+/// Prints one line (a newline is added) to stderr; line breaks inside
+/// `text` become spaces.
 pub fn error_line(text: &str) {
-    let mut cleaned = clean(text);
+    let mut cleaned = crate::text::clean_line(text);
     cleaned.push('\n');
     write_to(&mut io::stderr().lock(), Stream::Err, cleaned.as_bytes());
 }

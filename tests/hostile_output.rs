@@ -11,7 +11,8 @@ use std::process::{Command, Output, Stdio};
 /// Clipboard write (OSC 52), window title, clear screen, a C1 CSI, a bell,
 /// bidi overrides and isolates, DEL, NEL and a lone carriage return.
 const HOSTILE: &str = "\u{1b}]52;c;aGFja2Vk\u{7} \u{1b}]0;pwned\u{7} \u{1b}[2J \u{9b}31m \
-     \u{202e}desrever\u{202c} \u{2066}iso\u{2069} \u{7f} \u{85} \r over \u{0} \u{8}";
+     \u{202e}desrever\u{202c} \u{2066}iso\u{2069} \u{7f} \u{85} \r over \u{0} \u{8}\n\
+     FORGED line";
 
 /// Left when the hostile text is cleaned; proves the text was printed.
 const MARKER: &str = "]52;c;aGFja2Vk";
@@ -216,6 +217,12 @@ fn no_command_prints_an_escape_from_a_hostile_database_or_tool_file() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = headway(&args);
         assert_clean(&format!("{args:?}"), &out);
+        let line_oriented = ["list", "--list", "find", "backup", "restore", "demo"];
+        if args.iter().any(|a| line_oriented.contains(a)) {
+            let text = all_output(&out);
+            let forged = text.lines().find(|l| l.starts_with("FORGED"));
+            assert!(forged.is_none(), "{args:?} printed a forged line:\n{text}");
+        }
         if std::env::var_os("SHOW").is_some() {
             eprintln!(
                 "{args:?} -> {:?}\n{}",
