@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::console;
-use crate::domain::tool::{parse_tool, Problem, MAX_TOOL_BYTES};
+use crate::domain::tool::parse_tool;
 use crate::store::{ImportOutcome, OpenMode, Store, StoreError};
 
 #[derive(Debug, Parser)]
@@ -251,7 +251,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             let store = open(&cli.global, OpenMode::Write)?;
             run_tui(store, today, crate::tui::Start::CheckIn(filter))
         }
-        Some(Command::Tools(ToolsCommand::Check { files })) => check_tools(&files),
+        Some(Command::Tools(ToolsCommand::Check { files })) => crate::tool_files::check(&files),
         Some(Command::Tools(ToolsCommand::List)) => {
             let store = open(&cli.global, OpenMode::Write)?;
             for t in store.all_tools()? {
@@ -263,9 +263,9 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             Ok(())
         }
         Some(Command::Tools(ToolsCommand::Import { file })) => {
-            let bytes = read_tool_file(&file)?;
+            let bytes = crate::tool_files::read(&file)?;
             if let Err(problems) = parse_tool(&bytes) {
-                print_problems(&file, &problems);
+                crate::tool_files::print_problems(&file, &problems);
                 return Err(UserError::Reported);
             }
             let source = String::from_utf8_lossy(&bytes).into_owned();
@@ -538,63 +538,6 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
 fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {
     let path = database_path(global)?;
     Ok(Store::open(&path, mode)?)
-}
-
-/// A tool file's bytes: only a regular file, never more than the limit.
-fn read_tool_file(path: &Path) -> Result<Vec<u8>, UserError> {
-    crate::files::read_regular(path, MAX_TOOL_BYTES).map_err(|e| UserError::Message(e.to_string()))
-}
-
-/// How many problems of one file are printed; the rest are counted.
-const SHOWN_PROBLEMS: usize = 50;
-
-fn print_problems(file: &Path, problems: &[Problem]) {
-    for p in problems.iter().take(SHOWN_PROBLEMS) {
-        console::error_line(&format!("{}:{p}", file.display()));
-    }
-    if let Some(more) = problems
-        .len()
-        .checked_sub(SHOWN_PROBLEMS)
-        .filter(|n| *n > 0)
-    {
-        let noun = if more == 1 { "problem" } else { "problems" };
-        console::error_line(&format!("{}: ... and {more} more {noun}", file.display()));
-    }
-}
-
-fn check_tools(files: &[PathBuf]) -> Result<(), UserError> {
-    let mut failed = false;
-    for file in files {
-        let bytes = match read_tool_file(file) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                console::error_line(&format!("{}:1:1: {e}", file.display()));
-                failed = true;
-                continue;
-            }
-        };
-        match parse_tool(&bytes) {
-            Ok(tool) => console::line(&format!(
-                "{}: ok: \"{}\" ({} v{}), {} aspects, {} statements, {}-level scale",
-                file.display(),
-                tool.title,
-                tool.id,
-                tool.version,
-                tool.aspects.len(),
-                tool.statement_count(),
-                tool.scale.levels.len()
-            )),
-            Err(problems) => {
-                print_problems(file, &problems);
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        Err(UserError::Reported)
-    } else {
-        Ok(())
-    }
 }
 
 /// Writes to stdout, or to a new private file.

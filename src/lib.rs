@@ -12,4 +12,5 @@ pub mod finder;
 pub mod shipped;
 pub mod store;
 pub mod text;
+pub mod tool_files;
 pub mod tui;
