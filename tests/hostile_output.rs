@@ -304,3 +304,37 @@ fn a_reader_that_stops_early_ends_headway_quietly() {
         "{status:?}"
     );
 }
+
+#[test]
+fn a_full_disk_on_stdout_is_one_sentence_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let db = db.to_str().unwrap();
+    let out = headway(&["--db", db, "--today", "2026-11-22", "demo"]);
+    assert!(out.status.success(), "{}", all_output(&out));
+    for args in [
+        &["checkin", "--list"][..],
+        &["export"][..],
+        &["tools", "list"][..],
+    ] {
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_headway"))
+            .args(["--db", db, "--today", "2026-12-20"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(
+            err.trim_end(),
+            "headway: The output could not be written: No space left on device (os error 28).",
+            "{args:?}"
+        );
+    }
+}
