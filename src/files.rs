@@ -64,6 +64,20 @@ fn open_and_read(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     })
 }
 
+/// For a file that another library opens itself (SQLite): Ok when `path`
+/// is a regular file (or a link to one) or does not exist yet; a folder,
+/// named pipe, device or socket is refused without being opened.
+pub fn refuse_special(path: &Path) -> Result<(), ReadError> {
+    match fs::metadata(path) {
+        Ok(meta) => refuse_unless_regular(path, &meta.file_type()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 fn refuse_unless_regular(path: &Path, kind: &fs::FileType) -> Result<(), ReadError> {
     let path = path.to_path_buf();
     let what = if kind.is_file() {
@@ -128,6 +142,34 @@ mod tests {
             open_and_read(&fifo, 10),
             Err(ReadError::NotRegular {
                 what: "a named pipe",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn special_files_are_refused_and_missing_or_regular_ones_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let file = dir.path().join("file");
+        fs::write(&file, "x").unwrap();
+        assert!(refuse_special(&file).is_ok());
+        assert!(refuse_special(&dir.path().join("missing")).is_ok());
+        assert!(matches!(
+            refuse_special(&fifo),
+            Err(ReadError::NotRegular { .. })
+        ));
+        assert!(matches!(
+            refuse_special(dir.path()),
+            Err(ReadError::Folder { .. })
+        ));
+        assert!(matches!(
+            refuse_special(Path::new("/dev/null")),
+            Err(ReadError::NotRegular {
+                what: "a device",
                 ..
             })
         ));
