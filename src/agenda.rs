@@ -80,7 +80,7 @@ pub fn to_text(items: &[AgendaItem], today: Date, filter: &Filter) -> String {
     let whose = if whose.is_empty() {
         String::new()
     } else {
-        format!(" for {whose}")
+        format!(" for {}", crate::text::clean_line(&whose))
     };
     if items.is_empty() {
         out.push_str(&format!(
@@ -92,15 +92,18 @@ pub fn to_text(items: &[AgendaItem], today: Date, filter: &Filter) -> String {
         "Check-ins due in the week from {today}{whose}: {}\n\n",
         items.len()
     ));
+    // Each value stays on its line: a line break stored in a title cannot
+    // make a line of its own that looks like another check.
+    let one = |text: &str| crate::text::clean_line(text);
     for item in items {
         let a = &item.check.action;
         out.push_str(&format!(
             "{:<16} {} · {} ({} · {})\n",
             when(item.check.state),
-            a.title,
-            item.row.school,
-            item.row.scope,
-            item.row.cycle
+            one(&a.title),
+            one(&item.row.school),
+            one(&item.row.scope),
+            one(&item.row.cycle)
         ));
         let last = match &item.row.last_check_in {
             Some(c) => format!("last check {} {}", c.on, c.rag.as_str()),
@@ -109,17 +112,21 @@ pub fn to_text(items: &[AgendaItem], today: Date, filter: &Filter) -> String {
         out.push_str(&format!(
             "{:16} owner {} · checker {} · {} · {}\n",
             "",
-            if a.owner.is_empty() { "-" } else { &a.owner },
-            if a.checker.is_empty() {
-                "-"
+            if a.owner.is_empty() {
+                "-".into()
             } else {
-                &a.checker
+                one(&a.owner)
+            },
+            if a.checker.is_empty() {
+                "-".into()
+            } else {
+                one(&a.checker)
             },
             a.cadence.as_str(),
             last
         ));
         if !a.impact_check.is_empty() {
-            out.push_str(&format!("{:16} check: {}\n", "", a.impact_check));
+            out.push_str(&format!("{:16} check: {}\n", "", one(&a.impact_check)));
         }
     }
     out

@@ -2,14 +2,14 @@
 //! without the TUI. Exit codes: 0 success, 1 a user error, 2 bad usage.
 
 use std::fs;
-use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
+use crate::console;
 use crate::domain::tool::parse_tool;
 use crate::output::Protected;
 use crate::store::{ImportOutcome, OpenMode, Store, StoreError};
@@ -32,11 +32,11 @@ pub struct Cli {
 
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// The database file to use (created if missing).
-    #[arg(long, global = true, env = "HEADWAY_DB", value_name = "PATH")]
+    /// The database file to use (created if missing) [env: HEADWAY_DB].
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Treat this date as today (for rehearsals and tests).
-    #[arg(long, global = true, env = "HEADWAY_TODAY", value_name = "YYYY-MM-DD")]
+    /// Treat this date as today, for rehearsals and tests [env: HEADWAY_TODAY].
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<Date>,
 }
 
@@ -210,7 +210,13 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // Usage errors quote what was typed, so they are cleaned too.
+            let rendered = e.render().to_string();
+            if e.use_stderr() {
+                console::error_text(&rendered);
+            } else {
+                console::text(&rendered);
+            }
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
@@ -223,14 +229,14 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(UserError::Reported) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("headway: {e}");
+            console::error_line(&format!("headway: {e}"));
             ExitCode::from(1)
         }
     }
 }
 
 pub fn run(cli: Cli) -> Result<(), UserError> {
-    let today = cli.global.today.unwrap_or_else(system_today);
+    let today = today(&cli.global)?;
     match cli.command {
         None => {
             let store = open(&cli.global, OpenMode::Write)?;
@@ -244,40 +250,38 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             if args.list {
                 let store = open(&cli.global, OpenMode::Read)?;
                 let items = crate::agenda::agenda(&store, today, &filter)?;
-                print!("{}", crate::agenda::to_text(&items, today, &filter));
+                console::text(&crate::agenda::to_text(&items, today, &filter));
                 return Ok(());
             }
             let store = open(&cli.global, OpenMode::Write)?;
             run_tui(store, today, crate::tui::Start::CheckIn(filter))
         }
-        Some(Command::Tools(ToolsCommand::Check { files })) => check_tools(&files),
+        Some(Command::Tools(ToolsCommand::Check { files })) => crate::tool_files::check(&files),
         Some(Command::Tools(ToolsCommand::List)) => {
             let store = open(&cli.global, OpenMode::Write)?;
-            let mut out = std::io::stdout().lock();
             for t in store.all_tools()? {
-                let _ = writeln!(
-                    out,
+                console::line(&format!(
                     "{:<30} v{:<3} {:>3} statements  {:<9} {}",
                     t.id, t.version, t.statements, t.origin, t.title
-                );
+                ));
             }
             Ok(())
         }
         Some(Command::Tools(ToolsCommand::Import { file })) => {
-            let bytes = read_file(&file)?;
+            let bytes = crate::tool_files::read(&file)?;
             if let Err(problems) = parse_tool(&bytes) {
-                print_problems(&file, &problems);
+                crate::tool_files::print_problems(&file, &problems);
                 return Err(UserError::Reported);
             }
             let source = String::from_utf8_lossy(&bytes).into_owned();
             let mut store = open(&cli.global, OpenMode::Write)?;
             match store.import_tool(&source)? {
                 ImportOutcome::Added { id, version } => {
-                    println!("Imported tool \"{id}\" version {version}.")
+                    console::line(&format!("Imported tool \"{id}\" version {version}."))
                 }
-                ImportOutcome::AlreadyPresent { id, version } => {
-                    println!("Tool \"{id}\" version {version} is already stored; nothing changed.")
-                }
+                ImportOutcome::AlreadyPresent { id, version } => console::line(&format!(
+                    "Tool \"{id}\" version {version} is already stored; nothing changed."
+                )),
             }
             Ok(())
         }
@@ -310,7 +314,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             if hits.is_empty() {
                 return Err(UserError::Message(format!("Nothing matches \"{query}\".")));
             }
-            print!("{}", crate::finder::to_text(&hits));
+            console::text(&crate::finder::to_text(&hits));
             Ok(())
         }
         Some(Command::Drill { seed, from, count }) => {
@@ -330,18 +334,18 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                 )));
             }
             store.backup_to(&dest)?;
-            println!(
+            console::line(&format!(
                 "Backed up {} to {} (checked).",
                 store.path().display(),
                 dest.display()
-            );
+            ));
             Ok(())
         }
         Some(Command::Restore { backup, yes }) => {
             let database = database_path(&cli.global)?;
             let plan = crate::store::backup::plan_restore(&database, &backup)?;
             if let Some(current) = &plan.different {
-                eprintln!("{}", different_database(&plan, current));
+                console::error_line(&different_database(&plan, current));
             }
             if !yes
                 && !confirm(&format!(
@@ -355,17 +359,17 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             }
             let kept = crate::store::backup::restore(&plan)?;
             match kept {
-                Some(k) => println!(
+                Some(k) => console::line(&format!(
                     "Restored {} from {}; the file it replaced is kept at {}.",
                     plan.database.display(),
                     plan.backup.display(),
                     k.display()
-                ),
-                None => println!(
+                )),
+                None => console::line(&format!(
                     "Restored {} from {}.",
                     plan.database.display(),
                     plan.backup.display()
-                ),
+                )),
             }
             Ok(())
         }
@@ -373,11 +377,11 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             let path = database_path(&cli.global)?;
             let mut store = Store::open(&path, OpenMode::Write)?;
             crate::demo::fill(&mut store, today)?;
-            println!(
+            console::line(&format!(
                 "Filled {} with two example schools. Open it with: headway --db {}",
                 path.display(),
                 path.display()
-            );
+            ));
             Ok(())
         }
     }
@@ -429,7 +433,7 @@ fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError
                     for kind in CsvKind::ALL {
                         let path = folder.join(kind.file_name());
                         crate::output::write_text(Some(&path), &protected, &to_csv(&report, kind))?;
-                        println!("Wrote {}", path.display());
+                        console::line(&format!("Wrote {}", path.display()));
                     }
                     return Ok(());
                 }
@@ -479,8 +483,7 @@ fn different_database(
 
 /// Asks a yes/no question on the terminal; anything but y or yes is no.
 fn confirm(question: &str) -> bool {
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
+    console::prompt(question);
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
         return false;
@@ -493,12 +496,43 @@ fn run_tui(store: Store, today: Date, start: crate::tui::Start) -> Result<(), Us
         .map_err(|e| UserError::Message(format!("The terminal could not be used: {e}.")))
 }
 
-fn system_today() -> Date {
-    jiff::Zoned::now().date()
+/// Today: --today, else $HEADWAY_TODAY, else the system's date.
+fn today(global: &Global) -> Result<Date, UserError> {
+    if let Some(date) = global.today {
+        return Ok(date);
+    }
+    match std::env::var_os("HEADWAY_TODAY") {
+        None => Ok(jiff::Zoned::now().date()),
+        Some(value) if value.is_empty() => Err(UserError::Message(
+            "HEADWAY_TODAY is set but empty; set it to a date written YYYY-MM-DD, or unset it."
+                .into(),
+        )),
+        Some(value) => {
+            let value = value.to_string_lossy();
+            parse_date(&value)
+                .map_err(|why| UserError::Message(format!("HEADWAY_TODAY is \"{value}\": {why}.")))
+        }
+    }
 }
 
-/// The database path: --db, else $HEADWAY_DB (both via clap), else the
-/// platform data folder, created private when headway makes it.
+/// A date written exactly YYYY-MM-DD (no time, no other form).
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
+        return Err("write the date as YYYY-MM-DD, such as 2026-11-29".into());
+    }
+    text.parse::<Date>()
+        .map_err(|_| format!("{text} is not a day on the calendar"))
+}
+
+/// The database path: --db, else $HEADWAY_DB, else the platform data
+/// folder, created private when headway makes it. An empty $HEADWAY_DB is
+/// refused rather than ignored: falling back to the default file would put
+/// one school's records somewhere the user did not choose.
 pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
     if let Some(path) = &global.db {
         if path.as_os_str().is_empty() {
@@ -507,6 +541,15 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
             ));
         }
         return Ok(path.clone());
+    }
+    match std::env::var_os("HEADWAY_DB") {
+        Some(value) if value.is_empty() => {
+            return Err(UserError::Message(
+                "HEADWAY_DB is set but empty; set it to a database file path, or unset it.".into(),
+            ))
+        }
+        Some(value) => return Ok(PathBuf::from(value)),
+        None => {}
     }
     let dirs = directories::ProjectDirs::from("", "", "headway").ok_or_else(|| {
         UserError::Message(
@@ -533,69 +576,7 @@ fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {
     let path = database_path(global)?;
     let store = Store::open(&path, mode)?;
     for notice in store.notices() {
-        eprintln!("headway: {notice}");
+        console::error_line(&format!("headway: {notice}"));
     }
     Ok(store)
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>, UserError> {
-    let meta = fs::metadata(path)
-        .map_err(|e| UserError::Message(format!("{} could not be read: {e}.", path.display())))?;
-    if meta.is_dir() {
-        return Err(UserError::Message(format!(
-            "{} is a folder, not a tool file.",
-            path.display()
-        )));
-    }
-    if meta.len() > crate::domain::tool::MAX_TOOL_BYTES as u64 {
-        return Err(UserError::Message(format!(
-            "{} is {} bytes, over the 1 MiB limit for a tool file.",
-            path.display(),
-            meta.len()
-        )));
-    }
-    fs::read(path)
-        .map_err(|e| UserError::Message(format!("{} could not be read: {e}.", path.display())))
-}
-
-fn print_problems(file: &Path, problems: &[crate::domain::tool::Problem]) {
-    let mut err = std::io::stderr().lock();
-    for p in problems {
-        let _ = writeln!(err, "{}:{p}", file.display());
-    }
-}
-
-fn check_tools(files: &[PathBuf]) -> Result<(), UserError> {
-    let mut failed = false;
-    for file in files {
-        let bytes = match read_file(file) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                eprintln!("{}:1:1: {e}", file.display());
-                failed = true;
-                continue;
-            }
-        };
-        match parse_tool(&bytes) {
-            Ok(tool) => println!(
-                "{}: ok: \"{}\" ({} v{}), {} aspects, {} statements, {}-level scale",
-                file.display(),
-                tool.title,
-                tool.id,
-                tool.version,
-                tool.aspects.len(),
-                tool.statement_count(),
-                tool.scale.levels.len()
-            ),
-            Err(problems) => {
-                print_problems(file, &problems);
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        Err(UserError::Reported)
-    } else {
-        Ok(())
-    }
 }

@@ -4,8 +4,6 @@
 //! moments and checks that nothing acknowledged was lost or half-applied.
 //! `headway drill` runs it and prints `ack N` once change N is committed.
 
-use std::io::Write;
-
 use jiff::civil::{date, Date};
 use jiff::ToSpan;
 
@@ -185,11 +183,9 @@ fn store_keys(store: &Store) -> Result<Vec<String>, StoreError> {
 /// each commit.
 pub fn run(store: &mut Store, seed: u64, from: usize, count: usize) -> Result<(), StoreError> {
     let ops = script(seed, from + count);
-    let mut out = std::io::stdout().lock();
     for (i, op) in ops.iter().enumerate().skip(from) {
         apply(store, op)?;
-        let _ = writeln!(out, "ack {i}");
-        let _ = out.flush();
+        crate::console::line(&format!("ack {i}"));
     }
     Ok(())
 }

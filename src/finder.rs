@@ -251,7 +251,7 @@ pub fn to_text(hits: &[Hit<'_>]) -> String {
         let item = hit.item;
         out.push_str(&format!("{:<13} {}", item.kind.label(), item.text));
         if !item.place.is_empty() {
-            out.push_str(&format!("  ({})", item.place));
+            out.push_str(&format!("  ({})", clean_line(&item.place)));
         }
         out.push('\n');
     }

@@ -2,13 +2,16 @@
 
 pub mod agenda;
 pub mod cli;
+pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod drill;
 pub mod export;
+pub mod files;
 pub mod finder;
 pub mod output;
 pub mod shipped;
 pub mod store;
 pub mod text;
+pub mod tool_files;
 pub mod tui;

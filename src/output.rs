@@ -167,19 +167,30 @@ pub fn write(
     }
 }
 
-/// Writes a string; see [`write`].
+/// Writes a report or export; see [`write`]. Written to a terminal or a
+/// pipe, it is first cleaned of control characters (as everything the
+/// command line prints is); a file gets the text exactly.
 pub fn write_text(
     path: Option<&Path>,
     protected: &Protected,
     text: &str,
 ) -> Result<(), OutputError> {
+    let to_stream = !matches!(target(path, protected)?, Target::File(_));
+    let cleaned;
+    let text = if to_stream {
+        cleaned = crate::console::clean_document(text);
+        cleaned.as_str()
+    } else {
+        text
+    };
     write(path, protected, |out| out.write_all(text.as_bytes()))
 }
 
 fn quiet_on_closed_pipe(result: io::Result<()>, path: &Path) -> Result<(), OutputError> {
     match result {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        // The reader went away, as `| head` does: stop as `cat` would.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => crate::console::stop_quietly(),
         Err(source) => Err(OutputError::Write {
             path: path.to_path_buf(),
             source,

@@ -419,3 +419,79 @@ fn find_prints_matches_with_their_kind_and_place() {
     assert_eq!(none.status.code(), Some(1));
     assert!(text(&none.stderr).contains("Nothing matches"));
 }
+
+fn headway_with_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_headway"));
+    cmd.args(args)
+        .env_remove("HEADWAY_DB")
+        .env_remove("HEADWAY_TODAY");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn an_empty_headway_db_is_refused_in_one_sentence_unless_db_is_given() {
+    let out = headway_with_env(&["tools", "list"], &[("HEADWAY_DB", "")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "headway: HEADWAY_DB is set but empty; set it to a database file path, or unset it.\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_arg(&dir.path().join("h.db"));
+    let out = headway_with_env(&["--db", &db, "tools", "list"], &[("HEADWAY_DB", "")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn today_must_be_a_plain_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    for bad in [
+        "2026-01-01T10:00",
+        "2026-1-1",
+        "20260101",
+        "2026-02-30",
+        " 2026-01-01",
+    ] {
+        let out = headway(&["--db", &db, "--today", bad, "checkin", "--list"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = text(&out.stderr);
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.contains("'--today <YYYY-MM-DD>'"), "{bad}: {err}");
+        assert!(
+            first.contains("write the date as YYYY-MM-DD") || first.contains("not a day on"),
+            "{bad}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{bad}");
+    }
+    let out = headway_with_env(
+        &["--db", &db, "checkin", "--list"],
+        &[("HEADWAY_TODAY", "2026-01-01T10:00")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "headway: HEADWAY_TODAY is \"2026-01-01T10:00\": write the date as YYYY-MM-DD, \
+         such as 2026-11-29.\n"
+    );
+    let out = headway_with_env(
+        &["--db", &db, "checkin", "--list"],
+        &[("HEADWAY_TODAY", "")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr).lines().count(), 1);
+    assert!(text(&out.stderr).contains("HEADWAY_TODAY is set but empty"));
+    let out = headway_with_env(
+        &["--db", &db, "checkin", "--list"],
+        &[("HEADWAY_TODAY", "2026-11-29")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("from 2026-11-29"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -178,7 +178,13 @@ fn a_reader_that_stops_early_is_not_an_error() {
     let err = text(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.is_empty(), "{err}");
-    assert_eq!(out.status.code(), Some(0));
+    // Either it finished first, or it stopped as `cat` does, by SIGPIPE.
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        out.status.code() == Some(0) || out.status.signal() == Some(libc::SIGPIPE),
+        "{:?}",
+        out.status
+    );
 }
 
 /// Runs headway with a file-size limit, as a disk that fills up part way.

@@ -323,3 +323,55 @@ fn shipped_tools_are_valid_and_cover_the_required_areas() {
         "one aspect per test of good self-evaluation"
     );
 }
+
+#[test]
+fn a_key_written_with_escapes_is_quoted_visibly_never_raw() {
+    let source = GOOD.replace(
+        "summary =",
+        "\"\\u001b]0;title\\u0007\\u009b2J\\u202e\" = 1\nsummary =",
+    );
+    let p = problems(&source);
+    let message = &p
+        .iter()
+        .find(|x| x.message.contains("unknown key"))
+        .expect("an unknown key")
+        .message;
+    assert_eq!(
+        message,
+        "unknown key `\\u{1b}]0;title\\u{7}\\u{9b}2J\\u{202e}`"
+    );
+    let long = GOOD.replace("summary =", &format!("{} = 1\nsummary =", "k".repeat(5000)));
+    let p = problems(&long);
+    assert!(
+        p.iter()
+            .any(|x| x.message == format!("unknown key `{}…`", "k".repeat(80))),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn lines_and_columns_count_characters_across_many_problems() {
+    // Problems on many lines, some after multi-byte characters, found in
+    // one pass: each must land where a person counting characters would.
+    let mut source = String::from(
+        "id = \"t\"\nversion = 1\ntitle = \"T\"\narea = \"A\"\n\
+         scale = { levels = [\"é中\", \"b\"], bogus = 1 }\n",
+    );
+    for i in 0..2000 {
+        source.push_str(&format!("\"ü{i}\" = 1\n"));
+    }
+    source.push_str("[[aspects]]\nid = \"a\"\ntitle = \"A\"\n[[aspects.statements]]\nid = \"s\"\ntext = \"S\"\n");
+    let p = problems(&source);
+    assert_eq!(p.len(), 2001, "{:?}", &p[..3]);
+    let scale_line = "scale = { levels = [\"é中\", \"b\"], bogus = 1 }";
+    let col = scale_line[..scale_line.find("bogus").unwrap()]
+        .chars()
+        .count()
+        + 1;
+    assert_eq!((p[0].line, p[0].col), (5, col), "{:?}", p[0]);
+    for (i, problem) in p[1..].iter().enumerate() {
+        assert_eq!((problem.line, problem.col), (6 + i, 1), "{problem:?}");
+        let quoted = format!("unknown key `ü{i}`");
+        assert!(problem.message.starts_with(&quoted), "{problem:?}");
+    }
+}

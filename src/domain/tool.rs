@@ -215,15 +215,46 @@ fn first_line(message: &str) -> &str {
 
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
+    Locator::new(source).locate(offset)
+}
+
+/// Turns byte offsets, visited in increasing order, into 1-based lines and
+/// columns in one pass over the text, however many problems there are.
+struct Locator<'s> {
+    source: &'s str,
+    /// Byte offset reached so far, and its line and column.
+    at: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'s> Locator<'s> {
+    fn new(source: &'s str) -> Self {
+        Locator {
+            source,
+            at: 0,
+            line: 1,
+            col: 1,
+        }
     }
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+
+    /// The line and column of `offset`; offsets must not go backwards.
+    fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.source.len()).max(self.at);
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        for c in self.source[self.at..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.col = 1;
+            } else {
+                self.col += 1;
+            }
+        }
+        self.at = offset.max(self.at);
+        (self.line, self.col)
+    }
 }
 
 type Table<'i> = DeTable<'i>;
@@ -231,23 +262,28 @@ type Value<'i> = Spanned<DeValue<'i>>;
 
 struct Checker<'s> {
     source: &'s str,
-    problems: Vec<Problem>,
+    /// Problems at byte offsets; lines and columns are found once, at the end.
+    problems: Vec<(usize, String)>,
 }
 
 impl Checker<'_> {
     fn problem(&mut self, offset: usize, message: impl Into<String>) {
-        let (line, col) = line_col(self.source, offset);
-        self.problems.push(Problem {
-            line,
-            col,
-            message: message.into(),
-        });
+        self.problems.push((offset, message.into()));
     }
 
     fn finish(mut self) -> Vec<Problem> {
-        self.problems.sort_by_key(|p| (p.line, p.col));
-        self.problems.dedup();
-        self.problems
+        self.problems.sort_by_key(|(offset, _)| *offset);
+        let mut locator = Locator::new(self.source);
+        let mut problems: Vec<Problem> = self
+            .problems
+            .into_iter()
+            .map(|(offset, message)| {
+                let (line, col) = locator.locate(offset);
+                Problem { line, col, message }
+            })
+            .collect();
+        problems.dedup();
+        problems
     }
 
     fn raw_control_characters(&mut self) {
@@ -307,7 +343,7 @@ impl Checker<'_> {
                     .unwrap_or_default();
                 self.problem(
                     key.span().start,
-                    format!("unknown key `{name}`{context}{hint}"),
+                    format!("unknown key `{}`{context}{hint}", visible(name)),
                 );
             }
         }
@@ -634,6 +670,27 @@ impl Checker<'_> {
         }
         ok.then_some(statements)
     }
+}
+
+/// Longest key name quoted in a message; longer ones are cut with "…".
+const MAX_QUOTED: usize = 80;
+
+/// A name from the file as a message can show it: control characters and
+/// bidi marks written as `\u{1b}` (never raw), cut if very long.
+fn visible(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if i == MAX_QUOTED {
+            out.push('…');
+            break;
+        }
+        if is_forbidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Checks an id: 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'.

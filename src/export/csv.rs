@@ -23,20 +23,55 @@ impl CsvKind {
     }
 }
 
-/// A cell as written: forbidden characters dropped, and a leading = + - @
-/// (or tab or carriage return) prefixed with an apostrophe so spreadsheets
-/// show it as text instead of running it.
+/// A cell as written: line breaks become spaces, forbidden characters are
+/// dropped, and then, if what is left would start a formula, an apostrophe
+/// goes in front so spreadsheets show it as text instead of running it.
+/// The guard looks at the text actually written, so a control character or
+/// a bidi mark in front of `=` cannot hide the formula from it.
 pub fn cell(text: &str) -> String {
     let clean: String = text
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .filter(|c| !crate::text::is_forbidden(*c))
         .collect();
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if starts_formula(&clean) {
         format!("'{clean}")
     } else {
         clean
     }
+}
+
+/// True when the first character a spreadsheet would not skip is one that
+/// starts a formula: = + - @, or their full-width forms (some spreadsheets
+/// fold those to the ASCII ones on import).
+fn starts_formula(text: &str) -> bool {
+    text.chars()
+        .find(|c| !skipped(*c))
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠'))
+}
+
+/// Spaces and characters that show nothing, which a spreadsheet may trim
+/// or ignore before reading a formula.
+fn skipped(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
@@ -215,4 +250,31 @@ fn check_ins(report: &Report) -> String {
         ],
         rows,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn a_formula_behind_a_control_character_or_mark_is_guarded() {
+        assert_eq!(
+            cell("\u{1b}=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(cell("\u{202e}+1"), "'+1");
+        assert_eq!(cell("\u{200b}@SUM(A1)"), "'\u{200b}@SUM(A1)");
+        assert_eq!(cell("  -2+3"), "'  -2+3");
+        assert_eq!(cell("\t=1"), "'=1");
+        assert_eq!(cell("\n=1"), "' =1");
+        assert_eq!(cell("＝1+1"), "'＝1+1");
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        assert_eq!(cell("Phonics in Year 2"), "Phonics in Year 2");
+        assert_eq!(cell("a = b"), "a = b");
+        assert_eq!(cell(""), "");
+        assert_eq!(cell("2026-11-22"), "2026-11-22");
+    }
 }

@@ -53,19 +53,13 @@ pub(super) fn resolve(path: &Path) -> Result<PathBuf> {
 /// Opens a file for reading without ever blocking (a pipe or a device could
 /// block for ever), and refuses what is not a regular file.
 pub fn open_regular(path: &Path) -> Result<File> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(io_error(path))?;
-    let meta = file.metadata().map_err(io_error(path))?;
-    if meta.is_dir() {
-        return Err(StoreError::IsDirectory(path.to_path_buf()));
-    }
-    if !meta.is_file() {
-        return Err(StoreError::NotRegular(path.to_path_buf()));
-    }
-    Ok(file)
+    use crate::files::ReadError;
+    crate::files::open_regular(path).map_err(|e| match e {
+        ReadError::Folder { path } => StoreError::IsDirectory(path),
+        ReadError::NotRegular { path, .. } => StoreError::NotRegular(path),
+        ReadError::Io { path, source } => StoreError::Io { path, source },
+        ReadError::TooLarge { path, .. } => StoreError::NotRegular(path),
+    })
 }
 
 /// Reads the 100-byte SQLite header and refuses files that are not

@@ -18,6 +18,10 @@ const PATIENCE: Duration = Duration::from_secs(15);
 /// that moment keeps a copy of the lock until it execs; under load that can
 /// take a while, and the app would rightly say the file is open elsewhere.
 pub fn wait_until_unlocked(db: &Path) {
+    // Only a regular file can be locked; opening a named pipe would block.
+    if !std::fs::metadata(db).is_ok_and(|m| m.is_file()) {
+        return;
+    }
     let Ok(file) = std::fs::File::open(db) else {
         return;
     };

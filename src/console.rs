@@ -1,0 +1,167 @@
+//! Everything the command line prints goes through here.
+//!
+//! Text from a database, a tool file or a file name can hold terminal
+//! escapes (a window title, a cleared screen, a clipboard write), so every
+//! line is cleaned before it is written: by [`clean`], or for a single line
+//! by `text::clean_line`, which also turns line breaks into spaces. A reader that stops
+//! early (`headway checkin --list | head -1`) closes the pipe; headway then
+//! stops quietly, as `cat` or `grep` would, instead of panicking.
+
+use std::io::{self, Write};
+
+/// The one cleaning function for console text: line breaks stay (`\r\n`
+/// becomes `\n`), tabs become spaces, and every other control character
+/// (C0, DEL, C1) and bidi override or isolate is dropped.
+pub fn clean(text: &str) -> String {
+    crate::text::clean_multiline(text)
+}
+
+/// Like [`clean`], for a whole document written to stdout (a report or an
+/// export): a carriage return directly before a line feed is kept, because
+/// some formats (calendar files) need `\r\n` line ends.
+pub fn clean_document(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push('\n'),
+            '\r' if chars.peek() == Some(&'\n') => out.push('\r'),
+            '\t' => out.push_str("    "),
+            c if crate::text::is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Prints one line (a newline is added) to stdout. Line breaks inside
+/// `text` become spaces, so a value cannot forge a line of its own.
+pub fn line(text: &str) {
+    let mut cleaned = crate::text::clean_line(text);
+    cleaned.push('\n');
+    write_to(&mut io::stdout().lock(), Stream::Out, cleaned.as_bytes());
+}
+
+/// Prints text that already ends its own lines to stdout.
+pub fn text(text: &str) {
+    write_to(
+        &mut io::stdout().lock(),
+        Stream::Out,
+        clean(text).as_bytes(),
+    );
+}
+
+/// Writes a report or export to stdout, keeping `\r\n` line ends.
+pub fn document(text: &str) {
+    write_to(
+        &mut io::stdout().lock(),
+        Stream::Out,
+        clean_document(text).as_bytes(),
+    );
+}
+
+/// Prints one line (a newline is added) to stderr; line breaks inside
+/// `text` become spaces.
+pub fn error_line(text: &str) {
+    let mut cleaned = crate::text::clean_line(text);
+    cleaned.push('\n');
+    write_to(&mut io::stderr().lock(), Stream::Err, cleaned.as_bytes());
+}
+
+/// Prints text that already ends its own lines to stderr.
+pub fn error_text(text: &str) {
+    write_to(
+        &mut io::stderr().lock(),
+        Stream::Err,
+        clean(text).as_bytes(),
+    );
+}
+
+/// Shows a question on stderr without a line break, for an answer on stdin.
+pub fn prompt(text: &str) {
+    write_to(
+        &mut io::stderr().lock(),
+        Stream::Err,
+        clean(text).as_bytes(),
+    );
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// What a failed write means for the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// The reader went away: stop quietly.
+    Closed,
+    /// stdout could not be written (a full disk, say): say so and exit 1.
+    Report,
+    /// stderr could not be written: there is nowhere to say so; go on.
+    Ignore,
+}
+
+fn failure(stream: Stream, error: &io::Error) -> Failure {
+    match (error.kind(), stream) {
+        (io::ErrorKind::BrokenPipe, _) => Failure::Closed,
+        (_, Stream::Out) => Failure::Report,
+        (_, Stream::Err) => Failure::Ignore,
+    }
+}
+
+fn write_to(sink: &mut impl Write, stream: Stream, bytes: &[u8]) {
+    let Err(error) = sink.write_all(bytes).and_then(|()| sink.flush()) else {
+        return;
+    };
+    match failure(stream, &error) {
+        Failure::Closed => stop_quietly(),
+        Failure::Report => {
+            error_line(&format!(
+                "headway: The output could not be written: {error}."
+            ));
+            std::process::exit(1);
+        }
+        Failure::Ignore => {}
+    }
+}
+
+/// Ends the program as a closed pipe ends `cat`: by SIGPIPE, which a shell
+/// shows as status 141, with nothing printed.
+pub fn stop_quietly() -> ! {
+    // SAFETY: restoring the default action of SIGPIPE and raising it for
+    // this process only; no memory is touched.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::raise(libc::SIGPIPE);
+    }
+    // Not reached when the signal is delivered; a fallback all the same.
+    std::process::exit(141)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_drops_escapes_and_keeps_line_breaks() {
+        let hostile = "a\u{1b}]52;c;aGk=\u{7}b\u{9b}2J\u{202e}c\r\nd\u{7f}e\tf";
+        assert_eq!(clean(hostile), "a]52;c;aGk=b2Jc\nde    f");
+    }
+
+    #[test]
+    fn documents_keep_crlf_but_not_a_lone_carriage_return() {
+        assert_eq!(clean_document("a\r\nb\rc\u{1b}[0m\n"), "a\r\nbc[0m\n");
+    }
+
+    #[test]
+    fn a_closed_pipe_stops_and_other_stdout_failures_are_reported() {
+        let pipe = io::Error::from(io::ErrorKind::BrokenPipe);
+        let full = io::Error::other("no space left on device");
+        assert_eq!(failure(Stream::Out, &pipe), Failure::Closed);
+        assert_eq!(failure(Stream::Err, &pipe), Failure::Closed);
+        assert_eq!(failure(Stream::Out, &full), Failure::Report);
+        assert_eq!(failure(Stream::Err, &full), Failure::Ignore);
+    }
+}
