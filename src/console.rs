@@ -119,7 +119,8 @@ fn write_to(sink: &mut impl Write, stream: Stream, bytes: &[u8]) {
         Failure::Closed => stop_quietly(),
         Failure::Report => {
             error_line(&format!(
-                "headway: The output could not be written: {error}."
+                "headway: The output could not be written: {}.",
+                crate::output::reason(&error)
             ));
             std::process::exit(1);
         }

@@ -59,6 +59,8 @@ pub enum OutputError {
     MissingFolder(PathBuf),
     #[error("{} could not be written ({}); any file already there was left as it was.", .path.display(), reason(.source))]
     Write { path: PathBuf, source: io::Error },
+    #[error("The output could not be written: {}.", reason(.0))]
+    Stdout(io::Error),
 }
 
 /// A short, plain reason for an I/O failure.
@@ -150,7 +152,12 @@ pub fn write(
         Target::Stdout => {
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            quiet_on_closed_pipe(body(&mut out).and_then(|()| out.flush()), Path::new("-"))
+            quiet_on_closed_pipe(body(&mut out).and_then(|()| out.flush()), Path::new("-")).map_err(
+                |e| match e {
+                    OutputError::Write { source, .. } => OutputError::Stdout(source),
+                    other => other,
+                },
+            )
         }
         Target::Stream(path) => {
             let file = OpenOptions::new()

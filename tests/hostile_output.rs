@@ -333,7 +333,7 @@ fn a_full_disk_on_stdout_is_one_sentence_not_a_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(
             err.trim_end(),
-            "headway: The output could not be written: No space left on device (os error 28).",
+            "headway: The output could not be written: the disk is full.",
             "{args:?}"
         );
     }
