@@ -2,6 +2,7 @@
 //! terminal back, panic included.
 
 pub mod app;
+pub mod nav;
 pub mod screens;
 pub mod theme;
 pub mod widgets;

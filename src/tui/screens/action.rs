@@ -12,7 +12,7 @@ use crate::domain::plan::{
     format_milestones, parse_date, parse_milestones, Action, Cadence, Impact, Role, Status,
 };
 use crate::store::{ActionField, Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;

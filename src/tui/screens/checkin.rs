@@ -14,7 +14,7 @@ use ratatui::Frame;
 use crate::agenda::{agenda, when, AgendaItem, Filter};
 use crate::domain::plan::{milestones_due, CheckIn, CheckState, Rag, Status};
 use crate::store::{ActionField, Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;

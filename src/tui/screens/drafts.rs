@@ -19,7 +19,7 @@ use crate::domain::plan::{
 };
 use crate::domain::tool::Tool;
 use crate::store::{ActionField, Store, StoreError, PRIORITY_LIMIT_KEY};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;

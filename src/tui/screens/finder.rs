@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use crate::finder::{filter, Index, Target};
 use crate::store::{Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy::highlight;
 use crate::tui::widgets::help::KeyHelp;

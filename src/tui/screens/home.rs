@@ -12,7 +12,7 @@ use ratatui::Frame;
 use crate::domain::evaluation::Progress;
 use crate::domain::school::{clean_name, School};
 use crate::store::{EvaluationListing, Store};
-use crate::tui::app::{Ctx, Nav, Status};
+use crate::tui::nav::{Ctx, Nav, Status};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy;
 use crate::tui::widgets::help::KeyHelp;

@@ -17,7 +17,7 @@ use crate::domain::plan::CheckIn;
 use crate::domain::series::{version_changes, walk_order, VersionChanges};
 use crate::domain::tool::Tool;
 use crate::store::{PlanRow, Revision, Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::screens::home::progress_bar;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy;
