@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+pub use super::nav::{Ctx, Nav, Status};
 use super::screens::action::ActionEditor;
 use super::screens::checkin::CheckInScreen;
 use super::screens::compare::Compare;
@@ -16,7 +17,6 @@ use super::screens::finder::{self, Finder, Outcome};
 use super::screens::plan::Plan;
 use super::screens::{home::Home, new_evaluation::NewEvaluation, summary::Summary, walk::Walk};
 use super::theme::Theme;
-pub use super::nav::{Ctx, Nav, Status};
 use super::widgets::help::{self, KeyHelp};
 use super::widgets::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::store::Store;

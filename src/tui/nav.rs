@@ -73,4 +73,3 @@ impl Ctx<'_> {
         *self.status = Status::Info(message.into());
     }
 }
-
