@@ -18,7 +18,7 @@ use super::screens::plan::Plan;
 use super::screens::{home::Home, new_evaluation::NewEvaluation, summary::Summary, walk::Walk};
 use super::theme::Theme;
 use super::widgets::help::{self, KeyHelp};
-use super::widgets::layout::{MIN_HEIGHT, MIN_WIDTH};
+use super::widgets::layout::{popup, MIN_HEIGHT, MIN_WIDTH};
 use crate::store::Store;
 
 /// Keys that work on every screen, listed at the end of each help overlay.
@@ -90,6 +90,16 @@ impl App {
             self.show_help = false;
             return;
         }
+        if let Status::Held(message) = &self.status {
+            let ctrl_c =
+                key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+            if !ctrl_c {
+                if matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
+                    self.status = Status::Error(message.clone());
+                }
+                return;
+            }
+        }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
             return;
@@ -155,6 +165,9 @@ impl App {
     }
 
     fn paste(&mut self, text: &str) {
+        if matches!(self.status, Status::Held(_)) {
+            return;
+        }
         if let Some(finder) = self.finder.as_mut() {
             finder.paste(text);
             return;
@@ -337,6 +350,9 @@ impl App {
             None => (title, keys, hints),
         };
         self.status_line(frame, status, &hints);
+        if let Status::Held(message) = &self.status {
+            held_notice(frame, body, message, &self.theme);
+        }
         if self.show_help {
             let mut keys = keys;
             keys.extend_from_slice(GLOBAL_KEYS);
@@ -349,7 +365,7 @@ impl App {
             Status::None => (String::new(), self.theme.dim()),
             Status::Info(m) => (m.clone(), self.theme.strong()),
             Status::Saved(m) => (format!("✓ {m}"), self.theme.good()),
-            Status::Error(m) => (format!("✗ {m}"), self.theme.error()),
+            Status::Error(m) | Status::Held(m) => (format!("✗ {m}"), self.theme.error()),
         };
         let message_width = unicode_width::UnicodeWidthStr::width(message.as_str()) as u16;
         let [left, right] = Layout::horizontal([
@@ -364,7 +380,7 @@ impl App {
             Span::raw(" find  "),
         ];
         spans.extend(help::hints(hints, &self.theme));
-        if matches!(self.status, Status::Error(_)) {
+        if matches!(self.status, Status::Error(_) | Status::Held(_)) {
             // An error takes the whole line: it matters more than hints.
             frame.render_widget(Paragraph::new(Line::styled(message, style)), area);
             return;
@@ -372,4 +388,31 @@ impl App {
         frame.render_widget(Paragraph::new(Line::from(spans)), left);
         frame.render_widget(Paragraph::new(Line::styled(message, style)), right);
     }
+}
+
+/// The notice over the screen while keys are held after a failed save.
+fn held_notice(frame: &mut Frame, area: Rect, message: &str, theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(64);
+    let text = [
+        Line::styled(message.to_string(), theme.error()),
+        Line::raw(""),
+        Line::raw("Nothing you type now runs as a command."),
+        Line::styled("Enter or Esc: go on", theme.key()),
+    ];
+    let rows = text
+        .iter()
+        .map(|l| {
+            crate::tui::widgets::wrap::wrap(
+                &l.to_string(),
+                usize::from(width.saturating_sub(2)).max(1),
+            )
+            .len()
+            .max(1)
+        })
+        .sum::<usize>() as u16;
+    let inner = popup(frame, area, (width, rows + 2), "Not saved", None, theme);
+    frame.render_widget(
+        Paragraph::new(text.to_vec()).wrap(ratatui::widgets::Wrap { trim: true }),
+        inner,
+    );
 }

@@ -52,6 +52,9 @@ pub enum Status {
     Info(String),
     Saved(String),
     Error(String),
+    /// A change was not saved while no text box was open. Until Enter or
+    /// Esc, keys are held, so what is typed next never runs as a command.
+    Held(String),
 }
 
 /// What a screen gets to work with while it handles a key.
@@ -68,6 +71,11 @@ impl Ctx<'_> {
     }
     pub fn error(&mut self, message: impl Into<String>) {
         *self.status = Status::Error(message.into());
+    }
+    /// A store call failed outside a text box: says so, and holds keys
+    /// until the user has seen it (see `Status::Held`).
+    pub fn failed(&mut self, what: &str, error: impl std::fmt::Display) {
+        *self.status = Status::Held(format!("{what} not saved: {error}"));
     }
     pub fn info(&mut self, message: impl Into<String>) {
         *self.status = Status::Info(message.into());

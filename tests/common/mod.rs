@@ -308,3 +308,73 @@ pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Sets (or with `None` lifts) a file-size limit on a running child, so its
+/// next write past `bytes` fails as on a full disk.
+pub fn set_file_limit(pid: i32, bytes: Option<u64>) {
+    let value = bytes.unwrap_or(libc::RLIM_INFINITY);
+    let limit = libc::rlimit {
+        rlim_cur: value,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: sets a resource limit of our own child process.
+    let rc = unsafe { libc::prlimit(pid, libc::RLIMIT_FSIZE, &limit, std::ptr::null_mut()) };
+    assert_eq!(rc, 0, "prlimit on the child");
+}
+
+/// Makes the child's next write to `db` fail: a limit at the current size
+/// of its write-ahead log (plus the log's header when it is still empty).
+pub fn fail_next_write(pid: i32, db: &Path) {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    let used = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let header = if used == 0 { 32 } else { 0 };
+    set_file_limit(pid, Some(used + header));
+}
+
+/// A database for meetings: one school, an Autumn 2026 evaluation of the
+/// curriculum tool with statement 1 judged 1 (rationale "No shared story"),
+/// an accepted action on it with an amber check-in on 2026-11-08 (so a
+/// check-in is due on 2026-11-22). Returns (evaluation, action).
+pub fn meeting_db(db: &Path) -> (i64, i64) {
+    use headway::domain::evaluation::TextField;
+    use headway::domain::plan::{DraftSeed, Rag};
+    use headway::store::{ActionField, OpenMode, Store};
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    let evaluation = add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
+    let k1 = "curriculum-sequencing/intent/purpose-stated";
+    store.set_level(evaluation, k1, Some(1)).unwrap();
+    store
+        .set_text(
+            evaluation,
+            k1,
+            TextField::Rationale,
+            "No shared story",
+            true,
+        )
+        .unwrap();
+    let ids = store
+        .add_drafts(
+            evaluation,
+            &[DraftSeed {
+                title: "Write the curriculum story".into(),
+                reason: "No shared story".into(),
+                impact_check: "Pupil voice".into(),
+                statements: vec![k1.into()],
+            }],
+        )
+        .unwrap();
+    let d = |m, day| jiff::civil::date(2026, m, day);
+    store.accept_action(ids[0], d(11, 1)).unwrap();
+    store
+        .set_action_field(ids[0], ActionField::Owner, Some("R. Patel"), true)
+        .unwrap();
+    let c = store.add_check_in(ids[0], d(11, 8), Rag::Amber).unwrap();
+    store.set_check_in_text(c, false, "Slow start").unwrap();
+    drop(store);
+    // Opening once more takes today's backup, so the app's own start
+    // writes nothing a file-size limit could catch.
+    drop(Store::open(db, OpenMode::Write).unwrap());
+    (evaluation, ids[0])
+}

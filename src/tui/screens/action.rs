@@ -141,6 +141,8 @@ pub struct ActionEditor {
     selected: usize,
     editing: Option<TextInput>,
     edit_saved: bool,
+    /// True when the typed text of the focused field is not in the store yet.
+    unsaved: bool,
     error: Option<String>,
     /// The refusal an Esc has already been warned about.
     last_refusal: Option<String>,
@@ -168,6 +170,7 @@ impl ActionEditor {
             selected: 0,
             editing: None,
             edit_saved: false,
+            unsaved: false,
             error: None,
             last_refusal: None,
         };
@@ -177,6 +180,11 @@ impl ActionEditor {
 
     pub fn is_typing(&self) -> bool {
         self.editing.is_some()
+    }
+
+    /// True while typed text here is not in the store yet.
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved
     }
 
     fn field(&self) -> Field {
@@ -189,6 +197,7 @@ impl ActionEditor {
         let field = self.field();
         self.editing = (!field.is_choice()).then(|| TextInput::new(&value(&self.action, field)));
         self.edit_saved = false;
+        self.unsaved = false;
     }
 
     /// Leaves the focused field; dates and milestones are checked and saved
@@ -197,6 +206,14 @@ impl ActionEditor {
         let field = self.field();
         if self.editing.is_some() && field.checked_on_enter() && !self.save_checked(field, ctx) {
             return false;
+        }
+        // Typed text the store refused is tried once more; if it still
+        // fails, the field stays open with the text kept.
+        if self.unsaved {
+            self.save_typed(ctx);
+            if self.unsaved {
+                return false;
+            }
         }
         self.editing = None;
         true
@@ -216,6 +233,9 @@ impl ActionEditor {
             KeyCode::Esc => {
                 if self.leave_field(ctx) {
                     return self.back.clone();
+                }
+                if self.unsaved {
+                    return Nav::Stay;
                 }
                 // An invalid date or milestone: a second Esc leaves it unsaved.
                 if self.error.as_deref() == self.last_refusal.as_deref() {
@@ -267,11 +287,15 @@ impl ActionEditor {
         {
             Ok(()) => {
                 self.edit_saved = true;
+                self.unsaved = false;
                 self.error = None;
                 self.reload(ctx);
                 ctx.saved(FIELDS[self.selected].1);
             }
-            Err(e) => ctx.error(format!("Not saved yet, your text is kept: {e}")),
+            Err(e) => {
+                self.unsaved = true;
+                ctx.error(format!("Not saved yet, your text is kept: {e}"));
+            }
         }
     }
 
@@ -356,14 +380,14 @@ impl ActionEditor {
                 self.reload(ctx);
                 ctx.saved(&format!("{}: {next}", FIELDS[self.selected].1));
             }
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         match ctx.store.action(self.action.id) {
             Ok(a) => self.action = a,
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
     }
 

@@ -60,6 +60,9 @@ pub struct CheckInScreen {
     mode: Mode,
     editor: TextInput,
     unsaved: bool,
+    /// A status the store refused as the note box opened: tried again with
+    /// the note, so what is typed next is text, never commands.
+    pending_rag: Option<Rag>,
 }
 
 impl CheckInScreen {
@@ -81,7 +84,13 @@ impl CheckInScreen {
             mode: Mode::Browse,
             editor: TextInput::default(),
             unsaved: false,
+            pending_rag: None,
         })
+    }
+
+    /// True while a status or text chosen here is not in the store yet.
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved || self.pending_rag.is_some()
     }
 
     pub fn is_typing(&self) -> bool {
@@ -115,21 +124,21 @@ impl CheckInScreen {
             Mode::History => self.mode = Mode::Browse,
             Mode::Note | Mode::Impact => match key.code {
                 KeyCode::Enter => {
-                    if self.unsaved && !self.save_text(ctx) {
+                    if self.has_unsaved() && !self.save_text(ctx) {
                         return Nav::Stay;
                     }
                     self.mode = Mode::Browse;
                     self.index += 1;
                 }
                 KeyCode::Tab | KeyCode::BackTab => {
-                    if self.unsaved && !self.save_text(ctx) {
+                    if self.has_unsaved() && !self.save_text(ctx) {
                         return Nav::Stay;
                     }
                     let impact = self.mode == Mode::Note;
                     self.start_edit(impact);
                 }
                 KeyCode::Esc => {
-                    if !self.unsaved || self.save_text(ctx) {
+                    if !self.has_unsaved() || self.save_text(ctx) {
                         self.mode = Mode::Browse;
                     }
                 }
@@ -178,24 +187,42 @@ impl CheckInScreen {
     }
 
     fn set_rag(&mut self, rag: Rag, ctx: &mut Ctx) {
-        let Some(item) = self.current() else {
+        if self.current().is_none() {
             return;
-        };
-        let action = item.row.action.id;
-        let result = match self.made.get(&action) {
-            Some(&existing) => ctx.store.set_check_in_rag(existing, rag).map(|()| existing),
-            None => ctx.store.add_check_in(action, self.today, rag),
-        };
-        match result {
-            Ok(id) => {
-                self.made.insert(action, id);
-                self.skipped.remove(&action);
-                self.reload(ctx.store, action);
+        }
+        match self.store_rag(rag, ctx) {
+            Ok(()) => {
                 ctx.saved(&format!("Check-in ({})", rag.as_str()));
                 self.start_edit(false);
             }
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => {
+                // The note box opens anyway: the status is tried again as
+                // the note is typed, and the letters never act as commands.
+                self.start_edit(false);
+                self.pending_rag = Some(rag);
+                ctx.error(format!(
+                    "Check-in ({}) not saved yet: {e}; type on, it is tried again",
+                    rag.as_str()
+                ));
+            }
         }
+    }
+
+    /// Saves `rag` as this action's check-in today (a new one, or the one
+    /// made here before).
+    fn store_rag(&mut self, rag: Rag, ctx: &mut Ctx) -> Result<(), StoreError> {
+        let Some(item) = self.current() else {
+            return Ok(());
+        };
+        let action = item.row.action.id;
+        let id = match self.made.get(&action) {
+            Some(&existing) => ctx.store.set_check_in_rag(existing, rag).map(|()| existing),
+            None => ctx.store.add_check_in(action, self.today, rag),
+        }?;
+        self.made.insert(action, id);
+        self.skipped.remove(&action);
+        self.reload(ctx.store, action);
+        Ok(())
     }
 
     fn toggle_confidential(&mut self, ctx: &mut Ctx) {
@@ -213,7 +240,7 @@ impl CheckInScreen {
                     "Notes no longer confidential"
                 });
             }
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("The confidential mark", e),
         }
     }
 
@@ -238,10 +265,22 @@ impl CheckInScreen {
             .unwrap_or_default();
         self.editor = TextInput::new(&text);
         self.unsaved = false;
+        self.pending_rag = None;
         self.mode = if impact { Mode::Impact } else { Mode::Note };
     }
 
     fn save_text(&mut self, ctx: &mut Ctx) -> bool {
+        if let Some(rag) = self.pending_rag {
+            if let Err(e) = self.store_rag(rag, ctx) {
+                self.unsaved = true;
+                ctx.error(format!(
+                    "Check-in ({}) and your note: not saved yet, kept: {e}",
+                    rag.as_str()
+                ));
+                return false;
+            }
+            self.pending_rag = None;
+        }
         let Some(check_in) = self.current_check_in().map(|c| c.id) else {
             return false;
         };
@@ -291,7 +330,7 @@ impl CheckInScreen {
                 ctx.saved("Marked done");
                 self.index += 1;
             }
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("Marking it done", e),
         }
     }
 
@@ -510,7 +549,7 @@ impl CheckInScreen {
                 title,
                 text: text.unwrap_or(""),
                 placeholder: "",
-                editing: (self.mode == mode).then_some((&self.editor, self.unsaved)),
+                editing: (self.mode == mode).then_some((&self.editor, self.has_unsaved())),
             };
             note_box::render(frame, rect, note, theme);
         }

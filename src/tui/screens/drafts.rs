@@ -183,7 +183,7 @@ impl Drafts {
                                     self.limit = n;
                                     ctx.saved(&format!("Limit of {n} open priorities"));
                                 }
-                                Err(e) => ctx.error(e.to_string()),
+                                Err(e) => ctx.failed("That change", e),
                             }
                             self.mode = Mode::Browse;
                         }
@@ -228,10 +228,10 @@ impl Drafts {
                     let id = a.id;
                     match ctx.store.accept_action(id, ctx.today) {
                         Ok(()) => ctx.saved("Accepted into the plan"),
-                        Err(e) => ctx.error(e.to_string()),
+                        Err(e) => ctx.failed("That change", e),
                     }
                     if let Err(e) = self.reload(ctx.store) {
-                        ctx.error(e.to_string());
+                        ctx.failed("Reading it back", e);
                     }
                     if let Some(w) = priority_warning(self.open_count(), self.limit) {
                         ctx.info(w);
@@ -289,10 +289,10 @@ impl Drafts {
     fn change(&mut self, ctx: &mut Ctx, id: i64, field: ActionField, value: &str, what: &str) {
         match ctx.store.set_action_field(id, field, Some(value), true) {
             Ok(()) => ctx.saved(what),
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
         if let Err(e) = self.reload(ctx.store) {
-            ctx.error(e.to_string());
+            ctx.failed("Reading it back", e);
         }
     }
 
@@ -311,11 +311,11 @@ impl Drafts {
         };
         match ctx.store.merge_drafts(&merged) {
             Ok(()) => ctx.saved(&format!("{} drafts merged into one", drafts.len())),
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
         self.marked.clear();
         if let Err(e) = self.reload(ctx.store) {
-            ctx.error(e.to_string());
+            ctx.failed("Reading it back", e);
         }
     }
 
@@ -330,10 +330,10 @@ impl Drafts {
         };
         match ctx.store.add_drafts(self.evaluation.id, &[seed]) {
             Ok(_) => ctx.saved("Draft made for the deferred statement"),
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
         if let Err(e) = self.reload(ctx.store) {
-            ctx.error(e.to_string());
+            ctx.failed("Reading it back", e);
         }
     }
 

@@ -89,7 +89,7 @@ impl Finder {
                     Ok(Some(nav)) => Outcome::Go(nav),
                     Ok(None) => Outcome::Stay,
                     Err(e) => {
-                        ctx.error(e.to_string());
+                        ctx.failed("Opening it", e);
                         Outcome::Stay
                     }
                 };

@@ -129,7 +129,7 @@ impl Summary {
             };
             match self.write_report(ctx, format) {
                 Ok(path) => ctx.saved(&format!("Report written to {path}")),
-                Err(e) => ctx.error(e),
+                Err(e) => ctx.failed("The report", e),
             }
             return Nav::Stay;
         }

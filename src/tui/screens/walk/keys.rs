@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::Walk;
+use super::{Pending, Walk};
 use crate::domain::evaluation::{Mark, TextField};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::widgets::fuzzy;
@@ -136,22 +136,26 @@ impl Walk {
         match msg {
             Msg::Judge(level) => {
                 let key = self.key_here().to_string();
+                let label = self.tool.scale.label(level).unwrap_or_default().to_string();
                 if let Err(e) = ctx.store.set_level(self.evaluation.id, &key, Some(level)) {
-                    ctx.error(e.to_string());
+                    // The rationale box opens anyway, so what is typed next
+                    // is text, never commands; the level is tried again
+                    // with every keystroke, like the text.
+                    self.start_edit(TextField::Rationale);
+                    self.pending = Some(Pending::Level(level));
+                    ctx.error(format!(
+                        "Judgement {level} {label} not saved yet: {e}; type on, it is tried again"
+                    ));
                     return Nav::Stay;
                 }
-                let j = self.judgements.entry(key).or_default();
-                j.level = Some(level);
-                j.deferred = false;
-                j.carried_from = None;
-                let label = self.tool.scale.label(level).unwrap_or_default();
+                self.judged(level);
                 ctx.saved(&format!("Judgement {level} {label}"));
                 self.start_edit(TextField::Rationale);
             }
             Msg::Clear => {
                 let key = self.key_here().to_string();
                 if let Err(e) = ctx.store.set_level(self.evaluation.id, &key, None) {
-                    ctx.error(e.to_string());
+                    ctx.failed("Clearing the judgement", e);
                     return Nav::Stay;
                 }
                 let j = self.judgements.entry(key).or_default();
@@ -164,13 +168,20 @@ impl Walk {
                 let key = self.key_here().to_string();
                 let defer = self.current().mark() != Mark::Deferred;
                 if let Err(e) = ctx.store.set_deferred(self.evaluation.id, &key, defer) {
-                    ctx.error(e.to_string());
+                    if defer {
+                        // As for a level: the note box opens, and leaving
+                        // it until next time is tried again as they type.
+                        self.start_edit(TextField::DeferNote);
+                        self.pending = Some(Pending::Defer);
+                        ctx.error(format!(
+                            "Left until next time: not saved yet: {e}; type on, it is tried again"
+                        ));
+                    } else {
+                        ctx.failed("Taking it back into the walk", e);
+                    }
                     return Nav::Stay;
                 }
-                let j = self.judgements.entry(key).or_default();
-                j.deferred = defer;
-                j.level = None;
-                j.carried_from = None;
+                self.deferred(defer);
                 if defer {
                     ctx.saved("Left until next time");
                     self.start_edit(TextField::DeferNote);
@@ -201,7 +212,7 @@ impl Walk {
                         "{} did not judge this statement: nothing to carry.",
                         from.cycle
                     )),
-                    Err(e) => ctx.error(e.to_string()),
+                    Err(e) => ctx.failed("Carrying last cycle's judgement", e),
                 }
             }
             Msg::Confidential => {
@@ -211,7 +222,7 @@ impl Walk {
                     .store
                     .set_confidential(self.evaluation.id, &key, confidential)
                 {
-                    ctx.error(e.to_string());
+                    ctx.failed("The confidential mark", e);
                     return Nav::Stay;
                 }
                 self.judgements.entry(key).or_default().confidential = confidential;
@@ -251,7 +262,7 @@ impl Walk {
                     self.history = h;
                     self.mode = Mode::History;
                 }
-                Err(e) => ctx.error(e.to_string()),
+                Err(e) => ctx.failed("Reading the history", e),
             },
             Msg::Home => return Nav::Home,
             Msg::Type(key) => match self.mode {
@@ -268,7 +279,7 @@ impl Walk {
                 let Mode::Edit(field) = self.mode else {
                     return Nav::Stay;
                 };
-                if self.unsaved && !self.save_text(field, ctx) {
+                if self.has_unsaved() && !self.save_text(field, ctx) {
                     return Nav::Stay;
                 }
                 match msg {
@@ -312,6 +323,7 @@ impl Walk {
         self.editor = TextInput::new(field.get(&self.current()));
         self.edit_saved = false;
         self.unsaved = false;
+        self.pending = None;
         self.mode = Mode::Edit(field);
     }
 
@@ -320,6 +332,26 @@ impl Walk {
     pub(super) fn save_text(&mut self, field: TextField, ctx: &mut Ctx) -> bool {
         let key = self.key_here().to_string();
         let text = self.editor.text();
+        if let Some(pending) = self.pending {
+            let result = match pending {
+                Pending::Level(level) => ctx.store.set_level(self.evaluation.id, &key, Some(level)),
+                Pending::Defer => ctx.store.set_deferred(self.evaluation.id, &key, true),
+            };
+            if let Err(e) = result {
+                self.unsaved = true;
+                let what = match pending {
+                    Pending::Level(level) => format!("Judgement {level}"),
+                    Pending::Defer => "Left until next time".to_string(),
+                };
+                ctx.error(format!("{what} and your text: not saved yet, kept: {e}"));
+                return false;
+            }
+            self.pending = None;
+            match pending {
+                Pending::Level(level) => self.judged(level),
+                Pending::Defer => self.deferred(true),
+            }
+        }
         match ctx
             .store
             .set_text(self.evaluation.id, &key, field, &text, !self.edit_saved)
@@ -337,6 +369,28 @@ impl Walk {
                 false
             }
         }
+    }
+
+    /// Records a level the store has accepted.
+    fn judged(&mut self, level: u8) {
+        let j = self
+            .judgements
+            .entry(self.key_here().to_string())
+            .or_default();
+        j.level = Some(level);
+        j.deferred = false;
+        j.carried_from = None;
+    }
+
+    /// Records a deferral (or its undoing) the store has accepted.
+    fn deferred(&mut self, defer: bool) {
+        let j = self
+            .judgements
+            .entry(self.key_here().to_string())
+            .or_default();
+        j.deferred = defer;
+        j.level = None;
+        j.carried_from = None;
     }
 
     pub(super) fn jump_items(&self) -> Vec<String> {

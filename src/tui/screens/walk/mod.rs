@@ -36,6 +36,14 @@ struct PlanLink {
     check_ins: Vec<CheckIn>,
 }
 
+/// A change the store refused just before a text box opened: it is tried
+/// again with the text, so the box opens and typing never runs commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Level(u8),
+    Defer,
+}
+
 pub struct Walk {
     evaluation: Evaluation,
     tool: Rc<Tool>,
@@ -53,6 +61,8 @@ pub struct Walk {
     edit_saved: bool,
     /// True when the editor holds text the store has not accepted yet.
     unsaved: bool,
+    /// A level or deferral not saved yet, tried again with the text.
+    pending: Option<Pending>,
     jump_query: TextInput,
     jump_matches: Vec<(usize, Vec<usize>)>,
     jump_chosen: usize,
@@ -106,6 +116,7 @@ impl Walk {
             editor: TextInput::default(),
             edit_saved: false,
             unsaved: false,
+            pending: None,
             jump_query: TextInput::default(),
             jump_matches: Vec::new(),
             jump_chosen: 0,
@@ -127,6 +138,11 @@ impl Walk {
 
     pub fn is_typing(&self) -> bool {
         matches!(self.mode, Mode::Edit(_) | Mode::Jump)
+    }
+
+    /// True while something typed or chosen here is not in the store yet.
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved || self.pending.is_some()
     }
 
     fn key_here(&self) -> &str {

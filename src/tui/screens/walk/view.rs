@@ -277,7 +277,7 @@ impl Walk {
     }
 
     fn notes(&self, frame: &mut Frame, area: Rect, judgement: &Judgement, theme: &Theme) {
-        let first = if judgement.deferred {
+        let first = if judgement.deferred || self.mode == Mode::Edit(TextField::DeferNote) {
             TextField::DeferNote
         } else {
             TextField::Rationale
@@ -295,7 +295,8 @@ impl Walk {
                 TextField::Evidence => "e to add",
                 _ => "Enter to type",
             };
-            let editing = (self.mode == Mode::Edit(field)).then_some((&self.editor, self.unsaved));
+            let editing =
+                (self.mode == Mode::Edit(field)).then_some((&self.editor, self.has_unsaved()));
             let note = NoteBox {
                 title,
                 text: field.get(judgement),
