@@ -9,6 +9,8 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub use super::nav::{Ctx, Nav, Status};
+use super::prompts::{self, Prompt};
+use super::recovery::{Recovery, Unsaved};
 use super::screens::action::ActionEditor;
 use super::screens::checkin::CheckInScreen;
 use super::screens::compare::Compare;
@@ -18,7 +20,7 @@ use super::screens::plan::Plan;
 use super::screens::{home::Home, new_evaluation::NewEvaluation, summary::Summary, walk::Walk};
 use super::theme::Theme;
 use super::widgets::help::{self, KeyHelp};
-use super::widgets::layout::{popup, MIN_HEIGHT, MIN_WIDTH};
+use super::widgets::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::store::Store;
 
 /// Keys that work on every screen, listed at the end of each help overlay.
@@ -26,7 +28,7 @@ const GLOBAL_KEYS: &[KeyHelp] = &[
     ("", ""),
     ("Ctrl+F", "find anything, from any screen"),
     ("? / F1", "this help"),
-    ("Ctrl+C", "quit (everything is already saved)"),
+    ("Ctrl+C", "quit (asks first if any text is not saved)"),
     ("Ctrl+Z", "suspend to the shell; fg comes back"),
 ];
 
@@ -54,6 +56,14 @@ pub struct App {
     pub quit: bool,
     /// Set by Ctrl+Z: the run loop gives the terminal back and stops.
     pub suspend: bool,
+    /// The file that keeps text the store refused.
+    pub(super) recovery: Recovery,
+    /// Unsaved text not on the current screen: left by an earlier session,
+    /// or on a screen the user chose to leave. The recovery file holds it
+    /// with whatever the current screen has unsaved.
+    pub(super) kept: Vec<Unsaved>,
+    /// A question over the screen that takes every key until answered.
+    pub(super) prompt: Option<Prompt>,
 }
 
 impl App {
@@ -63,7 +73,19 @@ impl App {
         if let Some(problem) = store.backup_problem() {
             status = Status::Error(problem.to_string());
         }
+        let mut recovery = Recovery::beside(store.path());
+        let kept = recovery.load().unwrap_or_else(|problem| {
+            status = Status::Error(problem);
+            Vec::new()
+        });
+        let prompt = (!kept.is_empty()).then_some(Prompt::Offer {
+            show: false,
+            discarding: false,
+        });
         App {
+            recovery,
+            kept,
+            prompt,
             store,
             today,
             screen: Screen::Home(Box::new(home)),
@@ -83,9 +105,14 @@ impl App {
             Event::Paste(text) => self.paste(&text),
             _ => {}
         }
+        self.keep_unsaved();
     }
 
     pub fn key(&mut self, key: KeyEvent) {
+        if self.prompt.is_some() {
+            self.answer(key);
+            return;
+        }
         if self.show_help {
             self.show_help = false;
             return;
@@ -101,7 +128,7 @@ impl App {
             }
         }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.quit = true;
+            self.go(Nav::Quit);
             return;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -131,7 +158,7 @@ impl App {
                 Outcome::Close => self.finder = None,
                 Outcome::Go(nav) => {
                     self.finder = None;
-                    self.navigate(nav);
+                    self.go(nav);
                 }
             }
             return;
@@ -161,11 +188,11 @@ impl App {
             Screen::Plan(s) => s.key(key, &mut ctx),
             Screen::Action(s) => s.key(key, &mut ctx),
         };
-        self.navigate(nav);
+        self.go(nav);
     }
 
     fn paste(&mut self, text: &str) {
-        if matches!(self.status, Status::Held(_)) {
+        if self.prompt.is_some() || matches!(self.status, Status::Held(_)) {
             return;
         }
         if let Some(finder) = self.finder.as_mut() {
@@ -351,7 +378,15 @@ impl App {
         };
         self.status_line(frame, status, &hints);
         if let Status::Held(message) = &self.status {
-            held_notice(frame, body, message, &self.theme);
+            prompts::held_notice(frame, body, message, &self.theme);
+        }
+        if let Some(prompt) = &self.prompt {
+            let file = self
+                .recovery
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            prompts::view(frame, body, prompt, &self.kept, &file, &self.theme);
         }
         if self.show_help {
             let mut keys = keys;
@@ -388,31 +423,4 @@ impl App {
         frame.render_widget(Paragraph::new(Line::from(spans)), left);
         frame.render_widget(Paragraph::new(Line::styled(message, style)), right);
     }
-}
-
-/// The notice over the screen while keys are held after a failed save.
-fn held_notice(frame: &mut Frame, area: Rect, message: &str, theme: &Theme) {
-    let width = area.width.saturating_sub(4).min(64);
-    let text = [
-        Line::styled(message.to_string(), theme.error()),
-        Line::raw(""),
-        Line::raw("Nothing you type now runs as a command."),
-        Line::styled("Enter or Esc: go on", theme.key()),
-    ];
-    let rows = text
-        .iter()
-        .map(|l| {
-            crate::tui::widgets::wrap::wrap(
-                &l.to_string(),
-                usize::from(width.saturating_sub(2)).max(1),
-            )
-            .len()
-            .max(1)
-        })
-        .sum::<usize>() as u16;
-    let inner = popup(frame, area, (width, rows + 2), "Not saved", None, theme);
-    frame.render_widget(
-        Paragraph::new(text.to_vec()).wrap(ratatui::widgets::Wrap { trim: true }),
-        inner,
-    );
 }

@@ -10,6 +10,13 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
+/// Held while a test opens a `Store` in this process and while a child is
+/// spawned. A child forked by one test thread keeps, until it runs the new
+/// program, a copy of every file another thread has open, including the
+/// database lock; a headway started in that moment would see its file as
+/// "open in another headway".
+pub static SPAWN: Mutex<()> = Mutex::new(());
+
 /// How long to wait for the screen to show something before failing.
 const PATIENCE: Duration = Duration::from_secs(15);
 
@@ -59,7 +66,10 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("HEADWAY_DB");
-        let child = pair.slave.spawn_command(cmd).expect("headway starts");
+        let child = {
+            let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+            pair.slave.spawn_command(cmd).expect("headway starts")
+        };
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -209,6 +219,24 @@ impl Session {
         let _ = self.child.wait();
     }
 
+    /// Waits for exit and returns (exit code, terminal modes after exit).
+    pub fn wait_exit_code_modes(mut self) -> (u32, (bool, bool, bool)) {
+        let start = Instant::now();
+        let code = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status.exit_code();
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "headway did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        (code, self.terminal_modes())
+    }
+
     /// Waits for the program to exit by itself; returns its success.
     pub fn wait_exit(mut self) -> bool {
         let start = Instant::now();
@@ -340,6 +368,7 @@ pub fn meeting_db(db: &Path) -> (i64, i64) {
     use headway::domain::evaluation::TextField;
     use headway::domain::plan::{DraftSeed, Rag};
     use headway::store::{ActionField, OpenMode, Store};
+    let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
     let mut store = Store::open(db, OpenMode::Write).unwrap();
     let school = store.add_school("Oakfield Primary").unwrap();
     let evaluation = add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");

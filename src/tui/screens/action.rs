@@ -13,6 +13,7 @@ use crate::domain::plan::{
 };
 use crate::store::{ActionField, Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
+use crate::tui::recovery::{Place, Unsaved};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
@@ -180,6 +181,27 @@ impl ActionEditor {
 
     pub fn is_typing(&self) -> bool {
         self.editing.is_some()
+    }
+
+    /// The text the store has refused, and where it belongs, for the
+    /// recovery file.
+    pub fn unsaved(&self) -> Option<Unsaved> {
+        if !self.unsaved {
+            return None;
+        }
+        let field = self.field().store_field()?;
+        Some(Unsaved {
+            place: Place::Action {
+                action: self.action.id,
+                field: field.column().to_string(),
+            },
+            label: format!(
+                "action \"{}\": {}",
+                self.action.title,
+                FIELDS[self.selected].1.to_lowercase()
+            ),
+            text: self.editing.as_ref()?.text(),
+        })
     }
 
     /// True while typed text here is not in the store yet.

@@ -15,6 +15,7 @@ use crate::agenda::{agenda, when, AgendaItem, Filter};
 use crate::domain::plan::{milestones_due, CheckIn, CheckState, Rag, Status};
 use crate::store::{ActionField, Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
+use crate::tui::recovery::{Place, Unsaved};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
@@ -91,6 +92,33 @@ impl CheckInScreen {
     /// True while a status or text chosen here is not in the store yet.
     pub fn has_unsaved(&self) -> bool {
         self.unsaved || self.pending_rag.is_some()
+    }
+
+    /// The note the store has refused, and where it belongs, for the
+    /// recovery file.
+    pub fn unsaved(&self) -> Option<Unsaved> {
+        if !self.is_typing() || !self.has_unsaved() {
+            return None;
+        }
+        let item = self.current()?;
+        let impact = self.mode == Mode::Impact;
+        Some(Unsaved {
+            place: Place::CheckIn {
+                action: item.row.action.id,
+                check_in: self.current_check_in().map(|c| c.id),
+                on: self.today.to_string(),
+                rag: self.pending_rag.map(|r| r.as_str().to_string()),
+                impact,
+            },
+            label: format!(
+                "{} · check-in of {} on {}: {}",
+                item.row.school,
+                item.row.action.title,
+                self.today,
+                if impact { "impact seen" } else { "note" }
+            ),
+            text: self.editor.text(),
+        })
     }
 
     pub fn is_typing(&self) -> bool {

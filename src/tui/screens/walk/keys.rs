@@ -445,7 +445,7 @@ impl Walk {
     }
 }
 
-fn field_name(field: TextField) -> &'static str {
+pub(super) fn field_name(field: TextField) -> &'static str {
     match field {
         TextField::Rationale => "Rationale",
         TextField::Evidence => "Evidence note",

@@ -19,6 +19,7 @@ use crate::domain::series::{version_changes, walk_order, VersionChanges};
 use crate::domain::tool::Tool;
 use crate::store::{PlanRow, Revision, Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
+use crate::tui::recovery::{Place, Unsaved};
 use crate::tui::widgets::input::TextInput;
 
 /// The cycle this evaluation builds on.
@@ -143,6 +144,40 @@ impl Walk {
     /// True while something typed or chosen here is not in the store yet.
     pub fn has_unsaved(&self) -> bool {
         self.unsaved || self.pending.is_some()
+    }
+
+    /// The text the store has refused, and where it belongs, for the
+    /// recovery file.
+    pub fn unsaved(&self) -> Option<Unsaved> {
+        let Mode::Edit(field) = self.mode else {
+            return None;
+        };
+        if !self.has_unsaved() {
+            return None;
+        }
+        let e = &self.evaluation;
+        Some(Unsaved {
+            place: Place::Judgement {
+                evaluation: e.id,
+                statement: self.key_here().to_string(),
+                field: field.column().to_string(),
+                level: match self.pending {
+                    Some(Pending::Level(level)) => Some(level),
+                    _ => None,
+                },
+                defer: self.pending == Some(Pending::Defer),
+            },
+            label: format!(
+                "{} · {} · {} · {}: statement {}, {}",
+                e.school_name,
+                self.tool.title,
+                e.scope,
+                e.cycle,
+                self.index + 1,
+                keys::field_name(field).to_lowercase()
+            ),
+            text: self.editor.text(),
+        })
     }
 
     fn key_here(&self) -> &str {
