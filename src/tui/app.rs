@@ -108,6 +108,41 @@ impl App {
         self.keep_unsaved();
     }
 
+    /// A paste and the events that arrived right behind it (see
+    /// `tui::paste_tail`). While a text box is open, those keys are text:
+    /// letters type, Enter and Tab become spaces, and Esc never closes the
+    /// box. With no text box open they are dropped, never run as commands.
+    pub fn paste_burst(&mut self, text: &str, tail: Vec<Event>) {
+        self.event(Event::Paste(text.to_string()));
+        if tail.is_empty() {
+            return;
+        }
+        let mut rest = String::new();
+        for event in tail {
+            match event {
+                Event::Key(key) if key.kind == KeyEventKind::Press => match key.code {
+                    KeyCode::Char(c) => rest.push(c),
+                    KeyCode::Enter | KeyCode::Tab => rest.push(' '),
+                    _ => {}
+                },
+                Event::Paste(more) => rest.push_str(&more),
+                _ => {}
+            }
+        }
+        let typing = self.finder.is_some() || self.is_typing();
+        if typing && self.prompt.is_none() {
+            if !rest.is_empty() {
+                self.event(Event::Paste(rest));
+            }
+        } else if !rest.trim().is_empty()
+            && !matches!(self.status, Status::Error(_) | Status::Held(_))
+        {
+            self.status = Status::Info(
+                "Keys that came in with a paste were ignored: no text box is open".into(),
+            );
+        }
+    }
+
     pub fn key(&mut self, key: KeyEvent) {
         if self.prompt.is_some() {
             self.answer(key);

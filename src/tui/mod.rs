@@ -18,7 +18,7 @@ use std::time::Duration;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 use crossterm::terminal::{enable_raw_mode, Clear, ClearType, EnterAlternateScreen};
 use jiff::civil::Date;
@@ -110,6 +110,23 @@ fn neutralise(buffer: &mut Buffer) {
     }
 }
 
+/// Events that arrive this soon after a paste belong to the same burst of
+/// input: no one types that fast after pasting.
+const PASTE_BURST: Duration = Duration::from_millis(30);
+/// The most events taken as one paste's tail.
+const PASTE_TAIL_MAX: usize = 100_000;
+
+/// The events that came in right behind a paste. A pasted text can carry its
+/// own end marker (`ESC[201~`), so the terminal ends the paste early and the
+/// rest arrives as key presses; those must not run as commands.
+fn paste_tail() -> io::Result<Vec<Event>> {
+    let mut tail = Vec::new();
+    while tail.len() < PASTE_TAIL_MAX && event::poll(PASTE_BURST)? {
+        tail.push(event::read()?);
+    }
+    Ok(tail)
+}
+
 /// How often the loop looks for a termination signal while idle.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 
@@ -153,8 +170,13 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         if signal != 0 {
             break;
         }
-        let event = event::read()?;
-        app.event(event);
+        match event::read()? {
+            Event::Paste(text) => {
+                let tail = paste_tail()?;
+                app.paste_burst(&text, tail);
+            }
+            event => app.event(event),
+        }
     }
     if signal != 0 {
         app.keep_unsaved();
