@@ -65,6 +65,8 @@ pub struct Item {
     /// Where it belongs, shown beside it.
     pub place: String,
     pub target: Target,
+    /// From a note marked confidential: the app hides it until asked.
+    pub confidential: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +94,7 @@ fn searchable(text: &str) -> String {
 impl Index {
     pub fn load(store: &Store) -> Result<Index, StoreError> {
         let mut items = Vec::new();
-        let mut push = |kind, text: &str, place: String, target| {
+        let mut push_marked = |kind, text: &str, place: String, target, confidential| {
             let text = searchable(text);
             if !text.is_empty() {
                 items.push(Item {
@@ -100,20 +102,22 @@ impl Index {
                     text,
                     place,
                     target,
+                    confidential,
                 });
             }
         };
         for school in store.schools()? {
-            push(
+            push_marked(
                 Kind::School,
                 &school.name,
                 String::new(),
                 Target::School(school.id),
+                false,
             );
         }
         for info in store.latest_tools()? {
             let tool = store.tool(&info.id, info.version)?;
-            push(
+            push_marked(
                 Kind::Tool,
                 &tool.title,
                 tool.area.clone(),
@@ -121,9 +125,10 @@ impl Index {
                     tool_id: tool.id.clone(),
                     key: None,
                 },
+                false,
             );
             for s in tool.statements() {
-                push(
+                push_marked(
                     Kind::Statement,
                     &s.statement.text,
                     format!("{} › {}", tool.title, s.aspect.title),
@@ -131,6 +136,7 @@ impl Index {
                         tool_id: tool.id.clone(),
                         key: Some(s.key(&tool.id)),
                     },
+                    false,
                 );
             }
         }
@@ -159,7 +165,7 @@ impl Index {
                     (Kind::Evidence, &j.evidence),
                     (Kind::Note, &j.defer_note),
                 ] {
-                    push(kind, text, place.clone(), target.clone());
+                    push_marked(kind, text, place.clone(), target.clone(), j.confidential);
                 }
             }
             for (action, check_ins) in &record.actions {
@@ -167,11 +173,12 @@ impl Index {
                     continue;
                 }
                 let place = format!("{} · {} · {}", e.school_name, e.scope, e.cycle);
-                push(
+                push_marked(
                     Kind::Action,
                     &action.title,
                     format!("{place} · {}", action.status.as_str()),
                     Target::Action(action.id),
+                    false,
                 );
                 for c in check_ins {
                     let text = [c.note.as_str(), c.impact_note.as_str()]
@@ -180,11 +187,12 @@ impl Index {
                         .copied()
                         .collect::<Vec<_>>()
                         .join(" · ");
-                    push(
+                    push_marked(
                         Kind::CheckIn,
                         &text,
                         format!("{} {} · {}", c.on, c.rag.as_str(), action.title),
                         Target::Action(action.id),
+                        c.confidential,
                     );
                 }
             }

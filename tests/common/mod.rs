@@ -407,3 +407,69 @@ pub fn meeting_db(db: &Path) -> (i64, i64) {
     drop(Store::open(db, OpenMode::Write).unwrap());
     (evaluation, ids[0])
 }
+
+/// Two cycles of the curriculum tool at one school, with confidential notes:
+/// Summer 2026 judged statement 1 at 1 with a confidential rationale
+/// ("Head of maths on a capability plan") and statement 2 at 3 with an open
+/// one ("Open remark"); Autumn 2026 judged statement 1 at 1 with a
+/// confidential rationale ("Named teacher again"). An accepted action on
+/// statement 1 has a confidential amber check-in on 2026-11-08 ("Teacher off
+/// sick"). Returns (summer, autumn, action).
+pub fn confidential_db(db: &Path) -> (i64, i64, i64) {
+    use headway::domain::evaluation::TextField;
+    use headway::domain::plan::{DraftSeed, Rag};
+    use headway::store::{NewEvaluation, OpenMode, Store};
+    let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap().id;
+    let mut evaluation = |cycle: &str| {
+        store
+            .create_evaluation(&NewEvaluation {
+                school_id: school,
+                tool_id: "curriculum-sequencing".into(),
+                tool_version: 1,
+                scope: "English".into(),
+                cycle: cycle.into(),
+                attendees: String::new(),
+            })
+            .unwrap()
+    };
+    let summer = evaluation("Summer 2026");
+    let autumn = evaluation("Autumn 2026");
+    let k1 = "curriculum-sequencing/intent/purpose-stated";
+    let k2 = "curriculum-sequencing/intent/ambition-for-all";
+    let mut judge = |e: i64, key: &str, level: u8, text: &str, confidential: bool| {
+        store.set_level(e, key, Some(level)).unwrap();
+        store
+            .set_text(e, key, TextField::Rationale, text, true)
+            .unwrap();
+        store.set_confidential(e, key, confidential).unwrap();
+    };
+    judge(summer, k1, 1, "Head of maths on a capability plan", true);
+    judge(summer, k2, 3, "Open remark", false);
+    judge(autumn, k1, 1, "Named teacher again", true);
+    let action = store
+        .add_drafts(
+            autumn,
+            &[DraftSeed {
+                title: "Write the curriculum story".into(),
+                reason: String::new(),
+                impact_check: String::new(),
+                statements: vec![k1.into()],
+            }],
+        )
+        .unwrap()[0];
+    store
+        .accept_action(action, jiff::civil::date(2026, 11, 1))
+        .unwrap();
+    let c = store
+        .add_check_in(action, jiff::civil::date(2026, 11, 8), Rag::Amber)
+        .unwrap();
+    store
+        .set_check_in_text(c, false, "Teacher off sick")
+        .unwrap();
+    store.set_check_in_confidential(c, true).unwrap();
+    drop(store);
+    drop(Store::open(db, OpenMode::Write).unwrap());
+    (summer, autumn, action)
+}

@@ -17,6 +17,7 @@ use crate::store::{ActionField, Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::recovery::{Place, Unsaved};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::confidential::HIDDEN;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{centered, popup};
@@ -37,6 +38,10 @@ const HELP: &[KeyHelp] = &[
         "mark this check-in's notes confidential (kept out of reports)",
     ),
     ("h", "every check-in of this action"),
+    (
+        "v",
+        "show earlier confidential notes of this action (hidden again when you move)",
+    ),
     ("q / Esc", "back home (everything is already saved)"),
 ];
 
@@ -64,6 +69,9 @@ pub struct CheckInScreen {
     /// A status the store refused as the note box opened: tried again with
     /// the note, so what is typed next is text, never commands.
     pending_rag: Option<Rag>,
+    /// The agenda item whose earlier confidential notes are shown (after
+    /// `v`); moving to another item hides them again.
+    revealed: Option<usize>,
 }
 
 impl CheckInScreen {
@@ -86,6 +94,7 @@ impl CheckInScreen {
             editor: TextInput::default(),
             unsaved: false,
             pending_rag: None,
+            revealed: None,
         })
     }
 
@@ -148,6 +157,16 @@ impl CheckInScreen {
     }
 
     pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        let before = self.index;
+        let nav = self.apply(key, ctx);
+        if self.index != before {
+            // Confidential notes shown here are hidden again elsewhere.
+            self.revealed = None;
+        }
+        nav
+    }
+
+    fn apply(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
         match self.mode {
             Mode::History => self.mode = Mode::Browse,
             Mode::Note | Mode::Impact => match key.code {
@@ -207,6 +226,13 @@ impl CheckInScreen {
             KeyCode::Enter | KeyCode::Char('n') => self.edit_if_checked(false, ctx),
             KeyCode::Char('i') => self.edit_if_checked(true, ctx),
             KeyCode::Char('h') if self.current().is_some() => self.mode = Mode::History,
+            KeyCode::Char('v') => {
+                self.revealed = if self.revealed == Some(self.index) {
+                    None
+                } else {
+                    Some(self.index)
+                };
+            }
             KeyCode::Char('D') => self.mark_done(ctx),
             KeyCode::Char('!') => self.toggle_confidential(ctx),
             _ => {}
@@ -522,8 +548,9 @@ impl CheckInScreen {
         if earlier.is_empty() {
             lines.push(Line::styled("   none yet", theme.dim()));
         }
+        let revealed = self.revealed == Some(self.index);
         for c in earlier {
-            lines.push(check_in_line("   ", c, theme));
+            lines.push(check_in_line("   ", c, revealed, theme));
         }
         let [info, rag_row, note, impact] = Layout::vertical([
             Constraint::Min(3),
@@ -598,18 +625,28 @@ impl CheckInScreen {
         let lines: Vec<Line> = if all.is_empty() {
             vec![Line::styled("No check-ins yet.", theme.dim())]
         } else {
-            all.iter().map(|c| check_in_line("", c, theme)).collect()
+            let revealed = self.revealed == Some(self.index);
+            all.iter()
+                .map(|c| check_in_line("", c, revealed, theme))
+                .collect()
         };
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }
 }
 
-/// One earlier check-in: date, RAG, note and any impact seen.
-fn check_in_line(indent: &str, c: &CheckIn, theme: &Theme) -> Line<'static> {
-    let impact = if c.impact_note.is_empty() {
+/// One earlier check-in: date, RAG, note and any impact seen; confidential
+/// notes hidden unless `revealed`.
+fn check_in_line(indent: &str, c: &CheckIn, revealed: bool, theme: &Theme) -> Line<'static> {
+    let hide = c.confidential && !revealed;
+    let impact = if c.impact_note.is_empty() || hide {
         String::new()
     } else {
         format!(" · impact: {}", c.impact_note)
+    };
+    let note = if hide && (!c.note.is_empty() || !c.impact_note.is_empty()) {
+        HIDDEN
+    } else {
+        c.note.as_str()
     };
     Line::from(vec![
         Span::raw(format!("{indent}{} ", c.on)),
@@ -617,7 +654,7 @@ fn check_in_line(indent: &str, c: &CheckIn, theme: &Theme) -> Line<'static> {
             format!("{:<5}", c.rag.as_str().to_uppercase()),
             rag_style(c.rag, theme),
         ),
-        Span::raw(format!(" {}", c.note)),
+        Span::raw(format!(" {note}")),
         Span::styled(impact, theme.dim()),
     ])
 }

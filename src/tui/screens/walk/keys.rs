@@ -30,6 +30,10 @@ const BROWSE_HELP: &[KeyHelp] = &[
     ("", "statements left until next time last cycle come first"),
     ("g", "go to any statement (type to filter)"),
     ("h", "history of this statement's changes"),
+    (
+        "v",
+        "show last cycle's confidential notes here (hidden again when you move)",
+    ),
     ("s", "summary of the evaluation"),
     ("q / Esc", "back home (everything is already saved)"),
 ];
@@ -73,6 +77,7 @@ pub enum Msg {
     OpenJump,
     Summary,
     History,
+    Reveal,
     Home,
     /// A key for the text being edited or the jump filter.
     Type(KeyEvent),
@@ -111,6 +116,7 @@ pub fn key_to_msg(mode: Mode, levels: u8, key: KeyEvent) -> Option<Msg> {
             KeyCode::Char('g') | KeyCode::Char('/') => Some(Msg::OpenJump),
             KeyCode::Char('s') => Some(Msg::Summary),
             KeyCode::Char('h') => Some(Msg::History),
+            KeyCode::Char('v') => Some(Msg::Reveal),
             KeyCode::Char('q') | KeyCode::Esc => Some(Msg::Home),
             _ => None,
         },
@@ -133,6 +139,16 @@ pub fn key_to_msg(mode: Mode, levels: u8, key: KeyEvent) -> Option<Msg> {
 
 impl Walk {
     pub fn update(&mut self, msg: Msg, ctx: &mut Ctx) -> Nav {
+        let before = self.index;
+        let nav = self.apply(msg, ctx);
+        if self.index != before {
+            // Confidential notes shown here are hidden again elsewhere.
+            self.revealed = None;
+        }
+        nav
+    }
+
+    fn apply(&mut self, msg: Msg, ctx: &mut Ctx) -> Nav {
         match msg {
             Msg::Judge(level) => {
                 let key = self.key_here().to_string();
@@ -315,6 +331,13 @@ impl Walk {
                 self.mode = Mode::Browse;
             }
             Msg::Cancel => self.mode = Mode::Browse,
+            Msg::Reveal => {
+                self.revealed = if self.is_revealed() {
+                    None
+                } else {
+                    Some(self.index)
+                };
+            }
         }
         Nav::Stay
     }

@@ -68,6 +68,9 @@ pub struct Walk {
     jump_matches: Vec<(usize, Vec<usize>)>,
     jump_chosen: usize,
     history: Vec<Revision>,
+    /// The statement whose confidential notes from earlier are shown
+    /// (after `v`); moving to another statement hides them again.
+    revealed: Option<usize>,
 }
 
 impl Walk {
@@ -122,6 +125,7 @@ impl Walk {
             jump_matches: Vec::new(),
             jump_chosen: 0,
             history: Vec::new(),
+            revealed: None,
         })
     }
 
@@ -178,6 +182,11 @@ impl Walk {
             ),
             text: self.editor.text(),
         })
+    }
+
+    /// True while the current statement's confidential notes are shown.
+    fn is_revealed(&self) -> bool {
+        self.revealed == Some(self.index)
     }
 
     fn key_here(&self) -> &str {

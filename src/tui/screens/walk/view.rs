@@ -11,6 +11,7 @@ use crate::domain::evaluation::{progress, Judgement, Mark, TextField};
 use crate::store::Revision;
 use crate::tui::screens::home::progress_bar;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::confidential::{shown, HIDDEN};
 use crate::tui::widgets::fuzzy::pick_row;
 use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::note_box::{self, NoteBox};
@@ -209,13 +210,15 @@ impl Walk {
                         .patch(theme.strong()),
                 ));
                 if !j.rationale.is_empty() {
-                    spans.push(Span::styled(format!(" — {}", j.rationale), theme.dim()));
+                    let text = shown(&j.rationale, j.confidential, self.is_revealed(), HIDDEN);
+                    spans.push(Span::styled(format!(" — {text}"), theme.dim()));
                 }
             }
             None => {
                 spans.push(Span::styled("left until next time", theme.strong()));
                 if !j.defer_note.is_empty() {
-                    spans.push(Span::styled(format!(" — {}", j.defer_note), theme.dim()));
+                    let text = shown(&j.defer_note, j.confidential, self.is_revealed(), HIDDEN);
+                    spans.push(Span::styled(format!(" — {text}"), theme.dim()));
                 }
             }
         }
@@ -245,7 +248,8 @@ impl Walk {
                 Some(c) => {
                     state.push_str(&format!(" · {} {}", c.on, c.rag.as_str()));
                     if !c.note.is_empty() {
-                        state.push_str(&format!(": {}", c.note));
+                        let note = shown(&c.note, c.confidential, self.is_revealed(), HIDDEN);
+                        state.push_str(&format!(": {note}"));
                     }
                 }
                 None => state.push_str(" · no check-in yet"),
