@@ -174,7 +174,7 @@ impl App {
         if ctrl && key.code == KeyCode::Char('f') {
             match Finder::open(&self.store) {
                 Ok(f) => self.finder = Some(Box::new(f)),
-                Err(e) => self.status = Status::Error(e.to_string()),
+                Err(e) => self.status = Status::Held(format!("Not opened: {e}")),
             }
             return;
         }
@@ -285,7 +285,7 @@ impl App {
                 match NewEvaluation::load(&self.store, school_id, self.today) {
                     Ok(s) => Screen::NewEvaluation(Box::new(s)),
                     Err(e) => {
-                        self.status = Status::Error(e.to_string());
+                        self.status = Status::Held(format!("Not opened: {e}"));
                         return;
                     }
                 }
@@ -293,21 +293,21 @@ impl App {
             Nav::Walk { evaluation, index } => match Walk::open(&self.store, evaluation, index) {
                 Ok(w) => Screen::Walk(Box::new(w)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::Summary { evaluation } => match Summary::open(&self.store, evaluation) {
                 Ok(s) => Screen::Summary(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::Compare { evaluation } => match Compare::open(&self.store, evaluation) {
                 Ok(s) => Screen::Compare(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
@@ -325,7 +325,7 @@ impl App {
                         Screen::Drafts(Box::new(s))
                     }
                     Err(e) => {
-                        self.status = Status::Error(e.to_string());
+                        self.status = Status::Held(format!("Not opened: {e}"));
                         return;
                     }
                 }
@@ -333,21 +333,21 @@ impl App {
             Nav::Plan { school } => match Plan::open(&self.store, school, self.today) {
                 Ok(s) => Screen::Plan(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::Action { id, back } => match ActionEditor::open(&self.store, id, *back) {
                 Ok(s) => Screen::Action(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::CheckIn { filter } => match CheckInScreen::open(&self.store, self.today, filter) {
                 Ok(s) => Screen::CheckIn(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
