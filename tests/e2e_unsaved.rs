@@ -164,3 +164,38 @@ fn the_finder_does_not_leave_refused_text_without_asking() {
     assert!(s.wait_exit());
     assert_eq!(rationale(&db, STATEMENT_2).as_deref(), Some("kept safe."));
 }
+
+#[test]
+fn text_left_behind_is_dropped_once_newer_text_is_saved_in_the_same_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let mut s = refused_rationale(&db);
+    s.send("\x06");
+    s.wait_for("things to search");
+    s.type_slowly("Oakfield");
+    s.wait_for("school        Oakfield Primary");
+    s.send("\r");
+    s.wait_for("Leave with unsaved text?");
+    s.send("y");
+    s.wait_for("Plan for Oakfield Primary");
+    assert!(recovery_file(&db).exists(), "left behind, so kept");
+    // Back to the same rationale, with the disk working again: what is
+    // typed now is saved, and the older kept text is no longer offered.
+    set_file_limit(s.pid(), None);
+    s.send("q");
+    s.wait_for("Autumn 2026");
+    s.send("\x1b[B\r");
+    s.wait_for("statement 3 of 15");
+    s.send("\x1b[D");
+    s.wait_for("statement 2 of 15");
+    s.send("r");
+    std::thread::sleep(Duration::from_millis(150));
+    s.type_slowly("fresh");
+    s.wait_for("Rationale saved");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!recovery_file(&db).exists());
+    s.send("\x1b");
+    s.send("\x03");
+    assert!(s.wait_exit(), "nothing unsaved: Ctrl+C quits at once");
+    assert_eq!(rationale(&db, STATEMENT_2).as_deref(), Some("fresh"));
+}

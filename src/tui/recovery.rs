@@ -47,6 +47,53 @@ pub enum Place {
     Action { action: i64, field: String },
 }
 
+impl Place {
+    /// True if both name the same text field (whatever was refused with it).
+    pub fn same_slot(&self, other: &Place) -> bool {
+        match (self, other) {
+            (
+                Place::Judgement {
+                    evaluation: a,
+                    statement: s,
+                    field: f,
+                    ..
+                },
+                Place::Judgement {
+                    evaluation: b,
+                    statement: t,
+                    field: g,
+                    ..
+                },
+            ) => a == b && s == t && f == g,
+            (
+                Place::CheckIn {
+                    action: a,
+                    on: o,
+                    impact: i,
+                    ..
+                },
+                Place::CheckIn {
+                    action: b,
+                    on: p,
+                    impact: j,
+                    ..
+                },
+            ) => a == b && o == p && i == j,
+            (
+                Place::Action {
+                    action: a,
+                    field: f,
+                },
+                Place::Action {
+                    action: b,
+                    field: g,
+                },
+            ) => a == b && f == g,
+            _ => false,
+        }
+    }
+}
+
 /// One piece of unsaved text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unsaved {

@@ -20,6 +20,16 @@ impl App {
         }
     }
 
+    /// The text field being edited, once what is typed there is saved.
+    fn saved_here(&self) -> Option<recovery::Place> {
+        match &self.screen {
+            Screen::Walk(s) => s.saved_here(),
+            Screen::CheckIn(s) => s.saved_here(),
+            Screen::Action(s) => s.saved_here(),
+            _ => None,
+        }
+    }
+
     /// True if any text, here or kept from before, is not saved.
     pub fn has_unsaved(&self) -> bool {
         !self.kept.is_empty() || self.live_unsaved().is_some()
@@ -28,9 +38,14 @@ impl App {
     /// Makes the recovery file hold exactly the unsaved text, so a signal
     /// or a closed terminal loses nothing; says so if it cannot.
     pub fn keep_unsaved(&mut self) {
+        // Text kept from before for a field that has since been typed in
+        // and saved is out of date: the newer, saved text wins.
+        if let Some(place) = self.saved_here() {
+            self.kept.retain(|e| !e.place.same_slot(&place));
+        }
         let mut entries: Vec<Unsaved> = self.kept.clone();
         if let Some(live) = self.live_unsaved() {
-            entries.retain(|e| e.place != live.place);
+            entries.retain(|e| !e.place.same_slot(&live.place));
             entries.push(live);
         }
         if let Err(e) = self.recovery.sync(&entries) {
@@ -100,7 +115,7 @@ impl App {
             Answer::Go(nav) => {
                 self.prompt = None;
                 if let Some(live) = self.live_unsaved() {
-                    self.kept.retain(|e| e.place != live.place);
+                    self.kept.retain(|e| !e.place.same_slot(&live.place));
                     self.kept.push(live);
                 }
                 self.navigate(nav);

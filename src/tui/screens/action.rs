@@ -189,18 +189,29 @@ impl ActionEditor {
         if !self.unsaved {
             return None;
         }
-        let field = self.field().store_field()?;
         Some(Unsaved {
-            place: Place::Action {
-                action: self.action.id,
-                field: field.column().to_string(),
-            },
+            place: self.place()?,
             label: format!(
                 "action \"{}\": {}",
                 self.action.title,
                 FIELDS[self.selected].1.to_lowercase()
             ),
             text: self.editing.as_ref()?.text(),
+        })
+    }
+
+    /// The field being edited, once text typed there has been saved.
+    pub fn saved_here(&self) -> Option<Place> {
+        (self.editing.is_some() && self.edit_saved && !self.unsaved)
+            .then(|| self.place())
+            .flatten()
+    }
+
+    fn place(&self) -> Option<Place> {
+        let field = self.field().store_field()?;
+        Some(Place::Action {
+            action: self.action.id,
+            field: field.column().to_string(),
         })
     }
 

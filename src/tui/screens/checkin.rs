@@ -69,6 +69,8 @@ pub struct CheckInScreen {
     /// A status the store refused as the note box opened: tried again with
     /// the note, so what is typed next is text, never commands.
     pending_rag: Option<Rag>,
+    /// True once text typed in the open note has been saved.
+    edit_saved: bool,
     /// The agenda item whose earlier confidential notes are shown (after
     /// `v`); moving to another item hides them again.
     revealed: Option<usize>,
@@ -94,6 +96,7 @@ impl CheckInScreen {
             editor: TextInput::default(),
             unsaved: false,
             pending_rag: None,
+            edit_saved: false,
             revealed: None,
         })
     }
@@ -112,13 +115,7 @@ impl CheckInScreen {
         let item = self.current()?;
         let impact = self.mode == Mode::Impact;
         Some(Unsaved {
-            place: Place::CheckIn {
-                action: item.row.action.id,
-                check_in: self.current_check_in().map(|c| c.id),
-                on: self.today.to_string(),
-                rag: self.pending_rag.map(|r| r.as_str().to_string()),
-                impact,
-            },
+            place: self.place()?,
             label: format!(
                 "{} · check-in of {} on {}: {}",
                 item.row.school,
@@ -127,6 +124,23 @@ impl CheckInScreen {
                 if impact { "impact seen" } else { "note" }
             ),
             text: self.editor.text(),
+        })
+    }
+
+    /// The note being edited, once text typed there has been saved.
+    pub fn saved_here(&self) -> Option<Place> {
+        (self.is_typing() && self.edit_saved && !self.has_unsaved())
+            .then(|| self.place())
+            .flatten()
+    }
+
+    fn place(&self) -> Option<Place> {
+        Some(Place::CheckIn {
+            action: self.current()?.row.action.id,
+            check_in: self.current_check_in().map(|c| c.id),
+            on: self.today.to_string(),
+            rag: self.pending_rag.map(|r| r.as_str().to_string()),
+            impact: self.mode == Mode::Impact,
         })
     }
 
@@ -320,6 +334,7 @@ impl CheckInScreen {
         self.editor = TextInput::new(&text);
         self.unsaved = false;
         self.pending_rag = None;
+        self.edit_saved = false;
         self.mode = if impact { Mode::Impact } else { Mode::Note };
     }
 
@@ -343,6 +358,7 @@ impl CheckInScreen {
         match ctx.store.set_check_in_text(check_in, impact, &text) {
             Ok(()) => {
                 self.unsaved = false;
+                self.edit_saved = true;
                 if let Some(action) = self.current().map(|i| i.row.action.id) {
                     if let Some(c) = self
                         .check_ins

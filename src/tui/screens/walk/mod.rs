@@ -13,7 +13,7 @@ use crossterm::event::KeyEvent;
 
 use std::collections::HashMap;
 
-use crate::domain::evaluation::{Evaluation, Judgement, Judgements, Mark};
+use crate::domain::evaluation::{Evaluation, Judgement, Judgements, Mark, TextField};
 use crate::domain::plan::CheckIn;
 use crate::domain::series::{version_changes, walk_order, VersionChanges};
 use crate::domain::tool::Tool;
@@ -161,16 +161,7 @@ impl Walk {
         }
         let e = &self.evaluation;
         Some(Unsaved {
-            place: Place::Judgement {
-                evaluation: e.id,
-                statement: self.key_here().to_string(),
-                field: field.column().to_string(),
-                level: match self.pending {
-                    Some(Pending::Level(level)) => Some(level),
-                    _ => None,
-                },
-                defer: self.pending == Some(Pending::Defer),
-            },
+            place: self.place(field),
             label: format!(
                 "{} · {} · {} · {}: statement {}, {}",
                 e.school_name,
@@ -182,6 +173,27 @@ impl Walk {
             ),
             text: self.editor.text(),
         })
+    }
+
+    /// The field being edited, once text typed there has been saved.
+    pub fn saved_here(&self) -> Option<Place> {
+        match self.mode {
+            Mode::Edit(field) if self.edit_saved && !self.has_unsaved() => Some(self.place(field)),
+            _ => None,
+        }
+    }
+
+    fn place(&self, field: TextField) -> Place {
+        Place::Judgement {
+            evaluation: self.evaluation.id,
+            statement: self.key_here().to_string(),
+            field: field.column().to_string(),
+            level: match self.pending {
+                Some(Pending::Level(level)) => Some(level),
+                _ => None,
+            },
+            defer: self.pending == Some(Pending::Defer),
+        }
     }
 
     /// True while the current statement's confidential notes are shown.
