@@ -199,3 +199,28 @@ fn text_left_behind_is_dropped_once_newer_text_is_saved_in_the_same_place() {
     assert!(s.wait_exit(), "nothing unsaved: Ctrl+C quits at once");
     assert_eq!(rationale(&db, STATEMENT_2).as_deref(), Some("fresh"));
 }
+
+#[test]
+fn when_the_recovery_file_cannot_be_written_either_the_screen_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    meeting_db(&db);
+    let mut s = Session::start(&db, &["--today", "2026-11-22"], 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("\x1b[B\r");
+    s.wait_for("statement 2 of 15");
+    s.send("\x1b[D");
+    s.wait_for("statement 1 of 15");
+    s.send("r");
+    s.wait_for("Esc stop typing");
+    // The log is still empty: a limit at its header leaves no room for the
+    // recovery file either.
+    fail_next_write(s.pid(), &db);
+    s.type_slowly("abc");
+    s.wait_for("Recovery file not written either");
+    assert!(!recovery_file(&db).exists());
+    s.send("\x03");
+    s.wait_for("The recovery file could not be written either");
+    s.send("y");
+    assert!(s.wait_exit());
+}

@@ -153,9 +153,10 @@ impl App {
             return;
         }
         if let Status::Held(message) = &self.status {
-            let ctrl_c =
-                key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-            if !ctrl_c {
+            // Ctrl+C (which asks first if text is unsaved) and Ctrl+Z still work.
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            let passes = ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('z'));
+            if !passes {
                 if matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
                     self.status = Status::Error(message.clone());
                 }
@@ -419,9 +420,16 @@ impl App {
             let file = self
                 .recovery
                 .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            prompts::view(frame, body, prompt, &self.kept, &file, &self.theme);
+                .filter(|_| self.recovery.is_current())
+                .map(|p| p.display().to_string());
+            prompts::view(
+                frame,
+                body,
+                prompt,
+                &self.kept,
+                file.as_deref(),
+                &self.theme,
+            );
         }
         if self.show_help {
             let mut keys = keys;

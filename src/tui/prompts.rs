@@ -91,7 +91,7 @@ pub fn view(
     area: Rect,
     prompt: &Prompt,
     kept: &[Unsaved],
-    file: &str,
+    file: Option<&str>,
     theme: &Theme,
 ) {
     match prompt {
@@ -119,7 +119,9 @@ pub fn view(
                 }
             }
             lines.push(Line::raw(""));
-            lines.push(Line::styled(format!("Kept in {file}"), theme.dim()));
+            if let Some(file) = file {
+                lines.push(Line::styled(format!("Kept in {file}"), theme.dim()));
+            }
             if *discarding {
                 lines.push(Line::styled(
                     "Discard it for good? y discards · any other key keeps it",
@@ -135,15 +137,22 @@ pub fn view(
         }
         Prompt::Leave { nav } => {
             let what = if *nav == Nav::Quit { "Quit" } else { "Leave" };
+            let kept = match file {
+                Some(file) => Line::raw(format!(
+                    "It is kept in {file} and offered back when headway next starts."
+                )),
+                None => Line::styled(
+                    "The recovery file could not be written either: if you go, this text is lost.",
+                    theme.error(),
+                ),
+            };
             let lines = vec![
                 Line::styled(
                     "Some text is not saved: the disk refused it.",
                     theme.error(),
                 ),
                 Line::raw(""),
-                Line::raw(format!(
-                    "It is kept in {file} and offered back when headway next starts."
-                )),
+                kept,
                 Line::raw(""),
                 Line::styled(
                     format!(

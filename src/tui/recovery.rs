@@ -114,6 +114,8 @@ pub struct Recovery {
     path: Option<PathBuf>,
     /// What the file holds now, so unchanged state is not written again.
     written: Vec<Unsaved>,
+    /// True when the last write failed: the file is behind what is unsaved.
+    behind: bool,
 }
 
 /// The recovery file for the database at `db`.
@@ -127,11 +129,17 @@ impl Recovery {
         Recovery {
             path: path_for(db),
             written: Vec::new(),
+            behind: false,
         }
     }
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// True if the file holds everything last given to `sync`.
+    pub fn is_current(&self) -> bool {
+        !self.behind && self.path.is_some()
     }
 
     /// What an earlier session left unsaved; an unreadable file is reported
@@ -162,6 +170,12 @@ impl Recovery {
         if entries == self.written.as_slice() {
             return Ok(());
         }
+        let result = self.write(entries);
+        self.behind = result.is_err();
+        result
+    }
+
+    fn write(&mut self, entries: &[Unsaved]) -> io::Result<()> {
         let Some(path) = self.path.clone() else {
             return Ok(());
         };
@@ -453,6 +467,17 @@ mod tests {
             put_back(&mut store, &unknown),
             Err(PutBackError::Unknown)
         ));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_file_behind_until_one_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Recovery::beside(&dir.path().join("missing").join("school.db"));
+        assert!(r.sync(&[entry("lost?")]).is_err());
+        assert!(!r.is_current());
+        r.path = Some(dir.path().join(".school.db.unsaved"));
+        r.sync(&[entry("lost?")]).unwrap();
+        assert!(r.is_current());
     }
 
     #[test]

@@ -49,11 +49,12 @@ impl App {
             entries.push(live);
         }
         if let Err(e) = self.recovery.sync(&entries) {
-            let note = format!("the recovery file could not be written either ({e})");
+            // Said first, so a narrow status line still shows it.
+            let note = format!("Recovery file not written either ({e})");
             match &mut self.status {
-                Status::Error(m) | Status::Held(m) if m.contains("recovery file") => {}
-                Status::Error(m) | Status::Held(m) => m.push_str(&format!("; {note}")),
-                other => *other = Status::Error(format!("Unsaved text: {note}")),
+                Status::Error(m) | Status::Held(m) if m.contains("Recovery file") => {}
+                Status::Error(m) | Status::Held(m) => *m = format!("{note}. {m}"),
+                other => *other = Status::Error(format!("{note}: unsaved text is only on screen")),
             }
         }
     }
