@@ -224,3 +224,49 @@ fn when_the_recovery_file_cannot_be_written_either_the_screen_says_so() {
     s.send("y");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn a_refused_check_in_survives_sigterm_and_is_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    meeting_db(&db);
+    let mut s = Session::start(&db, &["--today", "2026-11-22", "checkin"], 100, 30);
+    s.wait_for("Write the curriculum story");
+    s.send("a");
+    s.wait_for("Check-in (amber) saved");
+    s.send("\x1b");
+    s.wait_for("g/a/r status");
+    fail_next_write(s.pid(), &db);
+    s.send("g"); // refused: the note box opens anyway
+    s.wait_for("not saved yet");
+    s.type_slowly("stalled");
+    s.wait_for("stalled");
+    assert!(std::fs::read_to_string(recovery_file(&db))
+        .unwrap()
+        .contains("stalled"));
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(s.pid(), libc::SIGTERM);
+    }
+    let (code, _) = s.wait_exit_code_modes();
+    assert_eq!(code, 128 + libc::SIGTERM as u32);
+
+    let mut s = Session::start(&db, &["--today", "2026-11-22", "checkin"], 100, 30);
+    s.wait_for("Unsaved text from last time");
+    assert!(s
+        .screen()
+        .contains("check-in of Write the curriculum story"));
+    s.send("p");
+    s.wait_for("Unsaved text put back where it belongs");
+    s.send("\x03");
+    assert!(s.wait_exit());
+    let conn = Connection::open(&db).unwrap();
+    let row: String = conn
+        .query_row(
+            "SELECT rag || ' ' || note FROM checkins WHERE checked_on = '2026-11-22'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(row, "green stalled");
+}
