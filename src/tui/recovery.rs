@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::evaluation::TextField;
 use crate::domain::plan::Rag;
 use crate::store::{ActionField, Store, StoreError};
+use crate::text::clean_line;
 
 /// Where unsaved text belongs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +119,9 @@ pub struct Recovery {
     behind: bool,
 }
 
+/// Larger files are not read: a few notes take a few kilobytes.
+const MAX_FILE: usize = 4 << 20;
+
 /// The recovery file for the database at `db`.
 pub fn path_for(db: &Path) -> Option<PathBuf> {
     let name = db.file_name()?.to_string_lossy();
@@ -153,10 +157,26 @@ impl Recovery {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(format!("{} could not be read: {e}", path.display())),
         };
+        if bytes.len() > MAX_FILE {
+            return Err(format!(
+                "{} is too large to be a headway recovery file; it is left as it is.",
+                path.display()
+            ));
+        }
         match serde_json::from_slice::<Body>(&bytes) {
             Ok(body) => {
                 self.written = body.entries.clone();
-                Ok(body.entries)
+                // Text from a file is cleaned where it comes in, like any
+                // other outside text.
+                Ok(body
+                    .entries
+                    .into_iter()
+                    .map(|e| Unsaved {
+                        label: clean_line(&e.label),
+                        text: clean_line(&e.text),
+                        place: e.place,
+                    })
+                    .collect())
             }
             Err(_) => Err(format!(
                 "{} is not a headway recovery file; it is left as it is.",
@@ -478,6 +498,18 @@ mod tests {
         r.path = Some(dir.path().join(".school.db.unsaved"));
         r.sync(&[entry("lost?")]).unwrap();
         assert!(r.is_current());
+    }
+
+    #[test]
+    fn text_from_the_file_is_cleaned_as_it_comes_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("school.db");
+        Recovery::beside(&db)
+            .sync(&[entry("a\u{1b}]52;c;eA==\u{7}b\u{202E}")])
+            .unwrap();
+        let loaded = Recovery::beside(&db).load().unwrap();
+        assert!(!loaded[0].text.chars().any(crate::text::is_forbidden));
+        assert!(loaded[0].text.starts_with('a'), "{:?}", loaded[0].text);
     }
 
     #[test]
