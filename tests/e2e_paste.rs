@@ -41,9 +41,9 @@ fn keys_behind_an_early_paste_end_are_text_while_a_box_is_open() {
     s.send("r");
     s.wait_for("Esc stop typing");
     // One burst: the paste ends early, then a space and "world", Enter, n,
-    // Alt+q (ESC q) and a lone Esc. As commands they would save and move on
-    // twice, then go home.
-    s.send("\x1b[200~hello\x1b[201~ world\rn\x1bq\x1b");
+    // Ctrl+C, Alt+q (ESC q) and a lone Esc. As commands they would save and
+    // move on twice, then quit or go home.
+    s.send("\x1b[200~hello\x1b[201~ world\rn\x03\x1bq\x1b");
     s.wait_for("hello world nq");
     std::thread::sleep(Duration::from_millis(200));
     // The box is still open: the next key types.

@@ -110,8 +110,9 @@ impl App {
 
     /// A paste and the events that arrived right behind it (see
     /// `tui::paste_tail`). While a text box is open, those keys are text:
-    /// letters type, Enter and Tab become spaces, and Esc never closes the
-    /// box. With no text box open they are dropped, never run as commands.
+    /// letters type, Enter and Tab become spaces, and Esc and control keys
+    /// are dropped (so they never close the box or quit). With no text box
+    /// open they are all dropped, never run as commands.
     pub fn paste_burst(&mut self, text: &str, tail: Vec<Event>) {
         self.event(Event::Paste(text.to_string()));
         if tail.is_empty() {
@@ -121,6 +122,8 @@ impl App {
         for event in tail {
             match event {
                 Event::Key(key) if key.kind == KeyEventKind::Press => match key.code {
+                    // Control keys (Ctrl+C, Ctrl+F...) are neither text nor commands here.
+                    KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) => {}
                     KeyCode::Char(c) => rest.push(c),
                     KeyCode::Enter | KeyCode::Tab => rest.push(' '),
                     _ => {}
