@@ -34,7 +34,7 @@ const HELP: &[KeyHelp] = &[
     ("/", "find a school by typing part of its name"),
     ("Esc", "clear the search"),
     ("?", "this help"),
-    ("q", "quit (everything is already saved)"),
+    ("q", "quit (asks first if any text is not saved)"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
