@@ -226,8 +226,8 @@ fn sigterm_and_sighup_give_the_terminal_back() {
         unsafe {
             libc::kill(s.pid(), signal);
         }
-        let (ok, modes) = s.wait_exit_modes();
-        assert!(ok, "exits cleanly on signal {signal}");
+        let (code, modes) = s.wait_exit_code_modes();
+        assert_eq!(code, 128 + signal as u32, "exit code after signal {signal}");
         assert_eq!(
             modes,
             (false, false, false),

@@ -445,12 +445,12 @@ fn a_shared_database_gets_private_companions_and_is_named_once() {
     let first = headway(&db, &["tools", "list"]);
     assert!(first.status.success());
     assert!(
-        text(&first.stderr).contains("can be read by other users"),
+        text(&first.stderr).contains("is readable by other users"),
         "{}",
         text(&first.stderr)
     );
     let second = headway(&db, &["tools", "list"]);
-    assert!(!text(&second.stderr).contains("can be read by other users"));
+    assert!(!text(&second.stderr).contains("is readable by other users"));
     // While a headway writes, its log and shared memory are private.
     let mut store = open_store(&db);
     store.add_school("Keeps the log busy").unwrap();

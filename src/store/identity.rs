@@ -57,9 +57,13 @@ impl Store {
         if self.setting(SHARED_MODE_KEY)?.as_deref() == Some(value.as_str()) {
             return Ok(());
         }
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         self.notices.push(format!(
-            "{} can be read by other users of this computer (mode {value}); `chmod 600` makes it private. Its log files are kept private.",
-            self.path.display()
+            "{name} is readable by other users (mode {value}); chmod 600 makes it private."
         ));
         self.set_setting(SHARED_MODE_KEY, &value)
     }

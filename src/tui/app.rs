@@ -8,6 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+pub use super::nav::{Ctx, Nav, Status};
+use super::prompts::{self, Prompt};
+use super::recovery::{Recovery, Unsaved};
 use super::screens::action::ActionEditor;
 use super::screens::checkin::CheckInScreen;
 use super::screens::compare::Compare;
@@ -25,49 +28,9 @@ const GLOBAL_KEYS: &[KeyHelp] = &[
     ("", ""),
     ("Ctrl+F", "find anything, from any screen"),
     ("? / F1", "this help"),
-    ("Ctrl+C", "quit (everything is already saved)"),
+    ("Ctrl+C", "quit (asks first if any text is not saved)"),
     ("Ctrl+Z", "suspend to the shell; fg comes back"),
 ];
-
-/// Where a key press sends the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Nav {
-    Stay,
-    Home,
-    NewEvaluation {
-        school_id: i64,
-    },
-    /// Open the walk; `None` resumes at the first statement not yet judged.
-    Walk {
-        evaluation: i64,
-        index: Option<usize>,
-    },
-    Summary {
-        evaluation: i64,
-    },
-    /// Every cycle of the evaluation's school, tool and scope.
-    Compare {
-        evaluation: i64,
-    },
-    CheckIn {
-        filter: crate::agenda::Filter,
-    },
-    /// An evaluation's drafts and plan; `draft` first drafts from weak statements.
-    Drafts {
-        evaluation: i64,
-        draft: bool,
-    },
-    /// A school's plan views.
-    Plan {
-        school: i64,
-    },
-    /// Edit one action, then go `back`.
-    Action {
-        id: i64,
-        back: Box<Nav>,
-    },
-    Quit,
-}
 
 pub enum Screen {
     Home(Box<Home>),
@@ -79,34 +42,6 @@ pub enum Screen {
     Drafts(Box<Drafts>),
     Plan(Box<Plan>),
     Action(Box<ActionEditor>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    None,
-    Info(String),
-    Saved(String),
-    Error(String),
-}
-
-/// What a screen gets to work with while it handles a key.
-pub struct Ctx<'a> {
-    pub store: &'a mut Store,
-    pub today: Date,
-    pub status: &'a mut Status,
-}
-
-impl Ctx<'_> {
-    pub fn saved(&mut self, what: &str) {
-        let time = jiff::Zoned::now().strftime("%H:%M:%S").to_string();
-        *self.status = Status::Saved(format!("{what} saved {time}"));
-    }
-    pub fn error(&mut self, message: impl Into<String>) {
-        *self.status = Status::Error(message.into());
-    }
-    pub fn info(&mut self, message: impl Into<String>) {
-        *self.status = Status::Info(message.into());
-    }
 }
 
 pub struct App {
@@ -121,16 +56,39 @@ pub struct App {
     pub quit: bool,
     /// Set by Ctrl+Z: the run loop gives the terminal back and stops.
     pub suspend: bool,
+    /// The file that keeps text the store refused.
+    pub(super) recovery: Recovery,
+    /// Unsaved text not on the current screen: left by an earlier session,
+    /// or on a screen the user chose to leave. The recovery file holds it
+    /// with whatever the current screen has unsaved.
+    pub(super) kept: Vec<Unsaved>,
+    /// A question over the screen that takes every key until answered.
+    pub(super) prompt: Option<Prompt>,
 }
 
 impl App {
     pub fn new(store: Store, today: Date, theme: Theme) -> App {
         let mut status = Status::None;
         let home = Home::load(&store, None, &mut status);
+        if let Some(notice) = store.notices().first() {
+            status = Status::Info(notice.clone());
+        }
         if let Some(problem) = store.backup_problem() {
             status = Status::Error(problem.to_string());
         }
+        let mut recovery = Recovery::beside(store.path());
+        let kept = recovery.load().unwrap_or_else(|problem| {
+            status = Status::Error(problem);
+            Vec::new()
+        });
+        let prompt = (!kept.is_empty()).then_some(Prompt::Offer {
+            show: false,
+            discarding: false,
+        });
         App {
+            recovery,
+            kept,
+            prompt,
             store,
             today,
             screen: Screen::Home(Box::new(home)),
@@ -150,15 +108,69 @@ impl App {
             Event::Paste(text) => self.paste(&text),
             _ => {}
         }
+        self.keep_unsaved();
+    }
+
+    /// A paste and the events that arrived right behind it (see
+    /// `tui::paste_tail`). While a text box is open, those keys are text:
+    /// letters type, Enter and Tab become spaces, and Esc and control keys
+    /// are dropped (so they never close the box or quit). With no text box
+    /// open they are all dropped, never run as commands.
+    pub fn paste_burst(&mut self, text: &str, tail: Vec<Event>) {
+        self.event(Event::Paste(text.to_string()));
+        if tail.is_empty() {
+            return;
+        }
+        let mut rest = String::new();
+        for event in tail {
+            match event {
+                Event::Key(key) if key.kind == KeyEventKind::Press => match key.code {
+                    // Control keys (Ctrl+C, Ctrl+F...) are neither text nor commands here.
+                    KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) => {}
+                    KeyCode::Char(c) => rest.push(c),
+                    KeyCode::Enter | KeyCode::Tab => rest.push(' '),
+                    _ => {}
+                },
+                Event::Paste(more) => rest.push_str(&more),
+                _ => {}
+            }
+        }
+        let typing = self.finder.is_some() || self.is_typing();
+        if typing && self.prompt.is_none() {
+            if !rest.is_empty() {
+                self.event(Event::Paste(rest));
+            }
+        } else if !rest.trim().is_empty()
+            && !matches!(self.status, Status::Error(_) | Status::Held(_))
+        {
+            self.status = Status::Info(
+                "Keys that came in with a paste were ignored: no text box is open".into(),
+            );
+        }
     }
 
     pub fn key(&mut self, key: KeyEvent) {
+        if self.prompt.is_some() {
+            self.answer(key);
+            return;
+        }
         if self.show_help {
             self.show_help = false;
             return;
         }
+        if let Status::Held(message) = &self.status {
+            // Ctrl+C (which asks first if text is unsaved) and Ctrl+Z still work.
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            let passes = ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('z'));
+            if !passes {
+                if matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
+                    self.status = Status::Error(message.clone());
+                }
+                return;
+            }
+        }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.quit = true;
+            self.go(Nav::Quit);
             return;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -169,7 +181,7 @@ impl App {
         if ctrl && key.code == KeyCode::Char('f') {
             match Finder::open(&self.store) {
                 Ok(f) => self.finder = Some(Box::new(f)),
-                Err(e) => self.status = Status::Error(e.to_string()),
+                Err(e) => self.status = Status::Held(format!("Not opened: {e}")),
             }
             return;
         }
@@ -188,7 +200,7 @@ impl App {
                 Outcome::Close => self.finder = None,
                 Outcome::Go(nav) => {
                     self.finder = None;
-                    self.navigate(nav);
+                    self.go(nav);
                 }
             }
             return;
@@ -218,10 +230,13 @@ impl App {
             Screen::Plan(s) => s.key(key, &mut ctx),
             Screen::Action(s) => s.key(key, &mut ctx),
         };
-        self.navigate(nav);
+        self.go(nav);
     }
 
     fn paste(&mut self, text: &str) {
+        if self.prompt.is_some() || matches!(self.status, Status::Held(_)) {
+            return;
+        }
         if let Some(finder) = self.finder.as_mut() {
             finder.paste(text);
             return;
@@ -277,7 +292,7 @@ impl App {
                 match NewEvaluation::load(&self.store, school_id, self.today) {
                     Ok(s) => Screen::NewEvaluation(Box::new(s)),
                     Err(e) => {
-                        self.status = Status::Error(e.to_string());
+                        self.status = Status::Held(format!("Not opened: {e}"));
                         return;
                     }
                 }
@@ -285,21 +300,21 @@ impl App {
             Nav::Walk { evaluation, index } => match Walk::open(&self.store, evaluation, index) {
                 Ok(w) => Screen::Walk(Box::new(w)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::Summary { evaluation } => match Summary::open(&self.store, evaluation) {
                 Ok(s) => Screen::Summary(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::Compare { evaluation } => match Compare::open(&self.store, evaluation) {
                 Ok(s) => Screen::Compare(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
@@ -317,7 +332,7 @@ impl App {
                         Screen::Drafts(Box::new(s))
                     }
                     Err(e) => {
-                        self.status = Status::Error(e.to_string());
+                        self.status = Status::Held(format!("Not opened: {e}"));
                         return;
                     }
                 }
@@ -325,21 +340,21 @@ impl App {
             Nav::Plan { school } => match Plan::open(&self.store, school, self.today) {
                 Ok(s) => Screen::Plan(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::Action { id, back } => match ActionEditor::open(&self.store, id, *back) {
                 Ok(s) => Screen::Action(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
             Nav::CheckIn { filter } => match CheckInScreen::open(&self.store, self.today, filter) {
                 Ok(s) => Screen::CheckIn(Box::new(s)),
                 Err(e) => {
-                    self.status = Status::Error(e.to_string());
+                    self.status = Status::Held(format!("Not opened: {e}"));
                     return;
                 }
             },
@@ -404,6 +419,24 @@ impl App {
             None => (title, keys, hints),
         };
         self.status_line(frame, status, &hints);
+        if let Status::Held(message) = &self.status {
+            prompts::held_notice(frame, body, message, &self.theme);
+        }
+        if let Some(prompt) = &self.prompt {
+            let file = self
+                .recovery
+                .path()
+                .filter(|_| self.recovery.is_current())
+                .map(|p| p.display().to_string());
+            prompts::view(
+                frame,
+                body,
+                prompt,
+                &self.kept,
+                file.as_deref(),
+                &self.theme,
+            );
+        }
         if self.show_help {
             let mut keys = keys;
             keys.extend_from_slice(GLOBAL_KEYS);
@@ -416,7 +449,7 @@ impl App {
             Status::None => (String::new(), self.theme.dim()),
             Status::Info(m) => (m.clone(), self.theme.strong()),
             Status::Saved(m) => (format!("✓ {m}"), self.theme.good()),
-            Status::Error(m) => (format!("✗ {m}"), self.theme.error()),
+            Status::Error(m) | Status::Held(m) => (format!("✗ {m}"), self.theme.error()),
         };
         let message_width = unicode_width::UnicodeWidthStr::width(message.as_str()) as u16;
         let [left, right] = Layout::horizontal([
@@ -431,7 +464,7 @@ impl App {
             Span::raw(" find  "),
         ];
         spans.extend(help::hints(hints, &self.theme));
-        if matches!(self.status, Status::Error(_)) {
+        if matches!(self.status, Status::Error(_) | Status::Held(_)) {
             // An error takes the whole line: it matters more than hints.
             frame.render_widget(Paragraph::new(Line::styled(message, style)), area);
             return;

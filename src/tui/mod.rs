@@ -2,19 +2,23 @@
 //! terminal back, panic included.
 
 pub mod app;
+pub mod nav;
+pub mod prompts;
+pub mod recovery;
 pub mod screens;
 pub mod theme;
+mod unsaved;
 pub mod widgets;
 
 use std::io::{self, stdout};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 use crossterm::terminal::{enable_raw_mode, Clear, ClearType, EnterAlternateScreen};
 use jiff::civil::Date;
@@ -47,15 +51,17 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Sets `stop` on SIGTERM, SIGHUP or SIGINT. If the loop has not finished a
-/// second later (after a hang-up, crossterm can spin inside `poll` on the dead
-/// terminal), restores what it can and exits: every change is already
-/// committed, and the writer's lock must not outlive the user's session.
-fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
+/// Records in `stop` the number of a SIGTERM, SIGHUP or SIGINT. If the loop
+/// has not finished a second later (after a hang-up, crossterm can spin
+/// inside `poll` on the dead terminal), restores what it can and exits with
+/// 128 + the signal: every change is already committed, unsaved text is
+/// already in the recovery file, and the writer's lock must not outlive the
+/// user's session.
+fn watch_signals(stop: Arc<AtomicI32>) -> io::Result<()> {
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            stop.store(true, Ordering::Relaxed);
+            stop.store(signal, Ordering::Relaxed);
             std::thread::sleep(Duration::from_secs(1));
             let _ = execute!(stdout(), DisableBracketedPaste, crossterm::cursor::Show);
             ratatui::restore();
@@ -104,6 +110,23 @@ fn neutralise(buffer: &mut Buffer) {
     }
 }
 
+/// Events that arrive this soon after a paste belong to the same burst of
+/// input: no one types that fast after pasting.
+const PASTE_BURST: Duration = Duration::from_millis(30);
+/// The most events taken as one paste's tail.
+const PASTE_TAIL_MAX: usize = 100_000;
+
+/// The events that came in right behind a paste. A pasted text can carry its
+/// own end marker (`ESC[201~`), so the terminal ends the paste early and the
+/// rest arrives as key presses; those must not run as commands.
+fn paste_tail() -> io::Result<Vec<Event>> {
+    let mut tail = Vec::new();
+    while tail.len() < PASTE_TAIL_MAX && event::poll(PASTE_BURST)? {
+        tail.push(event::read()?);
+    }
+    Ok(tail)
+}
+
 /// How often the loop looks for a termination signal while idle.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 
@@ -120,13 +143,15 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         app.navigate(app::Nav::CheckIn { filter });
     }
     // SIGTERM, SIGHUP and SIGINT end the loop, so the guard restores the
-    // terminal. Every change is already committed, so nothing is lost.
-    let stop = Arc::new(AtomicBool::new(false));
+    // terminal. Every change is already committed, and text the store
+    // refused is already in the recovery file, so nothing is lost.
+    let stop = Arc::new(AtomicI32::new(0));
     watch_signals(stop.clone())?;
-    let (_guard, mut terminal) = TerminalGuard::enter()?;
+    let (guard, mut terminal) = TerminalGuard::enter()?;
     // Only for the test that proves a panic gives the terminal back.
     let panic_for_test = std::env::var_os("HEADWAY_TEST_PANIC").is_some();
-    while !app.quit && !stop.load(Ordering::Relaxed) {
+    let mut signal = 0;
+    while !app.quit {
         terminal.draw(|frame| {
             app.view(frame);
             neutralise(frame.buffer_mut());
@@ -138,13 +163,29 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             suspend(&mut terminal)?;
             continue;
         }
-        while !event::poll(SIGNAL_CHECK)? {
-            if stop.load(Ordering::Relaxed) {
-                return Ok(());
-            }
+        while signal == 0 && !event::poll(SIGNAL_CHECK)? {
+            signal = stop.load(Ordering::Relaxed);
         }
-        let event = event::read()?;
-        app.event(event);
+        signal = stop.load(Ordering::Relaxed);
+        if signal != 0 {
+            break;
+        }
+        match event::read()? {
+            Event::Paste(text) => {
+                let tail = paste_tail()?;
+                app.paste_burst(&text, tail);
+            }
+            event => app.event(event),
+        }
+    }
+    if signal != 0 {
+        app.keep_unsaved();
+        // Closes the store (releasing the writer's lock), then gives the
+        // terminal back, then tells the shell which signal ended it.
+        drop(app);
+        drop(terminal);
+        drop(guard);
+        std::process::exit(128 + signal);
     }
     Ok(())
 }

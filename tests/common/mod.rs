@@ -10,6 +10,13 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
+/// Held while a test opens a `Store` in this process and while a child is
+/// spawned. A child forked by one test thread keeps, until it runs the new
+/// program, a copy of every file another thread has open, including the
+/// database lock; a headway started in that moment would see its file as
+/// "open in another headway".
+pub static SPAWN: Mutex<()> = Mutex::new(());
+
 /// How long to wait for the screen to show something before failing.
 const PATIENCE: Duration = Duration::from_secs(15);
 
@@ -78,7 +85,10 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("HEADWAY_DB");
-        let child = pair.slave.spawn_command(cmd).expect("headway starts");
+        let child = {
+            let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+            pair.slave.spawn_command(cmd).expect("headway starts")
+        };
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -228,6 +238,24 @@ impl Session {
         let _ = self.child.wait();
     }
 
+    /// Waits for exit and returns (exit code, terminal modes after exit).
+    pub fn wait_exit_code_modes(mut self) -> (u32, (bool, bool, bool)) {
+        let start = Instant::now();
+        let code = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status.exit_code();
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "headway did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        (code, self.terminal_modes())
+    }
+
     /// Waits for the program to exit by itself; returns its success.
     pub fn wait_exit(mut self) -> bool {
         let start = Instant::now();
@@ -333,4 +361,141 @@ pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// Sets (or with `None` lifts) a file-size limit on a running child, so its
+/// next write past `bytes` fails as on a full disk.
+pub fn set_file_limit(pid: i32, bytes: Option<u64>) {
+    let value = bytes.unwrap_or(libc::RLIM_INFINITY);
+    let limit = libc::rlimit {
+        rlim_cur: value,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: sets a resource limit of our own child process.
+    let rc = unsafe { libc::prlimit(pid, libc::RLIMIT_FSIZE, &limit, std::ptr::null_mut()) };
+    assert_eq!(rc, 0, "prlimit on the child");
+}
+
+/// Makes the child's next write to `db` fail: a limit at the current size
+/// of its write-ahead log (plus the log's header when it is still empty).
+pub fn fail_next_write(pid: i32, db: &Path) {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    let used = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let header = if used == 0 { 32 } else { 0 };
+    set_file_limit(pid, Some(used + header));
+}
+
+/// A database for meetings: one school, an Autumn 2026 evaluation of the
+/// curriculum tool with statement 1 judged 1 (rationale "No shared story"),
+/// an accepted action on it with an amber check-in on 2026-11-08 (so a
+/// check-in is due on 2026-11-22). Returns (evaluation, action).
+pub fn meeting_db(db: &Path) -> (i64, i64) {
+    use headway::domain::evaluation::TextField;
+    use headway::domain::plan::{DraftSeed, Rag};
+    use headway::store::{ActionField, OpenMode, Store};
+    let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    let evaluation = add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
+    let k1 = "curriculum-sequencing/intent/purpose-stated";
+    store.set_level(evaluation, k1, Some(1)).unwrap();
+    store
+        .set_text(
+            evaluation,
+            k1,
+            TextField::Rationale,
+            "No shared story",
+            true,
+        )
+        .unwrap();
+    let ids = store
+        .add_drafts(
+            evaluation,
+            &[DraftSeed {
+                title: "Write the curriculum story".into(),
+                reason: "No shared story".into(),
+                impact_check: "Pupil voice".into(),
+                statements: vec![k1.into()],
+            }],
+        )
+        .unwrap();
+    let d = |m, day| jiff::civil::date(2026, m, day);
+    store.accept_action(ids[0], d(11, 1)).unwrap();
+    store
+        .set_action_field(ids[0], ActionField::Owner, Some("R. Patel"), true)
+        .unwrap();
+    let c = store.add_check_in(ids[0], d(11, 8), Rag::Amber).unwrap();
+    store.set_check_in_text(c, false, "Slow start").unwrap();
+    drop(store);
+    // Opening once more takes today's backup, so the app's own start
+    // writes nothing a file-size limit could catch.
+    drop(Store::open(db, OpenMode::Write).unwrap());
+    (evaluation, ids[0])
+}
+
+/// Two cycles of the curriculum tool at one school, with confidential notes:
+/// Summer 2026 judged statement 1 at 1 with a confidential rationale
+/// ("Head of maths on a capability plan") and statement 2 at 3 with an open
+/// one ("Open remark"); Autumn 2026 judged statement 1 at 1 with a
+/// confidential rationale ("Named teacher again"). An accepted action on
+/// statement 1 has a confidential amber check-in on 2026-11-08 ("Teacher off
+/// sick"). Returns (summer, autumn, action).
+pub fn confidential_db(db: &Path) -> (i64, i64, i64) {
+    use headway::domain::evaluation::TextField;
+    use headway::domain::plan::{DraftSeed, Rag};
+    use headway::store::{NewEvaluation, OpenMode, Store};
+    let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap().id;
+    let mut evaluation = |cycle: &str| {
+        store
+            .create_evaluation(&NewEvaluation {
+                school_id: school,
+                tool_id: "curriculum-sequencing".into(),
+                tool_version: 1,
+                scope: "English".into(),
+                cycle: cycle.into(),
+                attendees: String::new(),
+            })
+            .unwrap()
+    };
+    let summer = evaluation("Summer 2026");
+    let autumn = evaluation("Autumn 2026");
+    let k1 = "curriculum-sequencing/intent/purpose-stated";
+    let k2 = "curriculum-sequencing/intent/ambition-for-all";
+    let mut judge = |e: i64, key: &str, level: u8, text: &str, confidential: bool| {
+        store.set_level(e, key, Some(level)).unwrap();
+        store
+            .set_text(e, key, TextField::Rationale, text, true)
+            .unwrap();
+        store.set_confidential(e, key, confidential).unwrap();
+    };
+    judge(summer, k1, 1, "Head of maths on a capability plan", true);
+    judge(summer, k2, 3, "Open remark", false);
+    judge(autumn, k1, 1, "Named teacher again", true);
+    let action = store
+        .add_drafts(
+            autumn,
+            &[DraftSeed {
+                title: "Write the curriculum story".into(),
+                reason: String::new(),
+                impact_check: String::new(),
+                statements: vec![k1.into()],
+            }],
+        )
+        .unwrap()[0];
+    store
+        .accept_action(action, jiff::civil::date(2026, 11, 1))
+        .unwrap();
+    let c = store
+        .add_check_in(action, jiff::civil::date(2026, 11, 8), Rag::Amber)
+        .unwrap();
+    store
+        .set_check_in_text(c, false, "Teacher off sick")
+        .unwrap();
+    store.set_check_in_confidential(c, true).unwrap();
+    drop(store);
+    drop(Store::open(db, OpenMode::Write).unwrap());
+    (summer, autumn, action)
 }

@@ -12,8 +12,10 @@ use crate::domain::plan::{
     format_milestones, parse_date, parse_milestones, Action, Cadence, Impact, Role, Status,
 };
 use crate::store::{ActionField, Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
+use crate::tui::recovery::{Place, Unsaved};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::confidential::shown;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::centered;
@@ -29,8 +31,15 @@ const HELP: &[KeyHelp] = &[
     ),
     ("↑ / Shift+Tab", "previous field"),
     ("← →", "change a choice: role, cadence, status, impact"),
+    (
+        "F2",
+        "show or hide the reason and impact check copied from a confidential note",
+    ),
     ("Esc", "back"),
 ];
+
+/// Shown instead of text this action copied from a confidential note.
+const HIDDEN: &str = "[confidential: F2 shows it]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -141,9 +150,13 @@ pub struct ActionEditor {
     selected: usize,
     editing: Option<TextInput>,
     edit_saved: bool,
+    /// True when the typed text of the focused field is not in the store yet.
+    unsaved: bool,
     error: Option<String>,
     /// The refusal an Esc has already been warned about.
     last_refusal: Option<String>,
+    /// F2 was pressed: text copied from a confidential note is shown.
+    revealed: bool,
 }
 
 impl ActionEditor {
@@ -168,7 +181,9 @@ impl ActionEditor {
             selected: 0,
             editing: None,
             edit_saved: false,
+            unsaved: false,
             error: None,
+            revealed: false,
             last_refusal: None,
         };
         editor.enter_field(0);
@@ -177,6 +192,43 @@ impl ActionEditor {
 
     pub fn is_typing(&self) -> bool {
         self.editing.is_some()
+    }
+
+    /// The text the store has refused, and where it belongs, for the
+    /// recovery file.
+    pub fn unsaved(&self) -> Option<Unsaved> {
+        if !self.unsaved {
+            return None;
+        }
+        Some(Unsaved {
+            place: self.place()?,
+            label: format!(
+                "action \"{}\": {}",
+                self.action.title,
+                FIELDS[self.selected].1.to_lowercase()
+            ),
+            text: self.editing.as_ref()?.text(),
+        })
+    }
+
+    /// The field being edited, once text typed there has been saved.
+    pub fn saved_here(&self) -> Option<Place> {
+        (self.editing.is_some() && self.edit_saved && !self.unsaved)
+            .then(|| self.place())
+            .flatten()
+    }
+
+    fn place(&self) -> Option<Place> {
+        let field = self.field().store_field()?;
+        Some(Place::Action {
+            action: self.action.id,
+            field: field.column().to_string(),
+        })
+    }
+
+    /// True while typed text here is not in the store yet.
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved
     }
 
     fn field(&self) -> Field {
@@ -189,6 +241,7 @@ impl ActionEditor {
         let field = self.field();
         self.editing = (!field.is_choice()).then(|| TextInput::new(&value(&self.action, field)));
         self.edit_saved = false;
+        self.unsaved = false;
     }
 
     /// Leaves the focused field; dates and milestones are checked and saved
@@ -197,6 +250,14 @@ impl ActionEditor {
         let field = self.field();
         if self.editing.is_some() && field.checked_on_enter() && !self.save_checked(field, ctx) {
             return false;
+        }
+        // Typed text the store refused is tried once more; if it still
+        // fails, the field stays open with the text kept.
+        if self.unsaved {
+            self.save_typed(ctx);
+            if self.unsaved {
+                return false;
+            }
         }
         self.editing = None;
         true
@@ -217,6 +278,9 @@ impl ActionEditor {
                 if self.leave_field(ctx) {
                     return self.back.clone();
                 }
+                if self.unsaved {
+                    return Nav::Stay;
+                }
                 // An invalid date or milestone: a second Esc leaves it unsaved.
                 if self.error.as_deref() == self.last_refusal.as_deref() {
                     return self.back.clone();
@@ -233,6 +297,7 @@ impl ActionEditor {
                     self.enter_field(self.selected + 1);
                 }
             }
+            KeyCode::F(2) => self.revealed = !self.revealed,
             KeyCode::Left | KeyCode::Right if field.is_choice() => {
                 self.cycle(field, key.code == KeyCode::Right, ctx)
             }
@@ -267,11 +332,15 @@ impl ActionEditor {
         {
             Ok(()) => {
                 self.edit_saved = true;
+                self.unsaved = false;
                 self.error = None;
                 self.reload(ctx);
                 ctx.saved(FIELDS[self.selected].1);
             }
-            Err(e) => ctx.error(format!("Not saved yet, your text is kept: {e}")),
+            Err(e) => {
+                self.unsaved = true;
+                ctx.error(format!("Not saved yet, your text is kept: {e}"));
+            }
         }
     }
 
@@ -356,14 +425,14 @@ impl ActionEditor {
                 self.reload(ctx);
                 ctx.saved(&format!("{}: {next}", FIELDS[self.selected].1));
             }
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
         match ctx.store.action(self.action.id) {
             Ok(a) => self.action = a,
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
     }
 
@@ -399,10 +468,13 @@ impl ActionEditor {
             head.push(Line::styled(format!("   addresses {s}"), theme.dim()));
         }
         if !self.action.reason.is_empty() {
-            head.push(Line::styled(
-                format!("   why: {}", self.action.reason),
-                theme.dim(),
-            ));
+            let reason = shown(
+                &self.action.reason,
+                self.action.confidential,
+                self.revealed,
+                HIDDEN,
+            );
+            head.push(Line::styled(format!("   why: {reason}"), theme.dim()));
         }
         frame.render_widget(Paragraph::new(head), header);
         let block = Block::bordered().border_type(BorderType::Rounded);
@@ -452,6 +524,9 @@ impl ActionEditor {
                         ])
                     } else if text.is_empty() {
                         Line::styled(field.hint().to_string(), theme.dim())
+                    } else if *field == Field::ImpactCheck {
+                        let confidential = self.action.confidential;
+                        Line::raw(shown(&text, confidential, self.revealed, HIDDEN).to_string())
                     } else {
                         Line::raw(text)
                     };

@@ -15,7 +15,7 @@ use crate::domain::evaluation::{Evaluation, Judgements};
 use crate::domain::series::{compare, sparkline, Cell, Comparison, Cycle, Movement};
 use crate::domain::tool::Tool;
 use crate::store::{Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_selectable;

@@ -19,8 +19,9 @@ use crate::domain::plan::{
 };
 use crate::domain::tool::Tool;
 use crate::store::{ActionField, Store, StoreError, PRIORITY_LIMIT_KEY};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::confidential::{shown, HIDDEN};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{popup, render_scrolled};
@@ -41,6 +42,7 @@ const HELP: &[KeyHelp] = &[
     ("u", "bring a discarded draft back"),
     ("d", "on a deferred statement: draft an action for it"),
     ("L", "change the limit of open priorities"),
+    ("v", "show or hide a confidential note"),
     ("q / Esc", "back to the summary"),
 ];
 
@@ -70,6 +72,9 @@ pub struct Drafts {
     marked: BTreeSet<i64>,
     offset: Cell<usize>,
     mode: Mode,
+    /// `v` on a deferred statement with a confidential note shows it until
+    /// the selection moves.
+    revealed: Option<usize>,
 }
 
 impl Drafts {
@@ -101,6 +106,7 @@ impl Drafts {
             marked: BTreeSet::new(),
             offset: Cell::new(0),
             mode: Mode::Browse,
+            revealed: None,
         };
         screen.reload(store)?;
         Ok((screen, made))
@@ -183,7 +189,7 @@ impl Drafts {
                                     self.limit = n;
                                     ctx.saved(&format!("Limit of {n} open priorities"));
                                 }
-                                Err(e) => ctx.error(e.to_string()),
+                                Err(e) => ctx.failed("That change", e),
                             }
                             self.mode = Mode::Browse;
                         }
@@ -201,7 +207,17 @@ impl Drafts {
 
     fn browse_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
         let last = self.rows.len().saturating_sub(1);
+        if key.code != KeyCode::Char('v') {
+            // Moving (or anything else) hides a shown confidential note.
+            self.revealed = None;
+        }
         match key.code {
+            KeyCode::Char('v') => {
+                self.revealed = match self.revealed {
+                    Some(at) if at == self.selected => None,
+                    _ => Some(self.selected),
+                };
+            }
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
             KeyCode::Char('q') | KeyCode::Esc => {
@@ -228,10 +244,10 @@ impl Drafts {
                     let id = a.id;
                     match ctx.store.accept_action(id, ctx.today) {
                         Ok(()) => ctx.saved("Accepted into the plan"),
-                        Err(e) => ctx.error(e.to_string()),
+                        Err(e) => ctx.failed("That change", e),
                     }
                     if let Err(e) = self.reload(ctx.store) {
-                        ctx.error(e.to_string());
+                        ctx.failed("Reading it back", e);
                     }
                     if let Some(w) = priority_warning(self.open_count(), self.limit) {
                         ctx.info(w);
@@ -289,10 +305,10 @@ impl Drafts {
     fn change(&mut self, ctx: &mut Ctx, id: i64, field: ActionField, value: &str, what: &str) {
         match ctx.store.set_action_field(id, field, Some(value), true) {
             Ok(()) => ctx.saved(what),
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
         if let Err(e) = self.reload(ctx.store) {
-            ctx.error(e.to_string());
+            ctx.failed("Reading it back", e);
         }
     }
 
@@ -311,11 +327,11 @@ impl Drafts {
         };
         match ctx.store.merge_drafts(&merged) {
             Ok(()) => ctx.saved(&format!("{} drafts merged into one", drafts.len())),
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
         self.marked.clear();
         if let Err(e) = self.reload(ctx.store) {
-            ctx.error(e.to_string());
+            ctx.failed("Reading it back", e);
         }
     }
 
@@ -330,10 +346,10 @@ impl Drafts {
         };
         match ctx.store.add_drafts(self.evaluation.id, &[seed]) {
             Ok(_) => ctx.saved("Draft made for the deferred statement"),
-            Err(e) => ctx.error(e.to_string()),
+            Err(e) => ctx.failed("That change", e),
         }
         if let Err(e) = self.reload(ctx.store) {
-            ctx.error(e.to_string());
+            ctx.failed("Reading it back", e);
         }
     }
 
@@ -472,7 +488,8 @@ impl Drafts {
                             if d.note.is_empty() {
                                 String::new()
                             } else {
-                                format!(" — {}", d.note)
+                                let revealed = self.revealed == Some(pos);
+                                format!(" — {}", shown(&d.note, d.confidential, revealed, HIDDEN))
                             },
                             theme.dim(),
                         ),

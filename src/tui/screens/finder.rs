@@ -10,13 +10,16 @@ use ratatui::Frame;
 
 use crate::finder::{filter, Index, Target};
 use crate::store::{Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy::highlight;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::popup;
 use crate::tui::widgets::wrap::shorten;
+
+/// Shown instead of a confidential note in the result list.
+const HIDDEN_HERE: &str = "[confidential: Tab shows it]";
 
 pub const HELP: &[KeyHelp] = &[
     (
@@ -25,6 +28,10 @@ pub const HELP: &[KeyHelp] = &[
     ),
     ("↑ ↓", "choose a result"),
     ("Enter", "go there"),
+    (
+        "Tab",
+        "show the chosen confidential note (hidden again when you move)",
+    ),
     ("Esc", "close the finder"),
 ];
 
@@ -43,6 +50,8 @@ pub struct Finder {
     query: TextInput,
     hits: Vec<(usize, Vec<usize>)>,
     chosen: usize,
+    /// The item whose confidential text is shown (after Tab).
+    revealed: Option<usize>,
 }
 
 impl Finder {
@@ -54,6 +63,7 @@ impl Finder {
             query,
             hits: Vec::new(),
             chosen: 0,
+            revealed: None,
         })
     }
 
@@ -77,8 +87,16 @@ impl Finder {
     }
 
     pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if key.code != KeyCode::Tab {
+            // Moving or typing hides a shown confidential note again.
+            self.revealed = None;
+        }
         match key.code {
             KeyCode::Esc => return Outcome::Close,
+            KeyCode::Tab => {
+                let here = self.hits.get(self.chosen).map(|(i, _)| *i);
+                self.revealed = if self.revealed == here { None } else { here };
+            }
             KeyCode::Up => self.chosen = self.chosen.saturating_sub(1),
             KeyCode::Down => self.chosen = (self.chosen + 1).min(self.hits.len().saturating_sub(1)),
             KeyCode::Enter => {
@@ -89,7 +107,7 @@ impl Finder {
                     Ok(Some(nav)) => Outcome::Go(nav),
                     Ok(None) => Outcome::Stay,
                     Err(e) => {
-                        ctx.error(e.to_string());
+                        ctx.failed("Opening it", e);
                         Outcome::Stay
                     }
                 };
@@ -148,9 +166,15 @@ impl Finder {
             .map(|(pos, (i, matched))| {
                 let item = &self.index.items[*i];
                 let chosen = pos == self.chosen;
+                let hidden = item.confidential && !(chosen && self.revealed == Some(*i));
+                let (shown, matched): (&str, &[usize]) = if hidden {
+                    (HIDDEN_HERE, &[])
+                } else {
+                    (&item.text, matched)
+                };
                 let kind = format!("{:<13} ", item.kind.label());
                 let room = width.saturating_sub(kind.len() + 2);
-                let text = shorten(&item.text, room.saturating_mul(2) / 3);
+                let text = shorten(shown, room.saturating_mul(2) / 3);
                 let shown = text.chars().count();
                 let matched: Vec<usize> = matched.iter().copied().filter(|&m| m < shown).collect();
                 let mut spans = vec![

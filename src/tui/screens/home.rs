@@ -12,7 +12,7 @@ use ratatui::Frame;
 use crate::domain::evaluation::Progress;
 use crate::domain::school::{clean_name, School};
 use crate::store::{EvaluationListing, Store};
-use crate::tui::app::{Ctx, Nav, Status};
+use crate::tui::nav::{Ctx, Nav, Status};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy;
 use crate::tui::widgets::help::KeyHelp;
@@ -34,7 +34,7 @@ const HELP: &[KeyHelp] = &[
     ("/", "find a school by typing part of its name"),
     ("Esc", "clear the search"),
     ("?", "this help"),
-    ("q", "quit (everything is already saved)"),
+    ("q", "quit (asks first if any text is not saved)"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

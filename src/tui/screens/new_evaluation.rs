@@ -13,7 +13,7 @@ use crate::domain::evaluation::WHOLE_SCHOOL;
 use crate::domain::school::{clean_name, School};
 use crate::domain::tool::ToolScope;
 use crate::store::{NewEvaluation as NewRecord, Store, StoreError, ToolInfo};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy::{self, pick_row};
 use crate::tui::widgets::help::KeyHelp;

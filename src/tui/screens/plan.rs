@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use crate::domain::plan::{check_state, is_overdue, next_check, CheckState};
 use crate::store::{PlanRow, Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_scrolled;

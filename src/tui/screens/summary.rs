@@ -16,8 +16,9 @@ use crate::domain::evaluation::{
 use crate::domain::series::{version_changes, Removed};
 use crate::domain::tool::Tool;
 use crate::store::{Store, StoreError};
-use crate::tui::app::{Ctx, Nav};
+use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::confidential::{shown, HIDDEN};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_selectable;
 use crate::tui::widgets::wrap::wrap;
@@ -38,6 +39,10 @@ const HELP: &[KeyHelp] = &[
     (
         "R",
         "write a report: then h html, m markdown, c csv, i calendar",
+    ),
+    (
+        "v",
+        "show the chosen statement's confidential note (hidden again when you move)",
     ),
     ("PgUp PgDn", "scroll a page"),
     ("q / Esc", "back home"),
@@ -62,6 +67,8 @@ pub struct Summary {
     offset: Cell<usize>,
     /// True after R, while waiting for the report's format.
     choosing_report: bool,
+    /// The row whose confidential note is shown (after `v`).
+    revealed: Option<usize>,
 }
 
 impl Summary {
@@ -107,6 +114,7 @@ impl Summary {
             selected: 0,
             offset: Cell::new(0),
             choosing_report: false,
+            revealed: None,
         })
     }
 
@@ -129,11 +137,15 @@ impl Summary {
             };
             match self.write_report(ctx, format) {
                 Ok(path) => ctx.saved(&format!("Report written to {path}")),
-                Err(e) => ctx.error(e),
+                Err(e) => ctx.failed("The report", e),
             }
             return Nav::Stay;
         }
         let last = self.targets.len().saturating_sub(1);
+        if key.code != KeyCode::Char('v') {
+            // Moving (or anything else) hides a shown confidential note.
+            self.revealed = None;
+        }
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
@@ -173,6 +185,13 @@ impl Summary {
                 return Nav::Compare {
                     evaluation: self.evaluation.id,
                 }
+            }
+            KeyCode::Char('v') => {
+                self.revealed = if self.revealed == Some(self.selected) {
+                    None
+                } else {
+                    Some(self.selected)
+                };
             }
             KeyCode::Char('q') | KeyCode::Esc => return Nav::Home,
             _ => {}
@@ -389,7 +408,9 @@ impl Summary {
                     } else {
                         "Note: "
                     };
-                    let note = format!("{label}{}", item.note);
+                    let revealed = selected && self.revealed == Some(self.selected);
+                    let text = shown(&item.note, item.confidential, revealed, HIDDEN);
+                    let note = format!("{label}{text}");
                     for part in wrap(&note, width.saturating_sub(indent).max(10)) {
                         lines.push(Line::from(vec![
                             Span::raw(" ".repeat(indent)),

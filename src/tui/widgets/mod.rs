@@ -1,5 +1,6 @@
 //! Pieces two or more screens share.
 
+pub mod confidential;
 pub mod fuzzy;
 pub mod help;
 pub mod input;

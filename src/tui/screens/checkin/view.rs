@@ -1,0 +1,270 @@
+//! The check-in screen's view: the action, its earlier check-ins (with
+//! confidential notes hidden until asked), the status keys and the notes.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{CheckInScreen, Mode};
+use crate::agenda::{when, AgendaItem};
+use crate::domain::plan::{milestones_due, CheckIn, CheckState, Rag};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::confidential::HIDDEN;
+use crate::tui::widgets::layout::{centered, popup};
+use crate::tui::widgets::note_box::{self, NoteBox};
+
+impl CheckInScreen {
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let area = centered(area, 120, area.height);
+        let [header, body] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        let whose = self.filter.describe();
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(vec![
+                    Span::styled(" Weekly check-in ", theme.title()),
+                    Span::styled(format!("· {} ", self.today), theme.dim()),
+                    Span::styled(
+                        if whose.is_empty() {
+                            String::new()
+                        } else {
+                            format!("· {whose} ")
+                        },
+                        theme.dim(),
+                    ),
+                    Span::styled(
+                        format!(
+                            "· {} of {}",
+                            (self.index + 1).min(self.items.len()),
+                            self.items.len()
+                        ),
+                        theme.strong(),
+                    ),
+                ]),
+                Line::styled(
+                    format!(
+                        " checked {} · skipped {} · done {} · left {}",
+                        self.made.len(),
+                        self.skipped.len(),
+                        self.done.len(),
+                        self.items.len().saturating_sub(self.index)
+                    ),
+                    theme.dim(),
+                ),
+            ]),
+            header,
+        );
+        match self.current() {
+            Some(item) => self.item_view(frame, body, item, theme),
+            None => {
+                let text = if self.items.is_empty() {
+                    "No check-ins are due this week. Actions appear here when their check falls due."
+                        .to_string()
+                } else {
+                    format!(
+                        "All {} checks are through: {} checked, {} skipped, {} marked done. Everything is saved; q goes home.",
+                        self.items.len(),
+                        self.made.len(),
+                        self.skipped.len(),
+                        self.done.len()
+                    )
+                };
+                frame.render_widget(
+                    Paragraph::new(Line::styled(text, theme.strong())).wrap(Wrap { trim: true }),
+                    centered(body, 70, 4),
+                );
+            }
+        }
+        if self.mode == Mode::History {
+            self.history_view(frame, area, theme);
+        }
+    }
+
+    fn item_view(&self, frame: &mut Frame, area: Rect, item: &AgendaItem, theme: &Theme) {
+        let a = &item.row.action;
+        let state_style = match item.check.state {
+            CheckState::Overdue(_) => theme.error(),
+            _ => theme.key(),
+        };
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(
+                    format!(" {} ", when(item.check.state).to_uppercase()),
+                    state_style,
+                ),
+                Span::styled(
+                    format!(
+                        "· {} · {} · {}",
+                        item.row.school, item.row.scope, item.row.cycle
+                    ),
+                    theme.dim(),
+                ),
+            ]),
+            Line::styled(format!(" {}", a.title), theme.strong()),
+            Line::from(format!(
+                " Owner: {}{} · Checker: {} · {} checks{}",
+                if a.owner.is_empty() { "-" } else { &a.owner },
+                a.owner_role
+                    .map(|r| format!(" ({})", r.as_str()))
+                    .unwrap_or_default(),
+                if a.checker.is_empty() {
+                    "-"
+                } else {
+                    &a.checker
+                },
+                a.cadence.as_str(),
+                a.due.map(|d| format!(" · due {d}")).unwrap_or_default(),
+            )),
+        ];
+        let labelled = |label: &str, text: &str| {
+            Line::from(vec![
+                Span::styled(format!(" {label}: "), theme.key()),
+                Span::raw(if text.is_empty() {
+                    "-".to_string()
+                } else {
+                    text.to_string()
+                }),
+            ])
+        };
+        lines.push(labelled("Success criteria", &a.success_criteria));
+        lines.push(labelled("Impact check", &a.impact_check));
+        let due_milestones: Vec<String> = milestones_due(a, item.check.next.max(self.today))
+            .iter()
+            .map(|m| format!("{} {}", m.date, m.text))
+            .collect();
+        if !due_milestones.is_empty() {
+            lines.push(labelled("Milestones due", &due_milestones.join("; ")));
+        }
+        lines.push(Line::styled(" Last check-ins:", theme.key()));
+        let earlier: Vec<&CheckIn> = self
+            .check_ins
+            .get(&a.id)
+            .map(|l| {
+                l.iter()
+                    .filter(|c| Some(&c.id) != self.made.get(&a.id))
+                    .take(2)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if earlier.is_empty() {
+            lines.push(Line::styled("   none yet", theme.dim()));
+        }
+        let revealed = self.revealed == Some(self.index);
+        for c in earlier {
+            lines.push(check_in_line("   ", c, revealed, theme));
+        }
+        let [info, rag_row, note, impact] = Layout::vertical([
+            Constraint::Min(3),
+            Constraint::Length(3),
+            Constraint::Length(3),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), info);
+        let chosen = self.current_check_in().map(|c| c.rag);
+        let mut rag_spans = vec![Span::styled(" Status: ", theme.dim())];
+        for (key, rag) in [("g", Rag::Green), ("a", Rag::Amber), ("r", Rag::Red)] {
+            let mut style = rag_style(rag, theme);
+            let marker = if chosen == Some(rag) {
+                style = style.patch(theme.selected());
+                "▶"
+            } else {
+                " "
+            };
+            rag_spans.push(Span::styled(
+                format!("{marker}{key} {} ", rag.as_str()),
+                style.patch(theme.strong()),
+            ));
+            rag_spans.push(Span::styled(format!("{}   ", rag.meaning()), theme.dim()));
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(rag_spans)).wrap(Wrap { trim: true }),
+            rag_row,
+        );
+        let current = self.current_check_in();
+        let note_title = if current.is_some_and(|c| c.confidential) {
+            "Note: one line of progress [confidential]"
+        } else {
+            "Note: one line of progress"
+        };
+        for (mode, rect, title, text) in [
+            (
+                Mode::Note,
+                note,
+                note_title,
+                current.map(|c| c.note.as_str()),
+            ),
+            (
+                Mode::Impact,
+                impact,
+                "Impact seen (optional)",
+                current.map(|c| c.impact_note.as_str()),
+            ),
+        ] {
+            let note = NoteBox {
+                title,
+                text: text.unwrap_or(""),
+                placeholder: "",
+                editing: (self.mode == mode).then_some((&self.editor, self.has_unsaved())),
+            };
+            note_box::render(frame, rect, note, theme);
+        }
+    }
+
+    fn history_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let Some(item) = self.current() else {
+            return;
+        };
+        let size = (area.width.saturating_sub(6), area.height.saturating_sub(4));
+        let title = format!("Every check-in: {}", item.row.action.title);
+        let inner = popup(frame, area, size, &title, Some("any key closes"), theme);
+        let all = self
+            .check_ins
+            .get(&item.row.action.id)
+            .cloned()
+            .unwrap_or_default();
+        let lines: Vec<Line> = if all.is_empty() {
+            vec![Line::styled("No check-ins yet.", theme.dim())]
+        } else {
+            let revealed = self.revealed == Some(self.index);
+            all.iter()
+                .map(|c| check_in_line("", c, revealed, theme))
+                .collect()
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
+}
+
+/// One earlier check-in: date, RAG, note and any impact seen; confidential
+/// notes hidden unless `revealed`.
+fn check_in_line(indent: &str, c: &CheckIn, revealed: bool, theme: &Theme) -> Line<'static> {
+    let hide = c.confidential && !revealed;
+    let impact = if c.impact_note.is_empty() || hide {
+        String::new()
+    } else {
+        format!(" · impact: {}", c.impact_note)
+    };
+    let note = if hide && (!c.note.is_empty() || !c.impact_note.is_empty()) {
+        HIDDEN
+    } else {
+        c.note.as_str()
+    };
+    Line::from(vec![
+        Span::raw(format!("{indent}{} ", c.on)),
+        Span::styled(
+            format!("{:<5}", c.rag.as_str().to_uppercase()),
+            rag_style(c.rag, theme),
+        ),
+        Span::raw(format!(" {note}")),
+        Span::styled(impact, theme.dim()),
+    ])
+}
+
+fn rag_style(rag: Rag, theme: &Theme) -> ratatui::style::Style {
+    match rag {
+        Rag::Green => theme.good(),
+        Rag::Amber => theme.key(),
+        Rag::Red => theme.weak(),
+    }
+}

@@ -1,0 +1,442 @@
+//! The walk's view: the statement, the scale, last cycle, the plan, the
+//! notes and the overlays, as a function of the walk's state.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{Mode, Walk};
+use crate::domain::evaluation::{progress, Judgement, Mark, TextField};
+use crate::store::Revision;
+use crate::tui::screens::home::progress_bar;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::confidential::{shown, HIDDEN};
+use crate::tui::widgets::fuzzy::pick_row;
+use crate::tui::widgets::layout::{centered, popup};
+use crate::tui::widgets::note_box::{self, NoteBox};
+use crate::tui::widgets::wrap::{shorten, wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// The walk's widest and the notes' tallest, for readability on big screens.
+const MAX_WIDTH: u16 = 120;
+const NOTES_MAX_ROWS: u16 = 16;
+
+impl Walk {
+    pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let Some(here) = self.tool.statement(self.index) else {
+            return;
+        };
+        let judgement = self.current();
+        let mark = judgement.mark();
+        // Long lines are hard to read on a shared screen: keep to 120 columns.
+        let area = centered(area, MAX_WIDTH, area.height);
+        let width = area.width.saturating_sub(2).max(1);
+        let statement_rows = wrapped_rows(&here.statement.text, width).min(6);
+        let guidance = here.statement.guidance.as_deref().unwrap_or("");
+        let guidance_rows = if guidance.is_empty() {
+            0
+        } else {
+            wrapped_rows(&format!("Guidance: {guidance}"), width).min(4)
+        };
+        let scale_line = self.scale_line(mark, theme);
+        let scale_rows = wrapped_rows(&line_text(&scale_line), width).min(3);
+        let earlier_line = self.earlier_line(theme);
+        let earlier_rows = earlier_line
+            .as_ref()
+            .map_or(0, |l| wrapped_rows(&line_text(l), width).min(2));
+        let plan_lines = self.plan_lines(usize::from(width), theme);
+        let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, notes, _, progress_area] =
+            Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(statement_rows),
+                Constraint::Length(guidance_rows),
+                Constraint::Length(1),
+                Constraint::Length(scale_rows),
+                Constraint::Length(1),
+                Constraint::Length(earlier_rows),
+                Constraint::Length(plan_lines.len() as u16),
+                Constraint::Max(NOTES_MAX_ROWS),
+                Constraint::Fill(1),
+                Constraint::Length(1),
+            ])
+            .areas(area);
+        let total = self.keys.len();
+        let position = format!(
+            "statement {} of {total}{}",
+            self.index + 1,
+            if self.is_new_here() { " · new" } else { "" }
+        );
+        let room = usize::from(crumb.width)
+            .saturating_sub(position.width() + here.aspect.title.width() + 7)
+            .max(8);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(
+                    format!(" {}", shorten(&self.tool.title, room)),
+                    theme.title(),
+                ),
+                Span::styled(" › ", theme.dim()),
+                Span::styled(here.aspect.title.clone(), theme.strong()),
+                Span::styled(" › ", theme.dim()),
+                Span::styled(position, theme.strong()),
+            ])),
+            crumb,
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(
+                    " {} · {} · {}{}",
+                    self.evaluation.school_name,
+                    self.evaluation.scope,
+                    self.evaluation.cycle,
+                    if self.evaluation.attendees.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · {}", self.evaluation.attendees)
+                    }
+                ),
+                theme.dim(),
+            )),
+            context,
+        );
+        let inset = |r: Rect| Rect {
+            x: r.x + 1,
+            width: r.width.saturating_sub(2),
+            ..r
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(here.statement.text.clone(), theme.strong()))
+                .wrap(Wrap { trim: true }),
+            inset(statement),
+        );
+        if guidance_rows > 0 {
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("Guidance: ", theme.key()),
+                    Span::styled(guidance.to_string(), theme.dim()),
+                ]))
+                .wrap(Wrap { trim: true }),
+                inset(guidance_area),
+            );
+        }
+        frame.render_widget(
+            Paragraph::new(scale_line).wrap(Wrap { trim: true }),
+            inset(scale),
+        );
+        let state_line = match mark {
+            Mark::Judged(level) => Line::from(vec![
+                Span::raw(" Judged: "),
+                Span::styled(
+                    format!(
+                        "{level} {}",
+                        self.tool.scale.label(level).unwrap_or_default()
+                    ),
+                    theme
+                        .level(level, self.tool.scale.len(), self.tool.scale.weak_up_to)
+                        .patch(theme.strong()),
+                ),
+                Span::styled(
+                    if self.tool.scale.is_weak(level) {
+                        "  (weak)"
+                    } else {
+                        ""
+                    },
+                    theme.weak(),
+                ),
+            ]),
+            Mark::Deferred => Line::styled(" Left until next time", theme.key()),
+            Mark::Open if self.earlier_here().is_some_and(|(_, j)| j.level.is_some()) => {
+                Line::styled(
+                    " Not judged yet: press a number, or c to carry",
+                    theme.dim(),
+                )
+            }
+            Mark::Open => Line::styled(" Not judged yet: press a number", theme.dim()),
+        };
+        let mut state_line = state_line;
+        if let Some(from) = judgement.carried_from {
+            let cycle = self
+                .earlier
+                .as_ref()
+                .filter(|e| e.evaluation.id == from)
+                .map_or("last cycle", |e| e.evaluation.cycle.as_str());
+            state_line.push_span(Span::styled(format!("  carried from {cycle}"), theme.dim()));
+        }
+        if judgement.confidential {
+            state_line.push_span(Span::styled("  [confidential]", theme.key()));
+        }
+        if let Some(line) = earlier_line {
+            frame.render_widget(
+                Paragraph::new(line).wrap(Wrap { trim: true }),
+                inset(earlier_area),
+            );
+        }
+        frame.render_widget(Paragraph::new(plan_lines), inset(plan_area));
+        frame.render_widget(Paragraph::new(state_line), state);
+        self.notes(frame, notes, &judgement, theme);
+        self.progress(frame, progress_area, theme);
+        match self.mode {
+            Mode::Jump => self.jump_view(frame, area, theme),
+            Mode::History => self.history_view(frame, area, theme),
+            _ => {}
+        }
+    }
+
+    /// What the cycle this one builds on said about the current statement.
+    fn earlier_line(&self, theme: &Theme) -> Option<Line<'static>> {
+        if self.is_new_here() {
+            return Some(Line::styled(
+                format!(
+                    "New in version {} of this tool: no earlier judgement.",
+                    self.tool.version
+                ),
+                theme.key(),
+            ));
+        }
+        let (before, j) = self.earlier_here()?;
+        let mut spans = vec![Span::styled(
+            format!("Last time · {}: ", before.cycle),
+            theme.key(),
+        )];
+        match j.level {
+            Some(level) => {
+                spans.push(Span::styled(
+                    format!("{level} {}", self.tool.scale.label(level).unwrap_or("?")),
+                    theme
+                        .level(level, self.tool.scale.len(), self.tool.scale.weak_up_to)
+                        .patch(theme.strong()),
+                ));
+                if !j.rationale.is_empty() {
+                    let text = shown(&j.rationale, j.confidential, self.is_revealed(), HIDDEN);
+                    spans.push(Span::styled(format!(" — {text}"), theme.dim()));
+                }
+            }
+            None => {
+                spans.push(Span::styled("left until next time", theme.strong()));
+                if !j.defer_note.is_empty() {
+                    let text = shown(&j.defer_note, j.confidential, self.is_revealed(), HIDDEN);
+                    spans.push(Span::styled(format!(" — {text}"), theme.dim()));
+                }
+            }
+        }
+        Some(Line::from(spans))
+    }
+
+    /// One line per plan action addressing the current statement: its
+    /// status, impact and latest check-in, so the meeting can judge whether
+    /// it worked.
+    fn plan_lines(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+        let Some(links) = self.plan.get(self.key_here()) else {
+            return Vec::new();
+        };
+        let mut lines = Vec::new();
+        for link in links.iter().take(2) {
+            let a = &link.row.action;
+            let lead = "Plan: ";
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.key()),
+                Span::styled(
+                    shorten(&a.title, width.saturating_sub(lead.len())),
+                    theme.strong(),
+                ),
+            ]));
+            let mut state = format!("      {} · impact {}", a.status.as_str(), a.impact.as_str());
+            match link.check_ins.first() {
+                Some(c) => {
+                    state.push_str(&format!(" · {} {}", c.on, c.rag.as_str()));
+                    if !c.note.is_empty() {
+                        let note = shown(&c.note, c.confidential, self.is_revealed(), HIDDEN);
+                        state.push_str(&format!(": {note}"));
+                    }
+                }
+                None => state.push_str(" · no check-in yet"),
+            }
+            lines.push(Line::styled(shorten(&state, width), theme.dim()));
+        }
+        lines
+    }
+
+    fn scale_line(&self, mark: Mark, theme: &Theme) -> Line<'static> {
+        let scale = &self.tool.scale;
+        let mut spans = vec![Span::styled("Scale: ", theme.dim())];
+        for (i, label) in scale.levels.iter().enumerate() {
+            let level = i as u8 + 1;
+            let chosen = mark == Mark::Judged(level);
+            let mut style = theme.level(level, scale.len(), scale.weak_up_to);
+            if chosen {
+                style = style.patch(theme.selected()).patch(theme.strong());
+            }
+            let marker = if chosen { "▶" } else { " " };
+            spans.push(Span::styled(format!("{marker}{level} {label}"), style));
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(
+            format!("(weak: 1-{})", scale.weak_up_to),
+            theme.dim(),
+        ));
+        Line::from(spans)
+    }
+
+    fn notes(&self, frame: &mut Frame, area: Rect, judgement: &Judgement, theme: &Theme) {
+        let first = if judgement.deferred || self.mode == Mode::Edit(TextField::DeferNote) {
+            TextField::DeferNote
+        } else {
+            TextField::Rationale
+        };
+        let evidence_rows = (area.height / 3).clamp(3, 5);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(evidence_rows)]).areas(area);
+        for (field, rect) in [(first, top), (TextField::Evidence, bottom)] {
+            let title = match field {
+                TextField::Rationale => "Rationale",
+                TextField::DeferNote => "Why it is left until next time (optional)",
+                TextField::Evidence => "Evidence next time: how could we know better?",
+            };
+            let placeholder = match field {
+                TextField::Evidence => "e to add",
+                _ => "Enter to type",
+            };
+            let editing =
+                (self.mode == Mode::Edit(field)).then_some((&self.editor, self.has_unsaved()));
+            let note = NoteBox {
+                title,
+                text: field.get(judgement),
+                placeholder,
+                editing,
+            };
+            note_box::render(frame, rect, note, theme);
+        }
+    }
+
+    fn progress(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let p = progress(&self.tool, &self.judgements);
+        let bar_width = usize::from(area.width / 3).clamp(10, 40);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::raw(" "),
+                progress_bar(&p, bar_width, theme),
+                Span::raw(format!(
+                    "  judged {} · deferred {} · left {}",
+                    p.judged, p.deferred, p.left
+                )),
+            ])),
+            area,
+        );
+    }
+
+    fn jump_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let size = (area.width.saturating_sub(4), area.height.saturating_sub(2));
+        let inner = popup(frame, area, size, "Go to statement", None, theme);
+        let [query, list] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("Filter: ", theme.key()),
+                Span::raw(format!("{}▏", self.jump_query.text())),
+            ])),
+            query,
+        );
+        let items = self.jump_items();
+        let height = usize::from(list.height).max(1);
+        let first = self.jump_chosen.saturating_sub(height - 1);
+        let lines: Vec<Line> = self
+            .jump_matches
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(pos, (i, matched))| {
+                let mark = self
+                    .judgements
+                    .get(&self.keys[*i])
+                    .map(Judgement::mark)
+                    .unwrap_or(Mark::Open);
+                let tag = match mark {
+                    Mark::Judged(l) => format!("[{l}] "),
+                    Mark::Deferred => "[~] ".to_string(),
+                    Mark::Open => "[ ] ".to_string(),
+                };
+                pick_row(
+                    pos == self.jump_chosen,
+                    &tag,
+                    &items[*i],
+                    matched,
+                    "",
+                    theme,
+                )
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+
+    fn history_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let size = (area.width.saturating_sub(6), area.height.saturating_sub(4));
+        let title = "Earlier values of this statement";
+        let inner = popup(frame, area, size, title, Some("any key closes"), theme);
+        let lines: Vec<Line> = if self.history.is_empty() {
+            vec![Line::styled(
+                "Nothing has been overwritten here yet.",
+                theme.dim(),
+            )]
+        } else {
+            self.history
+                .iter()
+                .rev()
+                .map(|r| {
+                    Line::from(vec![
+                        Span::styled(format!("{} ", short_time(&r.replaced_at)), theme.dim()),
+                        Span::styled(format!("{}: ", history_field(&r.field)), theme.key()),
+                        Span::raw(self.history_value(r)),
+                    ])
+                })
+                .collect()
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
+
+    fn history_value(&self, r: &Revision) -> String {
+        match r.field.as_str() {
+            "level" => {
+                let level: u8 = r.old_value.parse().unwrap_or(0);
+                format!("{level} {}", self.tool.scale.label(level).unwrap_or("?"))
+            }
+            "deferred" if r.old_value == "1" => "was left until next time".into(),
+            "deferred" => "was in the walk".into(),
+            _ => r.old_value.clone(),
+        }
+    }
+}
+
+fn history_field(field: &str) -> &str {
+    match field {
+        "level" => "judgement",
+        "deferred" => "deferral",
+        "defer_note" => "note",
+        other => other,
+    }
+}
+
+fn short_time(stamp: &str) -> String {
+    stamp
+        .parse::<jiff::Timestamp>()
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stamp.to_string())
+}
+
+fn line_text(line: &Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// Rows `text` takes when word-wrapped to `width`.
+fn wrapped_rows(text: &str, width: u16) -> u16 {
+    wrap(text, usize::from(width))
+        .len()
+        .min(usize::from(u16::MAX)) as u16
+}

@@ -1,0 +1,85 @@
+//! A pasted text can carry its own end-of-paste marker (`ESC[201~`), so the
+//! terminal ends the paste early and the rest arrives as key presses. Those
+//! keys must never run as commands: while a text box is open they are text
+//! (and an Esc among them does not close the box); with no box open they
+//! are dropped. The real binary runs in a pseudo-terminal.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::{meeting_db, Session};
+use rusqlite::Connection;
+
+const STATEMENT_2: &str = "curriculum-sequencing/intent/ambition-for-all";
+
+fn rationale(db: &Path) -> String {
+    let conn = Connection::open(db).unwrap();
+    conn.query_row(
+        "SELECT rationale FROM judgements WHERE statement_key = ?1",
+        [STATEMENT_2],
+        |r| r.get(0),
+    )
+    .unwrap_or_default()
+}
+
+fn walk_at_statement_2(db: &Path) -> Session {
+    meeting_db(db);
+    let mut s = Session::start(db, &["--today", "2026-11-22"], 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("\x1b[B\r");
+    s.wait_for("statement 2 of 15");
+    s
+}
+
+#[test]
+fn keys_behind_an_early_paste_end_are_text_while_a_box_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut s = walk_at_statement_2(&db);
+    s.send("r");
+    s.wait_for("Esc stop typing");
+    // One burst: the paste ends early, then a space and "world", Enter, n,
+    // Ctrl+C, Alt+q (ESC q) and a lone Esc. As commands they would save and
+    // move on twice, then quit or go home.
+    s.send("\x1b[200~hello\x1b[201~ world\rn\x03\x1bq\x1b");
+    s.wait_for("hello world nq");
+    std::thread::sleep(Duration::from_millis(200));
+    // The box is still open: the next key types.
+    s.send("x");
+    s.wait_for("hello world nqx");
+    let screen = s.screen();
+    assert!(screen.contains("statement 2 of 15"), "{screen}");
+    assert!(screen.contains("Esc stop typing"), "{screen}");
+    s.send("\x1b");
+    s.wait_for("d defer");
+    s.send("\x03");
+    assert!(s.wait_exit());
+    assert_eq!(rationale(&db), "hello world nqx");
+}
+
+#[test]
+fn keys_behind_a_paste_with_no_box_open_are_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut s = walk_at_statement_2(&db);
+    // In browsing mode `3` would judge, `n` move on and `q` go home.
+    s.send("\x1b[200~text\x1b[201~3nq");
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = s.screen();
+    assert!(screen.contains("statement 2 of 15"), "{screen}");
+    assert!(screen.contains("Not judged yet"), "{screen}");
+    s.wait_for("Keys that came in with a paste were ignored");
+    s.send("\x03");
+    assert!(s.wait_exit());
+    let conn = Connection::open(&db).unwrap();
+    let judged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM judgements WHERE statement_key = ?1 AND level IS NOT NULL",
+            [STATEMENT_2],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(judged, 0, "3 did not judge");
+}

@@ -1,0 +1,79 @@
+//! The questions over the screen (unsaved text from last time, leaving with
+//! unsaved text) and the notice that holds keys draw at every size without a
+//! panic, and the offer hides the kept text until asked.
+
+mod common;
+
+use common::{meeting_db, screen};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use headway::store::{OpenMode, Store};
+use headway::tui::app::{App, Nav};
+use headway::tui::theme::Theme;
+use jiff::civil::date;
+
+const KEPT: &str = r#"{"headway_unsaved_text":1,"entries":[{"place":{"kind":"action","action":1,"field":"title"},"label":"action \"Write the curriculum story\": title","text":"Words typed in the meeting"}]}"#;
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn every_size(app: &App) {
+    for w in (1..=120).step_by(7) {
+        for h in (1..=40).step_by(3) {
+            screen(app, w, h);
+        }
+    }
+}
+
+#[test]
+fn the_offer_of_kept_text_hides_it_until_v_and_draws_at_every_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    meeting_db(&db);
+    std::fs::write(dir.path().join(".k.db.unsaved"), KEPT).unwrap();
+    let store = Store::open(&db, OpenMode::Write).unwrap();
+    let mut app = App::new(store, date(2026, 11, 22), Theme { color: false });
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Unsaved text from last time"), "{text}");
+    assert!(text.contains("Write the curriculum story"), "{text}");
+    assert!(!text.contains("Words typed"), "{text}");
+    every_size(&app);
+    app.key(key(KeyCode::Char('v')));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Words typed in the meeting"), "{text}");
+    every_size(&app);
+    app.key(key(KeyCode::Char('d')));
+    every_size(&app);
+}
+
+#[test]
+fn the_held_notice_draws_at_every_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let (evaluation, _) = meeting_db(&db);
+    let store = Store::open(&db, OpenMode::Read).unwrap();
+    let mut app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    app.navigate(Nav::Walk {
+        evaluation,
+        index: Some(0),
+    });
+    app.key(key(KeyCode::Char('x')));
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("Nothing you type now runs as a command"),
+        "{text}"
+    );
+    every_size(&app);
+    // A refused level opens the rationale with it pending; Ctrl+C then asks.
+    app.key(key(KeyCode::Esc));
+    app.key(key(KeyCode::Char('2')));
+    app.key(key(KeyCode::Char('w')));
+    app.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Quit with unsaved text?"), "{text}");
+    assert!(!app.quit);
+    every_size(&app);
+    app.key(key(KeyCode::Char('y')));
+    assert!(app.quit);
+}
