@@ -343,7 +343,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         }
         Some(Command::Restore { backup, yes }) => {
             let database = database_path(&cli.global)?;
-            let plan = crate::store::backup::plan_restore(&database, &backup)?;
+            let plan = crate::store::restore::plan_restore(&database, &backup)?;
             if let Some(current) = &plan.different {
                 console::error_line(&different_database(&plan, current));
             }
@@ -357,7 +357,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     "Nothing was restored; answer y to confirm, or pass --yes.".into(),
                 ));
             }
-            let kept = crate::store::backup::restore(&plan)?;
+            let kept = crate::store::restore::restore(&plan)?;
             match kept {
                 Some(k) => console::line(&format!(
                     "Restored {} from {}; the file it replaced is kept at {}.",
@@ -455,7 +455,7 @@ fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError
 
 /// Says, before a restore asks, that the backup is of another database.
 fn different_database(
-    plan: &crate::store::backup::RestorePlan,
+    plan: &crate::store::restore::RestorePlan,
     current: &crate::store::Described,
 ) -> String {
     let holds = |d: &crate::store::Described| {

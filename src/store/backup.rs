@@ -1,6 +1,6 @@
 //! Backups without being asked: a consistent copy before every migration and
 //! on the first start of each day, verified, private and rotated; and the
-//! `headway backup` / `headway restore` commands.
+//! `headway backup` command. Restoring one is in `restore.rs`.
 //!
 //! Each database's backups live in their own folder, named for the
 //! database's identity: `backups/<name>-<identity>/daily-2026-11-23.db`.
@@ -9,17 +9,14 @@
 
 use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use rusqlite::{Connection, OpenFlags};
 
-use super::file::{
-    check_header, companion, cut_short, folder_of, free_name, io_error as io, new_locked_temporary,
-    open_regular, place_new, resolve, take_lock, APPLICATION_ID,
-};
-use super::identity::{describe, read_identity};
+use super::file::{check_header, cut_short, folder_of, free_name, place_new, APPLICATION_ID};
+use super::identity::read_identity;
 use super::schema::SCHEMA_VERSION;
 use super::{Store, StoreError};
 
@@ -39,7 +36,7 @@ pub fn backup_folder(database: &Path) -> PathBuf {
     folder_of(database).join("backups")
 }
 
-fn stem(database: &Path) -> String {
+pub(super) fn stem(database: &Path) -> String {
     database
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -51,7 +48,7 @@ pub fn backups_of_identity(database: &Path, identity: &str) -> PathBuf {
     backup_folder(database).join(format!("{}-{identity}", stem(database)))
 }
 
-fn make_private_folder(folder: &Path) -> super::Result<()> {
+pub(super) fn make_private_folder(folder: &Path) -> super::Result<()> {
     if let Ok(meta) = fs::symlink_metadata(folder) {
         if !meta.is_dir() {
             return Err(StoreError::Conflict(format!(
@@ -300,7 +297,7 @@ fn rotate(folder: &Path) {
     }
 }
 
-fn stamp() -> String {
+pub(super) fn stamp() -> String {
     jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string()
 }
 
@@ -374,101 +371,8 @@ pub(super) fn before_upgrade(
     Ok(())
 }
 
-/// The same file, whatever names lead to it.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (fs::metadata(a), fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
-}
-
-/// What a restore is about to do, for the question asked before it.
-#[derive(Debug, Clone)]
-pub struct RestorePlan {
-    /// The database file that will be replaced (a link's target).
-    pub database: PathBuf,
-    pub backup: PathBuf,
-    /// What the backup holds.
-    pub source: super::Described,
-    /// When the backup comes from another database than the one replaced:
-    /// what the current file holds.
-    pub different: Option<super::Described>,
-}
-
-/// Checks a restore before anything is asked or changed: the backup is a
-/// whole headway file and not the database itself, and whether it comes from
-/// the same database.
-pub fn plan_restore(database: &Path, backup: &Path) -> super::Result<RestorePlan> {
-    let database = resolve(database)?;
-    let backup = resolve(backup)?;
-    open_regular(&backup)?;
-    let companions = ["-wal", "-shm", "-journal"].map(|s| companion(&database, s));
-    if same_file(&database, &backup) || companions.iter().any(|c| same_file(c, &backup)) {
-        return Err(StoreError::Conflict(format!(
-            "{} is the database itself; choose a backup to restore.",
-            backup.display()
-        )));
-    }
-    verify(&backup)?;
-    let source = describe(&backup)?;
-    let different = if database.exists() {
-        let current = describe(&database).ok();
-        match &current {
-            Some(c) if c.identity.is_some() && c.identity == source.identity => None,
-            Some(c) => Some(c.clone()),
-            None => Some(super::Described::default()),
-        }
-    } else {
-        None
-    };
-    Ok(RestorePlan {
-        database,
-        backup,
-        source,
-        different,
-    })
-}
-
-/// Replaces the database with the backup, copied through SQLite so every
-/// committed row comes along (a backup's own log included). The current
-/// file, if there is one, is first kept whole in the backups folder under a
-/// name no other copy has. The caller has confirmed. Returns where the
-/// replaced file was kept.
-pub fn restore(plan: &RestorePlan) -> super::Result<Option<PathBuf>> {
-    let database = &plan.database;
-    let folder = folder_of(database);
-    let name = database
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "headway.db".into());
-    // Build the restored copy first: nothing changes if this fails.
-    let (temp, _temp_lock) = new_locked_temporary(&folder, &name)?;
-    let built = (|| -> super::Result<()> {
-        let source = Connection::open_with_flags(
-            &plan.backup,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        source
-            .execute("VACUUM INTO ?1", [temp.to_string_lossy()])
-            .map_err(|e| write_failure(database, e))?;
-        File::open(&temp)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&temp))?;
-        verify(&temp)
-    })();
-    if let Err(e) = built {
-        let _ = fs::remove_file(&temp);
-        return Err(e);
-    }
-    let result = replace_with(database, &temp);
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
-}
-
 /// A copy that SQLite could not write, in the words of the disk's reason.
-fn write_failure(dest: &Path, e: rusqlite::Error) -> StoreError {
+pub(super) fn write_failure(dest: &Path, e: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode::{CannotOpen, DiskFull, ReadOnly, SystemIoFailure};
     let errno = match e.sqlite_error_code() {
         Some(DiskFull) => libc::ENOSPC,
@@ -480,83 +384,4 @@ fn write_failure(dest: &Path, e: rusqlite::Error) -> StoreError {
         path: dest.to_path_buf(),
         source: std::io::Error::from_raw_os_error(errno),
     }
-}
-
-/// Puts the built copy at `temp` in the database's place, keeping the
-/// current file first, under the writer's lock.
-fn replace_with(database: &Path, temp: &Path) -> super::Result<Option<PathBuf>> {
-    if fs::symlink_metadata(database).is_err() {
-        if place_new(temp, database)? {
-            return Ok(None);
-        }
-        return Err(StoreError::Conflict(format!(
-            "{} appeared while restoring; nothing was changed, so try again.",
-            database.display()
-        )));
-    }
-    let _lock = take_lock(database)?;
-    let kept = keep_current(database)?;
-    // Fold the current log into its file, then remove the log: a log left
-    // by the old file must never be applied to the restored one.
-    if let Ok(conn) = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_WRITE) {
-        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-    }
-    for suffix in ["-wal", "-shm"] {
-        let side = companion(database, suffix);
-        match fs::remove_file(&side) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io(&side)(e)),
-        }
-    }
-    fs::rename(temp, database).map_err(io(database))?;
-    crate::output::sync_folder(&folder_of(database));
-    Ok(Some(kept))
-}
-
-/// Keeps the file a restore replaces: a consistent copy when SQLite can
-/// read it, else its bytes (with its log beside them), never over another.
-fn keep_current(database: &Path) -> super::Result<PathBuf> {
-    make_private_folder(&backup_folder(database))?;
-    let identity = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .ok()
-        .and_then(|c| read_identity(&c));
-    let folder = match identity {
-        Some(id) => backups_of_identity(database, &id),
-        None => backup_folder(database).join(format!("{}-unidentified", stem(database))),
-    };
-    make_private_folder(&folder)?;
-    let dest = free_name(&folder, &format!("replaced-{}", stamp()));
-    let copied = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(StoreError::from)
-        .and_then(|c| copy_to(&c, &dest));
-    if copied.is_err() {
-        // A damaged file cannot be copied consistently: keep its bytes.
-        copy_private(database, &dest)?;
-        let wal = companion(database, "-wal");
-        if wal.exists() {
-            copy_private(&wal, &companion(&dest, "-wal"))?;
-        }
-    }
-    Ok(dest)
-}
-
-/// Copies a file's bytes into a new private file, synced to disk.
-fn copy_private(from: &Path, to: &Path) -> super::Result<()> {
-    let mut source = open_regular(from)?;
-    let mut dest = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(to)
-        .map_err(io(to))?;
-    let copied = std::io::copy(&mut source, &mut dest).and_then(|_| dest.sync_all());
-    if let Err(e) = copied {
-        let _ = fs::remove_file(to);
-        return Err(StoreError::Write {
-            path: to.to_path_buf(),
-            source: e,
-        });
-    }
-    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod file;
 mod identity;
 mod open;
 mod plans;
+pub mod restore;
 mod schema;
 mod schools;
 mod tools;
