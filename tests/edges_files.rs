@@ -480,3 +480,18 @@ fn a_pipe_given_as_the_database_or_a_restore_source_is_refused_at_once() {
     assert_eq!(out.status.code(), Some(1));
     assert!(one_sentence(&out).contains("not a regular file"));
 }
+
+#[test]
+fn a_renamed_database_keeps_its_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "School", 1));
+    drop(open_store(&db));
+    assert_eq!(backups_of(&db).len(), 1);
+    let renamed = dir.path().join("oakfield.db");
+    fs::rename(&db, &renamed).unwrap();
+    assert_eq!(backups_of(&renamed).len(), 1, "found by identity, not name");
+    // Today's backup exists already, so no second one is taken.
+    drop(open_store(&renamed));
+    assert_eq!(backups_of(&renamed).len(), 1);
+}

@@ -43,9 +43,20 @@ pub(super) fn stem(database: &Path) -> String {
         .unwrap_or_else(|| "headway".into())
 }
 
-/// The folder for one database's backups: its name and identity.
+/// The folder for one database's backups, named for its file and identity.
+/// It is found by the identity alone, so a database renamed since keeps
+/// its backups.
 pub fn backups_of_identity(database: &Path, identity: &str) -> PathBuf {
-    backup_folder(database).join(format!("{}-{identity}", stem(database)))
+    let folder = backup_folder(database);
+    let suffix = format!("-{identity}");
+    let existing = fs::read_dir(&folder).ok().and_then(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir())
+            .find(|e| e.file_name().to_string_lossy().ends_with(&suffix))
+            .map(|e| e.path())
+    });
+    existing.unwrap_or_else(|| folder.join(format!("{}{suffix}", stem(database))))
 }
 
 pub(super) fn make_private_folder(folder: &Path) -> super::Result<()> {
