@@ -324,6 +324,11 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         Some(Command::Backup { path }) => {
             let store = open(&cli.global, OpenMode::Read)?;
             let dest = match path {
+                Some(p) if p.as_os_str() == "-" => {
+                    return Err(UserError::Message(
+                        "A backup is a database file, not a stream; give a file path, or none for the backups folder.".into(),
+                    ))
+                }
                 Some(p) => p,
                 None => store.manual_backup_path()?,
             };
@@ -346,6 +351,12 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             let plan = crate::store::restore::plan_restore(&database, &backup)?;
             if let Some(current) = &plan.different {
                 console::error_line(&different_database(&plan, current));
+            }
+            if plan.current_unreadable {
+                console::error_line(&format!(
+                    "Note: {} could not be read to compare it with the backup; it is kept in the backups folder before it is replaced.",
+                    plan.database.display()
+                ));
             }
             if !yes
                 && !confirm(&format!(
@@ -414,24 +425,21 @@ fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError
             match (kind, &args.output) {
                 (Some(kind), _) => to_csv(&report, kind),
                 (None, Some(folder)) => {
-                    if folder.exists() && !folder.is_dir() {
-                        return Err(UserError::Message(format!(
-                                "{} is a file; CSV without --kind writes three files, so give a folder.",
-                                folder.display()
-                            )));
+                    let folder = crate::output::folder(folder)?;
+                    let paths: Vec<_> = CsvKind::ALL
+                        .iter()
+                        .map(|kind| (*kind, folder.join(kind.file_name())))
+                        .collect();
+                    // Every file is checked before the first is written.
+                    for (_, path) in &paths {
+                        if !matches!(
+                            crate::output::target(Some(path), &protected)?,
+                            crate::output::Target::File(_)
+                        ) {
+                            return Err(crate::output::OutputError::NotAFolder(folder).into());
+                        }
                     }
-                    fs::DirBuilder::new()
-                        .recursive(true)
-                        .mode(0o700)
-                        .create(folder)
-                        .map_err(|e| {
-                            UserError::Message(format!(
-                                "The folder {} could not be made: {e}.",
-                                folder.display()
-                            ))
-                        })?;
-                    for kind in CsvKind::ALL {
-                        let path = folder.join(kind.file_name());
+                    for (kind, path) in paths {
                         crate::output::write_text(Some(&path), &protected, &to_csv(&report, kind))?;
                         console::line(&format!("Wrote {}", path.display()));
                     }
@@ -493,7 +501,12 @@ fn confirm(question: &str) -> bool {
 
 fn run_tui(store: Store, today: Date, start: crate::tui::Start) -> Result<(), UserError> {
     crate::tui::run(store, today, start)
-        .map_err(|e| UserError::Message(format!("The terminal could not be used: {e}.")))
+        .map_err(|e| {
+            UserError::Message(format!(
+                "The terminal could not be used ({}); run headway in a terminal, or use a command such as `checkin --list`.",
+                crate::output::reason(&e)
+            ))
+        })
 }
 
 /// Today: --today, else $HEADWAY_TODAY, else the system's date.
@@ -535,7 +548,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// one school's records somewhere the user did not choose.
 pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
     if let Some(path) = &global.db {
-        if path.as_os_str().is_empty() {
+        if path.to_string_lossy().trim().is_empty() {
             return Err(UserError::Message(
                 "The --db path is empty; give a file path.".into(),
             ));
@@ -543,7 +556,7 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
         return Ok(path.clone());
     }
     match std::env::var_os("HEADWAY_DB") {
-        Some(value) if value.is_empty() => {
+        Some(value) if value.to_string_lossy().trim().is_empty() => {
             return Err(UserError::Message(
                 "HEADWAY_DB is set but empty; set it to a database file path, or unset it.".into(),
             ))

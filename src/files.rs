@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Why a file was not read; each is one sentence naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{} could not be read: {source}.", path.display())]
+    #[error("{} could not be read: {}.", path.display(), crate::output::reason(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,

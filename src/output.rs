@@ -28,10 +28,14 @@ impl Protected {
     /// The files of the database at `database`.
     pub fn database(database: &Path) -> Protected {
         let real = canonical_or_self(database);
-        let files = ["", "-wal", "-shm", "-journal"]
+        let mut files: Vec<PathBuf> = ["", "-wal", "-shm", "-journal"]
             .iter()
             .map(|suffix| PathBuf::from(format!("{}{suffix}", real.display())))
             .collect();
+        // Text a failed save left for the next start.
+        if let Some(name) = real.file_name() {
+            files.push(real.with_file_name(format!(".{}.unsaved", name.to_string_lossy())));
+        }
         let backups = crate::store::backup::backup_folder(&real);
         Protected {
             files,
@@ -55,6 +59,8 @@ pub enum OutputError {
     Symlink(PathBuf),
     #[error("{0} is a folder; give a file name for the output.")]
     Folder(PathBuf),
+    #[error("{0} is not a folder; these outputs are several files, so give a folder for them.")]
+    NotAFolder(PathBuf),
     #[error("The folder {0} does not exist; create it first or choose another path.")]
     MissingFolder(PathBuf),
     #[error("{} could not be written ({}); any file already there was left as it was.", .path.display(), reason(.source))]
@@ -67,11 +73,16 @@ pub enum OutputError {
 pub fn reason(e: &io::Error) -> String {
     match e.raw_os_error() {
         Some(libc::ENOSPC) => "the disk is full".into(),
-        Some(libc::EFBIG) => "the file grew past the size this system allows".into(),
+        Some(libc::EFBIG) => "the file size limit was hit".into(),
         Some(libc::EDQUOT) => "the disk quota is used up".into(),
         Some(libc::EACCES | libc::EPERM) => "permission was refused".into(),
         Some(libc::EROFS) => "the disk is read-only".into(),
         Some(libc::EIO) => "the disk refused the write".into(),
+        Some(libc::ENOENT) => "there is no such file or folder".into(),
+        Some(libc::EEXIST) => "something with that name is already there".into(),
+        Some(libc::ENXIO) => "no terminal is attached".into(),
+        Some(libc::ENOTDIR) => "part of the path is a file, not a folder".into(),
+        Some(libc::EISDIR) => "it is a folder".into(),
         _ => {
             let text = e.to_string();
             match text.find(" (os error") {
@@ -113,7 +124,7 @@ pub fn target(path: Option<&Path>, protected: &Protected) -> Result<Target, Outp
             if protected.covers(&real) || is_protected_inode(&meta, protected) {
                 return Err(OutputError::Protected(path.to_path_buf()));
             }
-            if is_sqlite_file(path) {
+            if is_sqlite_file(path) || companion_of_a_file(path) || is_unsaved_text(path) {
                 return Err(OutputError::Database(path.to_path_buf()));
             }
             Ok(Target::File(path.to_path_buf()))
@@ -130,6 +141,9 @@ pub fn target(path: Option<&Path>, protected: &Protected) -> Result<Target, Outp
             };
             if protected.covers(&real) {
                 return Err(OutputError::Protected(path.to_path_buf()));
+            }
+            if companion_of_a_file(path) {
+                return Err(OutputError::Database(path.to_path_buf()));
             }
             Ok(Target::File(path.to_path_buf()))
         }
@@ -290,11 +304,66 @@ fn is_protected_inode(meta: &fs::Metadata, protected: &Protected) -> bool {
         .any(|f| fs::metadata(f).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino()))
 }
 
-/// True when the file starts with SQLite's magic header.
+/// True when the file is a SQLite database, write-ahead log or rollback
+/// journal, by its first bytes.
 fn is_sqlite_file(path: &Path) -> bool {
     use std::io::Read;
-    let mut head = [0u8; 16];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| &head == b"SQLite format 3\0")
+    let mut head = Vec::with_capacity(16);
+    if File::open(path)
+        .and_then(|f| f.take(16).read_to_end(&mut head))
+        .is_err()
+    {
+        return false;
+    }
+    let wal =
+        head.starts_with(&[0x37, 0x7f, 0x06, 0x82]) || head.starts_with(&[0x37, 0x7f, 0x06, 0x83]);
+    let journal = head.starts_with(&[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
+    head.starts_with(b"SQLite format 3\0") || wal || journal
+}
+
+/// `X-wal`, `X-shm` or `X-journal` beside an existing `X`: the log of some
+/// database, which holds its latest changes even while it looks empty.
+fn companion_of_a_file(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    ["-wal", "-shm", "-journal"].iter().any(|suffix| {
+        name.strip_suffix(suffix)
+            .is_some_and(|base| !base.is_empty() && Path::new(base).is_file())
+    })
+}
+
+/// A headway recovery file (`.NAME.unsaved`): text a failed save kept.
+fn is_unsaved_text(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.starts_with('.') && n.ends_with(".unsaved")
+    })
+}
+
+/// Checks a folder that several outputs will go into, before any is
+/// written: it must be a real folder (not a link to one), and only its last
+/// part is made if missing. Returns it, made private when new.
+pub fn folder(path: &Path) -> Result<PathBuf, OutputError> {
+    if path.as_os_str() == "-" {
+        return Err(OutputError::NotAFolder(path.to_path_buf()));
+    }
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(OutputError::Symlink(path.to_path_buf())),
+        Ok(meta) if meta.is_dir() => Ok(path.to_path_buf()),
+        Ok(_) => Err(OutputError::NotAFolder(path.to_path_buf())),
+        Err(_) => {
+            let parent = folder_of(path);
+            if !parent.is_dir() {
+                return Err(OutputError::MissingFolder(parent));
+            }
+            use std::os::unix::fs::DirBuilderExt;
+            fs::DirBuilder::new()
+                .mode(0o700)
+                .create(path)
+                .map_err(|source| OutputError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            Ok(path.to_path_buf())
+        }
+    }
 }

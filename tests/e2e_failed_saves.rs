@@ -71,6 +71,26 @@ fn a_failed_level_still_opens_the_rationale_and_keeps_what_is_typed() {
 }
 
 #[test]
+fn tab_while_text_is_unsaved_says_it_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    meeting_db(&db);
+    let mut s = open_walk(&db);
+    fail_next_write(s.pid(), &db);
+    s.send("3");
+    s.wait_for("not saved yet");
+    s.type_slowly("first part");
+    s.send("\t");
+    s.wait_for("Tab waits: still in the rationale");
+    set_file_limit(s.pid(), None);
+    s.type_slowly(" x");
+    s.wait_for("Rationale saved");
+    s.send("\x1b");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[test]
 fn a_failed_deferral_still_opens_its_note() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");

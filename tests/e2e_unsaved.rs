@@ -217,7 +217,7 @@ fn when_the_recovery_file_cannot_be_written_either_the_screen_says_so() {
     // recovery file either.
     fail_next_write(s.pid(), &db);
     s.type_slowly("abc");
-    s.wait_for("Recovery file not written either");
+    s.wait_for("No recovery file either");
     assert!(!recovery_file(&db).exists());
     s.send("\x03");
     s.wait_for("The recovery file could not be written either");

@@ -278,3 +278,81 @@ fn the_output_module_holds_the_rules_for_every_caller() {
     assert_eq!(fs::read_to_string(&ok).unwrap(), "fine");
     assert_eq!(mode(&ok), 0o600);
 }
+
+#[test]
+fn another_databases_log_journal_and_unsaved_text_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    // Existing or not, a log or journal beside a database is refused.
+    let wal = dir.path().join("other.db-wal");
+    fs::write(&wal, [0x37, 0x7f, 0x06, 0x82, 0, 0, 0, 0]).unwrap();
+    for target in ["other.db-wal", "other.db-journal", "other.db-shm"] {
+        let path = dir.path().join(target);
+        let out = headway(&db, &["export", "-o", &path.to_string_lossy()]);
+        assert_refused(&out, "is a database file");
+    }
+    assert_eq!(fs::read(&wal).unwrap().len(), 8);
+    // A log copied under another name is known by its first bytes.
+    let copied = dir.path().join("log-copy");
+    fs::copy(&wal, &copied).unwrap();
+    let out = headway(&db, &["export", "-o", &copied.to_string_lossy()]);
+    assert_refused(&out, "is a database file");
+    // Text a failed save kept for the next start, this database's or another's.
+    for name in [".school.db.unsaved", ".other.db.unsaved"] {
+        let path = dir.path().join(name);
+        fs::write(&path, "kept text").unwrap();
+        let out = headway(
+            &db,
+            &["report", "--school", "Oak", "-o", &path.to_string_lossy()],
+        );
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "kept text", "{name}");
+    }
+}
+
+#[test]
+fn csv_into_a_folder_checks_every_file_first_and_never_follows_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let folder = dir.path().join("csv");
+    fs::create_dir(&folder).unwrap();
+    rusqlite::Connection::open(folder.join("actions.csv"))
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x);")
+        .unwrap();
+    let csv = |target: &str| {
+        headway(
+            &db,
+            &["report", "--school", "Oak", "--format", "csv", "-o", target],
+        )
+    };
+    let out = csv(&folder.to_string_lossy());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !folder.join("judgements.csv").exists(),
+        "nothing written first"
+    );
+    assert!(text(&out.stdout).is_empty());
+    // A link to a folder, a stream and a path two folders deep are refused.
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    assert_refused(&csv(&link.to_string_lossy()), "symbolic link");
+    assert!(fs::read_dir(&elsewhere).unwrap().next().is_none());
+    assert_refused(&csv("-"), "is not a folder");
+    let deep = dir.path().join("missing").join("deeper");
+    assert_refused(&csv(&deep.to_string_lossy()), "does not exist");
+    assert!(!dir.path().join("missing").exists());
+    // One new folder is made, private.
+    let fresh = dir.path().join("fresh");
+    let out = csv(&fresh.to_string_lossy());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(mode(&fresh), 0o700);
+    assert_eq!(fs::read_dir(&fresh).unwrap().count(), 3);
+}

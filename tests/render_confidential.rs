@@ -178,8 +178,57 @@ fn an_action_drafted_from_a_confidential_rationale_hides_its_reason_until_f2() {
         assert!(!text.contains("Named teacher"), "{text}");
         assert!(!text.contains("with HR"), "{text}");
     }
+    // Moving onto the impact check does not open it for typing, so it
+    // stays hidden, and letters typed there change nothing.
+    for _ in 0..9 {
+        app.key(key(KeyCode::Down));
+    }
+    app.key(key(KeyCode::Char('z')));
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains("with HR"), "{text}");
+    assert!(text.contains("[confidential: F2 shows it]"), "{text}");
     app.key(key(KeyCode::F(2)));
     let text = screen(&app, 120, 40);
     assert!(text.contains("Named teacher again"), "{text}");
     assert!(text.contains("Termly review with HR"), "{text}");
+    let stored = app.store.action(id).unwrap();
+    assert_eq!(stored.impact_check, "Termly review with HR");
+}
+
+#[test]
+fn a_confidential_judgement_carried_forward_is_hidden_in_the_new_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let (_, autumn, _) = confidential_db(&db);
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    let autumn_e = store.evaluation(autumn).unwrap();
+    let spring = store
+        .create_evaluation(&headway::store::NewEvaluation {
+            school_id: autumn_e.school_id,
+            tool_id: "curriculum-sequencing".into(),
+            tool_version: 1,
+            scope: "English".into(),
+            cycle: "Spring 2027".into(),
+            attendees: String::new(),
+        })
+        .unwrap();
+    store
+        .carry_forward(
+            spring,
+            "curriculum-sequencing/intent/purpose-stated",
+            autumn,
+        )
+        .unwrap();
+    let mut app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    app.navigate(Nav::Walk {
+        evaluation: spring,
+        index: Some(0),
+    });
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        assert!(!text.contains("Named teacher"), "{text}");
+        assert!(text.contains("[confidential: press v"), "{text}");
+    }
+    app.key(key(KeyCode::Char('v')));
+    assert!(screen(&app, 120, 40).contains("Named teacher again"));
 }

@@ -89,7 +89,18 @@ pub fn verify(path: &Path) -> super::Result<()> {
             promised,
         });
     }
-    let unreadable = |_| damaged(path, "SQLite could not read it");
+    let unreadable = |e: rusqlite::Error| {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        match e.sqlite_error_code() {
+            Some(DatabaseCorrupt | NotADatabase) => {
+                damaged(path, "SQLite cannot read its structure")
+            }
+            _ => StoreError::Unreadable {
+                path: path.to_path_buf(),
+                why: super::describe(&e),
+            },
+        }
+    };
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -116,6 +127,11 @@ pub fn verify(path: &Path) -> super::Result<()> {
         .map_err(unreadable)?;
     if check != "ok" {
         return Err(damaged(path, &super::open::plain_damage(&check)));
+    }
+    if version == SCHEMA_VERSION {
+        if let Some(table) = super::schema::missing_table(&conn).map_err(unreadable)? {
+            return Err(damaged(path, &format!("its table \"{table}\" is missing")));
+        }
     }
     Ok(())
 }
@@ -327,7 +343,17 @@ impl Store {
     }
 
     /// A new name in this database's backups folder for a manual backup.
+    /// A file no headway of this version has written to yet has no identity
+    /// (a backup is taken before anything changes it): its copy goes beside
+    /// the older backups, named for the file, where it is found all the same.
     pub fn manual_backup_path(&self) -> super::Result<PathBuf> {
+        if read_identity(&self.conn).is_none() {
+            make_private_folder(&backup_folder(&self.path))?;
+            return Ok(free_name(
+                &backup_folder(&self.path),
+                &format!("{}-manual-{}", stem(&self.path), stamp()),
+            ));
+        }
         Ok(free_name(
             &self.own_backup_folder()?,
             &format!("manual-{}", stamp()),

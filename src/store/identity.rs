@@ -81,10 +81,11 @@ pub struct Described {
 /// Reads a headway file's identity, schools and newest change, read-only.
 pub fn describe(path: &Path) -> super::Result<Described> {
     super::file::check_header(path)?;
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // The schools table is read first: an unreadable file is an error, not
+    // a file with no schools.
+    conn.query_row("SELECT count(*) FROM schools", [], |r| r.get::<_, i64>(0))?;
     let schools = conn
         .prepare("SELECT name FROM schools ORDER BY name")
         .and_then(|mut s| {

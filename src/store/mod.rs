@@ -77,6 +77,8 @@ pub enum StoreError {
         len: u64,
         promised: u64,
     },
+    #[error("{} could not be read to check it: {why}; nothing was changed.", .path.display())]
+    Unreadable { path: PathBuf, why: String },
     #[error("{0} is not a regular file (it is a pipe, a device or a socket); give a headway database file.")]
     NotRegular(PathBuf),
     #[error("{path} could not be written: {}.", crate::output::reason(.source))]
@@ -121,7 +123,7 @@ fn damaged_message(path: &Path, why: &str, backup: Option<&Path>) -> String {
 }
 
 /// SQLite's reason in a few words, without the SQL text it may carry.
-fn describe(e: &rusqlite::Error) -> String {
+pub(crate) fn describe(e: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode;
     match e.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => return "the disk is full".into(),
@@ -130,11 +132,14 @@ fn describe(e: &rusqlite::Error) -> String {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             return "the file is busy in another program".into()
         }
+        Some(ErrorCode::CannotOpen) => {
+            return "the file, or the log SQLite keeps beside it, could not be opened".into()
+        }
         _ => {}
     }
     match e {
         rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
-        rusqlite::Error::SqliteFailure(code, Some(msg)) => format!("{msg} ({:?})", code.code),
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
         rusqlite::Error::SqliteFailure(code, None) => format!("{:?}", code.code),
         other => other.to_string(),
     }

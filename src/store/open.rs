@@ -111,6 +111,15 @@ impl Store {
                 path.display()
             )));
         }
+        if found == SCHEMA_VERSION || mode == OpenMode::Write {
+            if let Some(table) = super::schema::missing_table(&conn)? {
+                return Err(StoreError::Damaged {
+                    why: format!("its table \"{table}\" is missing"),
+                    backup: super::backup::newest_good_backup(&path),
+                    path,
+                });
+            }
+        }
         let mut store = Store {
             conn,
             path,
@@ -143,7 +152,7 @@ fn damage(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(DatabaseCorrupt | NotADatabase) => StoreError::Damaged {
             path: path.to_path_buf(),
-            why: "SQLite found it malformed".into(),
+            why: "SQLite cannot read its structure".into(),
             backup: super::backup::newest_good_backup(path),
         },
         _ => e.into(),

@@ -38,6 +38,8 @@ pub struct RestorePlan {
     /// When the backup comes from another database than the one replaced:
     /// what the current file holds.
     pub different: Option<super::Described>,
+    /// The current file exists but could not be read to compare.
+    pub current_unreadable: bool,
 }
 
 /// Checks a restore before anything is asked or changed: the backup is a
@@ -46,6 +48,12 @@ pub struct RestorePlan {
 pub fn plan_restore(database: &Path, backup: &Path) -> super::Result<RestorePlan> {
     let database = resolve(database)?;
     let backup = resolve(backup)?;
+    if backup.is_dir() {
+        return Err(StoreError::Conflict(format!(
+            "{} is a folder; give the backup file to restore.",
+            backup.display()
+        )));
+    }
     open_regular(&backup)?;
     let companions = ["-wal", "-shm", "-journal"].map(|s| companion(&database, s));
     if same_file(&database, &backup) || companions.iter().any(|c| same_file(c, &backup)) {
@@ -56,21 +64,21 @@ pub fn plan_restore(database: &Path, backup: &Path) -> super::Result<RestorePlan
     }
     verify(&backup)?;
     let source = describe(&backup)?;
-    let different = if database.exists() {
-        let current = describe(&database).ok();
-        match &current {
-            Some(c) if c.identity.is_some() && c.identity == source.identity => None,
-            Some(c) => Some(c.clone()),
-            None => Some(super::Described::default()),
+    let (different, unreadable) = if database.exists() {
+        match describe(&database) {
+            Ok(c) if c.identity.is_some() && c.identity == source.identity => (None, false),
+            Ok(c) => (Some(c), false),
+            Err(_) => (None, true),
         }
     } else {
-        None
+        (None, false)
     };
     Ok(RestorePlan {
         database,
         backup,
         source,
         different,
+        current_unreadable: unreadable,
     })
 }
 
@@ -164,7 +172,7 @@ fn keep_current(database: &Path) -> super::Result<PathBuf> {
         // A damaged file cannot be copied consistently: keep its bytes.
         copy_private(database, &dest)?;
         let wal = companion(database, "-wal");
-        if wal.exists() {
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
             copy_private(&wal, &companion(&dest, "-wal"))?;
         }
     }

@@ -155,7 +155,13 @@ impl Recovery {
         let bytes = match fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(format!("{} could not be read: {e}", path.display())),
+            Err(e) => {
+                return Err(format!(
+                    "{} could not be read: {}",
+                    path.display(),
+                    crate::output::reason(&e)
+                ))
+            }
         };
         if bytes.len() > MAX_FILE {
             return Err(format!(

@@ -50,9 +50,9 @@ impl App {
         }
         if let Err(e) = self.recovery.sync(&entries) {
             // Said first, so a narrow status line still shows it.
-            let note = format!("Recovery file not written either ({e})");
+            let note = format!("No recovery file either ({})", crate::output::reason(&e));
             match &mut self.status {
-                Status::Error(m) | Status::Held(m) if m.contains("Recovery file") => {}
+                Status::Error(m) | Status::Held(m) if m.contains("No recovery file") => {}
                 Status::Error(m) | Status::Held(m) => *m = format!("{note}. {m}"),
                 other => *other = Status::Error(format!("{note}: unsaved text is only on screen")),
             }

@@ -235,11 +235,23 @@ impl ActionEditor {
         FIELDS[self.selected].0
     }
 
+    /// The field holds text copied from a confidential note, not shown yet.
+    fn is_hidden(&self, field: Field) -> bool {
+        field == Field::ImpactCheck
+            && self.action.confidential
+            && !self.revealed
+            && !self.action.impact_check.is_empty()
+    }
+
     /// Focuses a field: text fields open for typing straight away.
     fn enter_field(&mut self, index: usize) {
         self.selected = index.min(FIELDS.len() - 1);
         let field = self.field();
-        self.editing = (!field.is_choice()).then(|| TextInput::new(&value(&self.action, field)));
+        // Text copied from a confidential note opens for typing only once
+        // F2 has shown it: moving through the fields must not show it.
+        let hidden = self.is_hidden(field);
+        self.editing =
+            (!field.is_choice() && !hidden).then(|| TextInput::new(&value(&self.action, field)));
         self.edit_saved = false;
         self.unsaved = false;
     }
@@ -297,7 +309,12 @@ impl ActionEditor {
                     self.enter_field(self.selected + 1);
                 }
             }
-            KeyCode::F(2) => self.revealed = !self.revealed,
+            KeyCode::F(2) => {
+                if self.leave_field(ctx) {
+                    self.revealed = !self.revealed;
+                    self.enter_field(self.selected);
+                }
+            }
             KeyCode::Left | KeyCode::Right if field.is_choice() => {
                 self.cycle(field, key.code == KeyCode::Right, ctx)
             }

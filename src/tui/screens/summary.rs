@@ -215,12 +215,7 @@ impl Summary {
             .parent()
             .unwrap_or(std::path::Path::new("."))
             .join("reports");
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&folder)
-            .map_err(|e| format!("The folder {} could not be made: {e}.", folder.display()))?;
+        let folder = crate::output::folder(&folder).map_err(|e| e.to_string())?;
         let e = &self.evaluation;
         let stem = format!(
             "{}-{}-{}",
@@ -233,8 +228,13 @@ impl Summary {
             crate::output::write_text(Some(path), &protected, text).map_err(|e| e.to_string())
         };
         if format == "csv" {
-            for kind in csv::CsvKind::ALL {
-                let path = folder.join(format!("{stem}-{}", kind.file_name()));
+            let paths =
+                csv::CsvKind::ALL.map(|k| (k, folder.join(format!("{stem}-{}", k.file_name()))));
+            // Every file is checked before the first is written.
+            for (_, path) in &paths {
+                crate::output::target(Some(path), &protected).map_err(|e| e.to_string())?;
+            }
+            for (kind, path) in paths {
                 write(&path, &csv::to_csv(&data, kind))?;
             }
             return Ok(format!("{}/{stem}-*.csv", folder.display()));

@@ -296,6 +296,17 @@ impl Walk {
                     return Nav::Stay;
                 };
                 if self.has_unsaved() && !self.save_text(field, ctx) {
+                    // Say plainly that the key did not move: what is typed
+                    // next still goes into this box.
+                    let key = match msg {
+                        Msg::Done => "Enter",
+                        Msg::SwitchField => "Tab",
+                        _ => "Esc",
+                    };
+                    ctx.error(format!(
+                        "{key} waits: still in the {}, not saved yet (kept).",
+                        field_name(field).to_lowercase()
+                    ));
                     return Nav::Stay;
                 }
                 match msg {

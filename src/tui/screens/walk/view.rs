@@ -301,9 +301,18 @@ impl Walk {
             };
             let editing =
                 (self.mode == Mode::Edit(field)).then_some((&self.editor, self.has_unsaved()));
+            // Notes carried forward from a confidential judgement were not
+            // typed in this meeting: hidden like last cycle's, until `v`.
+            let carried_secret =
+                judgement.confidential && judgement.carried_from.is_some() && editing.is_none();
             let note = NoteBox {
                 title,
-                text: field.get(judgement),
+                text: shown(
+                    field.get(judgement),
+                    carried_secret,
+                    self.is_revealed(),
+                    HIDDEN,
+                ),
                 placeholder,
                 editing,
             };
