@@ -19,7 +19,7 @@ pub const SHOWN_PROBLEMS: usize = 50;
 /// Prints the first problems of a file, then how many more there are.
 pub fn print_problems(file: &Path, problems: &[Problem]) {
     for p in problems.iter().take(SHOWN_PROBLEMS) {
-        console::error_line(&format!("{}:{p}", file.display()));
+        console::error_line(&shortened(&format!("{}:{p}", file.display())));
     }
     if let Some(more) = problems
         .len()
@@ -28,6 +28,17 @@ pub fn print_problems(file: &Path, problems: &[Problem]) {
     {
         let noun = if more == 1 { "problem" } else { "problems" };
         console::error_line(&format!("{}: ... and {more} more {noun}", file.display()));
+    }
+}
+
+/// The longest line a problem is printed as: a value quoted from the file
+/// (a million-character id, say) is cut, not echoed whole.
+const LINE_CHARS: usize = 400;
+
+fn shortened(line: &str) -> String {
+    match line.char_indices().nth(LINE_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
     }
 }
 
@@ -64,5 +75,19 @@ pub fn check(files: &[PathBuf]) -> Result<(), UserError> {
         Err(UserError::Reported)
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_at_a_character_boundary() {
+        let long = "é".repeat(LINE_CHARS * 3);
+        let cut = shortened(&long);
+        assert_eq!(cut.chars().count(), LINE_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(shortened("short"), "short");
     }
 }
