@@ -67,6 +67,15 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         count: usize,
     },
+    /// Fill an empty database with a generated file of many schools, for
+    /// benchmarks (20 schools, 8 tools of 60 statements, 12 cycles by default).
+    #[command(hide = true)]
+    Generate {
+        #[arg(long, default_value_t = 20)]
+        schools: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Write a verified copy of the database (default: into its backups folder).
     Backup {
         /// Where to write the copy.
@@ -382,6 +391,25 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     plan.backup.display()
                 )),
             }
+            Ok(())
+        }
+        Some(Command::Generate { schools, seed }) => {
+            let mut store = open(&cli.global, OpenMode::Write)?;
+            if !store.schools()?.is_empty() {
+                return Err(UserError::Message(format!(
+                    "{} already has schools; generate into a new file.",
+                    store.path().display()
+                )));
+            }
+            let shape = crate::store::generate::Shape {
+                seed,
+                ..crate::store::generate::Shape::liaison().with_schools(schools)
+            };
+            store.generate(&shape)?;
+            console::line(&format!(
+                "Generated {schools} schools in {}.",
+                store.path().display()
+            ));
             Ok(())
         }
         Some(Command::Demo) => {

@@ -6,6 +6,7 @@ pub mod backup;
 mod evaluations;
 mod export;
 pub mod file;
+pub mod generate;
 mod identity;
 mod open;
 mod plans;

@@ -1,0 +1,278 @@
+//! A generated file of the size a liaison's or a trust's file reaches, for
+//! benchmarks and the tests that guard speed: seeded and reproducible, valid
+//! in every table, and written in one transaction so it takes seconds.
+
+use rusqlite::params;
+
+use super::Store;
+
+/// The shape of a generated file. `Shape::liaison()` is a liaison's file
+/// after a few years: 20 schools, 8 tools of 60 statements, 12 cycles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub schools: usize,
+    pub tools: usize,
+    pub aspects_per_tool: usize,
+    pub statements_per_aspect: usize,
+    pub cycles: usize,
+    /// Actions per evaluation, on average.
+    pub actions_per_evaluation: usize,
+    /// Check-ins per accepted action.
+    pub check_ins_per_action: usize,
+    pub seed: u64,
+}
+
+impl Shape {
+    pub fn liaison() -> Shape {
+        Shape {
+            schools: 20,
+            tools: 8,
+            aspects_per_tool: 6,
+            statements_per_aspect: 10,
+            cycles: 12,
+            actions_per_evaluation: 3,
+            check_ins_per_action: 12,
+            seed: 2026,
+        }
+    }
+
+    /// The same shape with another number of schools.
+    pub fn with_schools(self, schools: usize) -> Shape {
+        Shape { schools, ..self }
+    }
+}
+
+/// A small, fast generator (xorshift), so a seed gives the same file.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// A plausible sentence of `words` words from a small vocabulary.
+    fn sentence(&mut self, words: usize) -> String {
+        const WORDS: &[&str] = &[
+            "pupils",
+            "reading",
+            "phonics",
+            "book",
+            "looks",
+            "show",
+            "teachers",
+            "plans",
+            "year",
+            "units",
+            "knowledge",
+            "vocabulary",
+            "attendance",
+            "behaviour",
+            "leaders",
+            "staff",
+            "governors",
+            "evidence",
+            "lessons",
+            "curriculum",
+            "sequence",
+            "gaps",
+            "send",
+            "support",
+            "parents",
+            "survey",
+            "visits",
+            "data",
+            "progress",
+            "secure",
+            "weak",
+            "emerging",
+            "strong",
+            "maths",
+            "writing",
+            "science",
+            "history",
+            "review",
+        ];
+        let mut out = String::new();
+        for i in 0..words {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(WORDS[self.below(WORDS.len() as u64) as usize]);
+        }
+        out.push('.');
+        out
+    }
+}
+
+/// The TOML of generated tool number `n`.
+fn tool_source(n: usize, shape: &Shape, dice: &mut Dice) -> String {
+    let mut toml = format!(
+        "id = \"generated-{n}\"\nversion = 1\ntitle = \"Generated tool {n}\"\narea = \"Area {n}\"\n"
+    );
+    for a in 0..shape.aspects_per_tool {
+        toml.push_str(&format!(
+            "\n[[aspects]]\nid = \"aspect-{a}\"\ntitle = \"Aspect {a}: {}\"\n",
+            dice.sentence(3).trim_end_matches('.')
+        ));
+        for s in 0..shape.statements_per_aspect {
+            toml.push_str(&format!(
+                "\n[[aspects.statements]]\nid = \"statement-{s}\"\ntext = \"{}\"\n",
+                dice.sentence(14)
+            ));
+        }
+    }
+    toml
+}
+
+const TERMS: [&str; 3] = ["Autumn", "Spring", "Summer"];
+const RAGS: [&str; 3] = ["green", "amber", "red"];
+const CADENCES: [&str; 4] = ["weekly", "fortnightly", "monthly", "half-termly"];
+const STATUSES: [&str; 3] = ["not started", "in progress", "done"];
+
+/// The day a cycle's meeting happened: cycles run three a year from 2021.
+fn cycle_day(cycle: usize) -> jiff::civil::Date {
+    let year = 2021 + (cycle / 3) as i16;
+    let month = [10, 2, 6][cycle % 3];
+    jiff::civil::date(year, month, 1)
+}
+
+impl Store {
+    /// Fills an empty database with a generated file of `shape`: its tools,
+    /// schools, evaluations with judgements (some deferred, some
+    /// confidential, some carried), actions with milestones and check-ins.
+    pub fn generate(&mut self, shape: &Shape) -> super::Result<()> {
+        let mut dice = Dice(shape.seed.max(1));
+        let mut tools = Vec::new();
+        for n in 0..shape.tools {
+            let source = tool_source(n, shape, &mut dice);
+            self.import_tool(&source)?;
+            tools.push(format!("generated-{n}"));
+        }
+        let stamp = super::now();
+        self.write(|tx| {
+            let mut school_row = tx.prepare(
+                "INSERT INTO schools (name, created_at) VALUES (?1, ?2)",
+            )?;
+            let mut evaluation_row = tx.prepare(
+                "INSERT INTO evaluations (school_id, tool_id, tool_version, scope, cycle, attendees, created_at)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut judgement_row = tx.prepare(
+                "INSERT INTO judgements (evaluation_id, statement_key, level, deferred, rationale,
+                     evidence, defer_note, updated_at, carried_from, confidential)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            let mut action_row = tx.prepare(
+                "INSERT INTO actions (evaluation_id, stage, accepted_on, title, reason, owner, checker,
+                     start_date, due_date, success_criteria, impact_check, cadence, status,
+                     created_at, updated_at)
+                 VALUES (?1, 'accepted', ?2, ?3, ?4, ?5, ?6, ?2, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            )?;
+            let mut addresses_row = tx.prepare(
+                "INSERT INTO action_statements (action_id, statement_key, position) VALUES (?1, ?2, 0)",
+            )?;
+            let mut milestone_row = tx.prepare(
+                "INSERT INTO milestones (action_id, due_date, text) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut check_in_row = tx.prepare(
+                "INSERT INTO checkins (action_id, checked_on, rag, note, impact_note, created_at, confidential)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for s in 0..shape.schools {
+                school_row.execute(params![format!("Generated School {s:04}"), stamp])?;
+                let school = tx.last_insert_rowid();
+                for tool in &tools {
+                    let mut previous: Option<i64> = None;
+                    for cycle in 0..shape.cycles {
+                        let day = cycle_day(cycle);
+                        let name = format!("{} {}", TERMS[cycle % 3], day.year());
+                        evaluation_row.execute(params![
+                            school,
+                            tool,
+                            "Whole school",
+                            name,
+                            "Liaison: A. Adviser; Head: B. Head",
+                            stamp
+                        ])?;
+                        let evaluation = tx.last_insert_rowid();
+                        let mut weak = Vec::new();
+                        for a in 0..shape.aspects_per_tool {
+                            for st in 0..shape.statements_per_aspect {
+                                let key = format!("{tool}/aspect-{a}/statement-{st}");
+                                let deferred = dice.chance(4);
+                                let level = (!deferred).then(|| 1 + dice.below(4) as i64);
+                                let carried = previous.filter(|_| dice.chance(20));
+                                if level.is_some_and(|l| l <= 2) {
+                                    weak.push(key.clone());
+                                }
+                                judgement_row.execute(params![
+                                    evaluation,
+                                    key,
+                                    level,
+                                    deferred as i64,
+                                    if deferred { String::new() } else { dice.sentence(10) },
+                                    if dice.chance(30) { dice.sentence(8) } else { String::new() },
+                                    if deferred { dice.sentence(6) } else { String::new() },
+                                    stamp,
+                                    carried.filter(|_| level.is_some()),
+                                    dice.chance(3) as i64,
+                                ])?;
+                            }
+                        }
+                        previous = Some(evaluation);
+                        for key in weak.iter().take(shape.actions_per_evaluation) {
+                            let due = day.checked_add(jiff::Span::new().days(120)).unwrap_or(day);
+                            action_row.execute(params![
+                                evaluation,
+                                day.to_string(),
+                                format!("Improve {}", dice.sentence(4).trim_end_matches('.')),
+                                dice.sentence(10),
+                                format!("Owner {}", dice.below(40)),
+                                format!("Checker {}", dice.below(10)),
+                                due.to_string(),
+                                dice.sentence(8),
+                                dice.sentence(8),
+                                CADENCES[dice.below(4) as usize],
+                                STATUSES[dice.below(3) as usize],
+                                stamp,
+                            ])?;
+                            let action = tx.last_insert_rowid();
+                            addresses_row.execute(params![action, key])?;
+                            milestone_row.execute(params![
+                                action,
+                                day.checked_add(jiff::Span::new().days(30)).unwrap_or(day).to_string(),
+                                dice.sentence(5)
+                            ])?;
+                            for c in 0..shape.check_ins_per_action {
+                                let on = day
+                                    .checked_add(jiff::Span::new().days(7 * (c as i64 + 1)))
+                                    .unwrap_or(day);
+                                check_in_row.execute(params![
+                                    action,
+                                    on.to_string(),
+                                    RAGS[dice.below(3) as usize],
+                                    dice.sentence(9),
+                                    if dice.chance(25) { dice.sentence(6) } else { String::new() },
+                                    stamp,
+                                    dice.chance(3) as i64,
+                                ])?;
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+}
