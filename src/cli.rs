@@ -331,7 +331,9 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             Ok(crate::drill::run(&mut store, seed, from, count)?)
         }
         Some(Command::Backup { path }) => {
-            let store = open(&cli.global, OpenMode::Read)?;
+            // A file of an older version can be backed up before it is upgraded.
+            let store = open(&cli.global, OpenMode::Copy)?;
+            let path_given = path.is_some();
             let dest = match path {
                 Some(p) if p.as_os_str() == "-" => {
                     return Err(UserError::Message(
@@ -346,6 +348,11 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     "{} already exists; choose a new file name for the backup.",
                     dest.display()
                 )));
+            }
+            if path_given {
+                // The same rules as any output: never a database's journal,
+                // log, recovery file or backups folder.
+                crate::output::target(Some(&dest), &Protected::database(store.path()))?;
             }
             store.backup_to(&dest)?;
             console::line(&format!(

@@ -544,15 +544,17 @@ fn a_backup_before_a_new_version_first_writes_works_and_is_found() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.db");
     fs::copy("tests/fixtures/schema-1.db", &db).unwrap();
+    // A file of an older version is backed up as it is, before any upgrade.
+    let before = fs::read(&db).unwrap();
     let out = headway(&db, &["backup"]);
-    // A schema-1 file must be opened once to upgrade before it can be read,
-    // so the command says so; with a file of this schema and no identity yet
-    // the backup is written beside the older backups.
-    if out.status.success() {
-        assert_eq!(backups_of(&db).len(), 1);
-    } else {
-        assert!(one_sentence(&out).contains("older schema"));
-    }
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(backups_of(&db).len(), 1);
+    assert_eq!(fs::read(&db).unwrap(), before, "the old file is untouched");
+    let copy = dir.path().join("old-copy.db");
+    assert!(headway(&db, &["backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(count(&copy, "PRAGMA user_version"), 1);
     let fresh = dir.path().join("fresh.db");
     drop(school_with_judgements(&fresh, "School", 1));
     Connection::open(&fresh)
@@ -581,4 +583,73 @@ fn a_blank_database_path_and_a_backup_to_a_stream_are_refused() {
     let out = headway(&db, &["backup", "-"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(one_sentence(&out).contains("not a stream"));
+}
+
+#[test]
+fn a_backup_path_follows_the_output_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    drop(school_with_judgements(&db, "School", 1));
+    let other = dir.path().join("other.sqlite");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x);")
+        .unwrap();
+    for name in [
+        "e.db-journal",
+        "e.db-wal",
+        "other.sqlite-journal",
+        ".e.db.unsaved",
+    ] {
+        let target = dir.path().join(name);
+        let existed = target.exists();
+        let out = headway(&db, &["backup", target.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        one_sentence(&out);
+        assert_eq!(target.exists(), existed, "{name}");
+    }
+    let inside = backup_folder(&db).join("mine.db");
+    fs::create_dir_all(backup_folder(&db)).unwrap();
+    let out = headway(&db, &["backup", inside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_database_missing_a_column_is_refused_and_not_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.db");
+    drop(school_with_judgements(&broken, "School", 1));
+    Connection::open(&broken)
+        .unwrap()
+        .execute_batch("ALTER TABLE checkins DROP COLUMN note;")
+        .unwrap();
+    let out = headway(&broken, &["export"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_sentence(&out);
+    assert!(
+        err.contains("\"note\" of its table \"checkins\" is missing"),
+        "{err}"
+    );
+    let db = dir.path().join("school.db");
+    drop(school_with_judgements(&db, "Good School", 1));
+    let out = headway(&db, &["restore", broken.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_sentence(&out).contains("is missing"));
+}
+
+#[test]
+fn a_restore_never_replaces_another_applications_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.db");
+    drop(school_with_judgements(&source, "School", 1));
+    let theirs = dir.path().join("theirs.db");
+    Connection::open(&theirs)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (42);")
+        .unwrap();
+    let before = fs::read(&theirs).unwrap();
+    let out = headway(&theirs, &["restore", source.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_sentence(&out).contains("another application's"));
+    assert_eq!(fs::read(&theirs).unwrap(), before);
 }

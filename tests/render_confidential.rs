@@ -193,6 +193,11 @@ fn an_action_drafted_from_a_confidential_rationale_hides_its_reason_until_f2() {
     assert!(text.contains("Termly review with HR"), "{text}");
     let stored = app.store.action(id).unwrap();
     assert_eq!(stored.impact_check, "Termly review with HR");
+    // Moving on hides it again.
+    app.key(key(KeyCode::Down));
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains("with HR"), "{text}");
+    assert!(!text.contains("Named teacher"), "{text}");
 }
 
 #[test]

@@ -18,5 +18,13 @@ pub fn slug(text: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').to_string()
+    // A file name has room for about 255 bytes: keep each part short.
+    let mut cut: String = out.chars().take(SLUG_CHARS).collect();
+    while cut.len() > SLUG_CHARS {
+        cut.pop();
+    }
+    cut.trim_end_matches('-').to_string()
 }
+
+/// The most characters (and bytes) a slug keeps.
+const SLUG_CHARS: usize = 60;

@@ -129,8 +129,8 @@ pub fn verify(path: &Path) -> super::Result<()> {
         return Err(damaged(path, &super::open::plain_damage(&check)));
     }
     if version == SCHEMA_VERSION {
-        if let Some(table) = super::schema::missing_table(&conn).map_err(unreadable)? {
-            return Err(damaged(path, &format!("its table \"{table}\" is missing")));
+        if let Some(part) = super::schema::missing_part(&conn).map_err(unreadable)? {
+            return Err(damaged(path, &format!("{part} is missing")));
         }
     }
     Ok(())

@@ -20,6 +20,9 @@ pub enum OpenMode {
     Write,
     /// The file must exist; no lock is taken, other headways may be writing.
     Read,
+    /// As `Read`, but an older schema is accepted as it is: only for taking
+    /// a copy (a backup before an upgrade).
+    Copy,
 }
 
 impl Store {
@@ -39,7 +42,7 @@ impl Store {
             if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
                 return Err(StoreError::OrphanWal(wal));
             }
-            if mode == OpenMode::Read {
+            if mode != OpenMode::Write {
                 return Err(StoreError::NotFound(path));
             }
             if !is_writable(&folder) {
@@ -65,7 +68,7 @@ impl Store {
         }
         let flags = match mode {
             OpenMode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
-            OpenMode::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
+            OpenMode::Read | OpenMode::Copy => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| damage(&path, e))?;
         conn.busy_timeout(std::time::Duration::from_millis(2000))?;
@@ -105,16 +108,16 @@ impl Store {
             }
             set_pragmas(&conn)?;
             migrations().to_latest(&mut conn)?;
-        } else if found < SCHEMA_VERSION {
+        } else if found < SCHEMA_VERSION && mode == OpenMode::Read {
             return Err(StoreError::Conflict(format!(
                 "{} uses an older schema; open it once with headway to bring it up to date.",
                 path.display()
             )));
         }
         if found == SCHEMA_VERSION || mode == OpenMode::Write {
-            if let Some(table) = super::schema::missing_table(&conn)? {
+            if let Some(table) = super::schema::missing_part(&conn)? {
                 return Err(StoreError::Damaged {
-                    why: format!("its table \"{table}\" is missing"),
+                    why: format!("{table} is missing"),
                     backup: super::backup::newest_good_backup(&path),
                     path,
                 });

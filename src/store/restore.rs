@@ -63,6 +63,14 @@ pub fn plan_restore(database: &Path, backup: &Path) -> super::Result<RestorePlan
         )));
     }
     verify(&backup)?;
+    // Another program's database is never replaced; a damaged headway file
+    // (the usual reason to restore) is.
+    if let Err(StoreError::Foreign(path)) = super::file::check_header(&database) {
+        return Err(StoreError::Conflict(format!(
+            "{} is another application's SQLite database, not headway's; nothing was restored over it.",
+            path.display()
+        )));
+    }
     let source = describe(&backup)?;
     let (different, unreadable) = if database.exists() {
         match describe(&database) {

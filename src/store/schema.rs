@@ -16,35 +16,53 @@ pub(super) fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
-/// The tables of a complete database of this schema version, learned once
-/// by building one in memory.
-fn expected_tables() -> &'static [String] {
-    static TABLES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    TABLES.get_or_init(|| {
+/// The tables and columns of a complete database of this schema version,
+/// learned once by building one in memory.
+fn expected_shape() -> &'static [(String, Vec<String>)] {
+    static SHAPE: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
+    SHAPE.get_or_init(|| {
         let built = rusqlite::Connection::open_in_memory().and_then(|mut conn| {
             migrations()
                 .to_latest(&mut conn)
                 .map_err(|_| rusqlite::Error::InvalidQuery)?;
-            table_names(&conn)
+            shape(&conn)
         });
         built.unwrap_or_default()
     })
 }
 
-fn table_names(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<String>> {
+fn shape(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<(String, Vec<String>)>> {
     let mut stmt = conn.prepare(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     )?;
-    let names = stmt.query_map([], |r| r.get(0))?.collect();
-    names
+    let tables: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut columns = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+    tables
+        .into_iter()
+        .map(|t| {
+            let names = columns
+                .query_map([&t], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok((t, names))
+        })
+        .collect()
 }
 
-/// The first table a database of this schema version should have and
-/// lacks (another program dropped it, say).
-pub(super) fn missing_table(conn: &rusqlite::Connection) -> rusqlite::Result<Option<String>> {
-    let found = table_names(conn)?;
-    Ok(expected_tables()
-        .iter()
-        .find(|t| !found.contains(t))
-        .cloned())
+/// The first table or column a database of this schema version should have
+/// and lacks (another program dropped or renamed it, say), in words.
+pub(super) fn missing_part(conn: &rusqlite::Connection) -> rusqlite::Result<Option<String>> {
+    let found = shape(conn)?;
+    for (table, columns) in expected_shape() {
+        let Some((_, have)) = found.iter().find(|(t, _)| t == table) else {
+            return Ok(Some(format!("its table \"{table}\"")));
+        };
+        if let Some(column) = columns.iter().find(|c| !have.contains(c)) {
+            return Ok(Some(format!(
+                "the column \"{column}\" of its table \"{table}\""
+            )));
+        }
+    }
+    Ok(None)
 }

@@ -301,11 +301,14 @@ impl ActionEditor {
             }
             KeyCode::Up | KeyCode::BackTab => {
                 if self.leave_field(ctx) {
+                    // Moving hides what F2 showed.
+                    self.revealed = false;
                     self.enter_field(self.selected.saturating_sub(1));
                 }
             }
             KeyCode::Down | KeyCode::Tab | KeyCode::Enter => {
                 if self.leave_field(ctx) {
+                    self.revealed = false;
                     self.enter_field(self.selected + 1);
                 }
             }
