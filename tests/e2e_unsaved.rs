@@ -226,6 +226,40 @@ fn when_the_recovery_file_cannot_be_written_either_the_screen_says_so() {
 }
 
 #[test]
+fn sigterm_with_no_recovery_file_prints_the_text_once_the_terminal_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    meeting_db(&db);
+    let mut s = Session::start(&db, &["--today", "2026-11-22"], 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("\x1b[B\r");
+    s.wait_for("statement 2 of 15");
+    s.send("\x1b[D");
+    s.wait_for("statement 1 of 15");
+    s.send("r");
+    s.wait_for("Esc stop typing");
+    fail_next_write(s.pid(), &db);
+    s.type_slowly("words only on screen");
+    s.wait_for("No recovery file either");
+    // SAFETY: signals our own child.
+    unsafe {
+        libc::kill(s.pid(), libc::SIGTERM);
+    }
+    let start = std::time::Instant::now();
+    let printed = loop {
+        let raw = String::from_utf8_lossy(&s.raw_output()).into_owned();
+        if raw.contains("your text for") || start.elapsed().as_secs() > 10 {
+            break raw;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let tail = &printed[printed.rfind("your text for").expect(&printed)..];
+    assert!(tail.contains("words only on screen"), "{tail}");
+    let (code, _) = s.wait_exit_code_modes();
+    assert_eq!(code, 128 + 15);
+}
+
+#[test]
 fn a_refused_check_in_survives_sigterm_and_is_put_back() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");

@@ -108,7 +108,7 @@ impl App {
             Event::Paste(text) => self.paste(&text),
             _ => {}
         }
-        self.keep_unsaved();
+        let _ = self.keep_unsaved();
     }
 
     /// A paste and the events that arrived right behind it (see

@@ -179,12 +179,20 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
     }
     if signal != 0 {
-        app.keep_unsaved();
+        let lost = app.keep_unsaved();
         // Closes the store (releasing the writer's lock), then gives the
         // terminal back, then tells the shell which signal ended it.
         drop(app);
         drop(terminal);
         drop(guard);
+        // Text neither the store nor the recovery file took: the terminal
+        // the user is looking at is the last place it can go.
+        for entry in lost {
+            crate::console::error_line(&format!(
+                "headway: not saved, and no recovery file could be written; your text for {}: {}",
+                entry.label, entry.text
+            ));
+        }
         std::process::exit(128 + signal);
     }
     Ok(())

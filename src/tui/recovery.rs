@@ -289,6 +289,41 @@ fn rag(name: &str) -> Option<Rag> {
         .find(|r| r.as_str() == name)
 }
 
+/// The evaluation and statement (with a level on its scale), the action,
+/// or the check-in the entry names exists in this database.
+fn place_exists(store: &Store, place: &Place) -> bool {
+    match place {
+        Place::Judgement {
+            evaluation,
+            statement,
+            level,
+            ..
+        } => {
+            let Ok(e) = store.evaluation(*evaluation) else {
+                return false;
+            };
+            let Ok(tool) = store.tool(&e.tool_id, e.tool_version) else {
+                return false;
+            };
+            let known = tool.statements().any(|s| &s.key(&tool.id) == statement);
+            let on_scale =
+                level.is_none_or(|l| (1..=tool.scale.levels.len()).contains(&usize::from(l)));
+            known && on_scale
+        }
+        Place::CheckIn {
+            action, check_in, ..
+        } => {
+            store.action(*action).is_ok()
+                && check_in.is_none_or(|id| {
+                    store
+                        .check_ins(*action)
+                        .is_ok_and(|all| all.iter().any(|c| c.id == id))
+                })
+        }
+        Place::Action { action, .. } => store.action(*action).is_ok(),
+    }
+}
+
 /// Why an entry could not be put back.
 #[derive(Debug)]
 pub enum PutBackError {
@@ -301,7 +336,7 @@ impl std::fmt::Display for PutBackError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PutBackError::Store(e) => write!(f, "{e}"),
-            PutBackError::Unknown => write!(f, "headway does not know where this text belongs"),
+            PutBackError::Unknown => write!(f, "the place it belongs to is not in this database"),
         }
     }
 }
@@ -317,6 +352,11 @@ impl From<StoreError> for PutBackError {
 /// a failure part way is tried again whole next time (every call can be
 /// repeated safely).
 pub fn put_back(store: &mut Store, entry: &Unsaved) -> Result<(), PutBackError> {
+    // The file may have been edited by hand: check that its place is here
+    // before anything is written.
+    if !place_exists(store, &entry.place) {
+        return Err(PutBackError::Unknown);
+    }
     match &entry.place {
         Place::Judgement {
             evaluation,
@@ -527,5 +567,48 @@ mod tests {
         let err = Recovery::beside(&db).load().unwrap_err();
         assert!(err.contains("not a headway recovery file"), "{err}");
         assert_eq!(fs::read(&path).unwrap(), b"not json");
+    }
+
+    #[test]
+    fn a_place_that_is_not_here_is_refused_before_anything_is_written() {
+        use crate::store::{NewEvaluation, OpenMode};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+        let school = store.add_school("Oakfield").unwrap().id;
+        let evaluation = store
+            .create_evaluation(&NewEvaluation {
+                school_id: school,
+                tool_id: "curriculum-sequencing".into(),
+                tool_version: 1,
+                scope: "English".into(),
+                cycle: "Autumn 2026".into(),
+                attendees: String::new(),
+            })
+            .unwrap();
+        let judgement = |evaluation: i64, statement: &str, level: Option<u8>| Unsaved {
+            place: Place::Judgement {
+                evaluation,
+                statement: statement.into(),
+                field: "rationale".into(),
+                level,
+                defer: false,
+            },
+            label: "a rationale".into(),
+            text: "kept words".into(),
+        };
+        let good = "curriculum-sequencing/intent/purpose-stated";
+        for entry in [
+            judgement(999, good, None),
+            judgement(evaluation, "nope/x", None),
+            judgement(evaluation, good, Some(99)),
+        ] {
+            assert!(matches!(
+                put_back(&mut store, &entry),
+                Err(PutBackError::Unknown)
+            ));
+        }
+        assert!(store.judgements(evaluation).unwrap().is_empty());
+        put_back(&mut store, &judgement(evaluation, good, Some(2))).unwrap();
+        assert_eq!(store.judgements(evaluation).unwrap().len(), 1);
     }
 }

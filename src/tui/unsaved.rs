@@ -36,8 +36,9 @@ impl App {
     }
 
     /// Makes the recovery file hold exactly the unsaved text, so a signal
-    /// or a closed terminal loses nothing; says so if it cannot.
-    pub fn keep_unsaved(&mut self) {
+    /// or a closed terminal loses nothing; says so if it cannot, and then
+    /// returns the text it could not keep.
+    pub fn keep_unsaved(&mut self) -> Vec<Unsaved> {
         // Text kept from before for a field that has since been typed in
         // and saved is out of date: the newer, saved text wins.
         if let Some(place) = self.saved_here() {
@@ -48,7 +49,10 @@ impl App {
             entries.retain(|e| !e.place.same_slot(&live.place));
             entries.push(live);
         }
-        if let Err(e) = self.recovery.sync(&entries) {
+        let Err(e) = self.recovery.sync(&entries) else {
+            return Vec::new();
+        };
+        {
             // Said first, so a narrow status line still shows it.
             let note = format!("No recovery file either ({})", crate::output::reason(&e));
             match &mut self.status {
@@ -57,6 +61,7 @@ impl App {
                 other => *other = Status::Error(format!("{note}: unsaved text is only on screen")),
             }
         }
+        entries
     }
 
     /// Goes to `nav`, asking first if that would leave unsaved text behind
