@@ -248,7 +248,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
     let today = today(&cli.global)?;
     match cli.command {
         None => {
-            let store = open(&cli.global, OpenMode::Write)?;
+            let store = open_for_app(&cli.global)?;
             run_tui(store, today, crate::tui::Start::Home)
         }
         Some(Command::Checkin(args)) => {
@@ -262,7 +262,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                 console::text(&crate::agenda::to_text(&items, today, &filter));
                 return Ok(());
             }
-            let store = open(&cli.global, OpenMode::Write)?;
+            let store = open_for_app(&cli.global)?;
             run_tui(store, today, crate::tui::Start::CheckIn(filter))
         }
         Some(Command::Tools(ToolsCommand::Check { files })) => crate::tool_files::check(&files),
@@ -618,6 +618,12 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
             })?;
     }
     Ok(folder.join("headway.db"))
+}
+
+/// Opens for the app, which takes today's backup after its first frame.
+fn open_for_app(global: &Global) -> Result<Store, UserError> {
+    let path = database_path(global)?;
+    Ok(Store::open_for_app(&path)?)
 }
 
 fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {

@@ -363,15 +363,81 @@ impl Store {
     /// Takes today's daily backup if there is none yet, then rotates.
     /// Returns the new backup's path.
     pub fn daily_backup(&self, today: Date) -> super::Result<Option<PathBuf>> {
-        let folder = backups_of_identity(&self.path, &self.identity()?);
+        match self.daily_backup_job(today)? {
+            Some(job) => job.run_with(&self.conn).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Today's daily backup as a job that can run on its own connection
+    /// (on another thread, while the app answers keys), or `None` when
+    /// today's backup is already taken. A file that has no identity yet
+    /// (never opened for writing) has none due.
+    pub fn daily_backup_job(&self, today: Date) -> super::Result<Option<DailyBackup>> {
+        let Some(identity) = read_identity(&self.conn) else {
+            return Ok(None);
+        };
+        let folder = backups_of_identity(&self.path, &identity);
         let dest = folder.join(format!("{DAILY_PREFIX}{today}.db"));
         if dest.exists() {
             return Ok(None);
         }
-        self.own_backup_folder()?;
-        copy_to(&self.conn, &dest)?;
-        rotate(&folder);
-        Ok(Some(dest))
+        Ok(Some(DailyBackup {
+            database: self.path.clone(),
+            folder,
+            dest,
+        }))
+    }
+}
+
+/// One day's backup of one database, ready to run.
+#[derive(Debug, Clone)]
+pub struct DailyBackup {
+    database: PathBuf,
+    folder: PathBuf,
+    dest: PathBuf,
+}
+
+/// A temporary copy older than this was left by a headway that stopped
+/// part way (a kill, a power cut); it is removed before the next backup.
+const STALE_COPY: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl DailyBackup {
+    /// Runs on a connection of its own, read-only: readers never wait for
+    /// the app's writes, nor the app for this copy.
+    pub fn run(self) -> super::Result<PathBuf> {
+        let conn = Connection::open_with_flags(
+            &self.database,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        self.run_with(&conn)
+    }
+
+    fn run_with(self, conn: &Connection) -> super::Result<PathBuf> {
+        make_private_folder(&backup_folder(&self.database))?;
+        make_private_folder(&self.folder)?;
+        remove_stale_copies(&self.folder);
+        copy_to(conn, &self.dest)?;
+        rotate(&self.folder);
+        Ok(self.dest)
+    }
+}
+
+fn remove_stale_copies(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let stale = entry.file_name().to_string_lossy().ends_with(".part")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > STALE_COPY);
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 

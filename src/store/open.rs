@@ -27,6 +27,17 @@ pub enum OpenMode {
 
 impl Store {
     pub fn open(path: &Path, mode: OpenMode) -> super::Result<Store> {
+        Store::open_with(path, mode, true)
+    }
+
+    /// Opens for the app: as `Write`, but today's backup is left to
+    /// [`Store::daily_backup_job`], which the app runs after its first
+    /// frame, so a meeting never waits for a copy of the whole file.
+    pub fn open_for_app(path: &Path) -> super::Result<Store> {
+        Store::open_with(path, OpenMode::Write, false)
+    }
+
+    fn open_with(path: &Path, mode: OpenMode, backup_now: bool) -> super::Result<Store> {
         let path = resolve(path)?;
         if path.is_dir() {
             return Err(StoreError::IsDirectory(path));
@@ -137,7 +148,7 @@ impl Store {
             if let Some(mode) = shared {
                 store.notice_shared_mode(mode)?;
             }
-            if existed {
+            if existed && backup_now {
                 // A failed backup must not stop a meeting; it is reported.
                 if let Err(e) = store.daily_backup(jiff::Zoned::now().date()) {
                     store.backup_problem = Some(format!("Today's backup failed: {e}"));

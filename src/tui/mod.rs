@@ -151,11 +151,21 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     // Only for the test that proves a panic gives the terminal back.
     let panic_for_test = std::env::var_os("HEADWAY_TEST_PANIC").is_some();
     let mut signal = 0;
+    let mut backup: Option<Backup> = None;
     while !app.quit {
         terminal.draw(|frame| {
             app.view(frame);
             neutralise(frame.buffer_mut());
         })?;
+        // Today's backup starts once the first frame is up, on a thread
+        // and a connection of its own; a failure is shown when it ends.
+        if backup.is_none() {
+            backup = Some(Backup::start(&app));
+        }
+        if let Some(problem) = backup.as_mut().and_then(Backup::problem) {
+            app.status = app::Status::Error(problem);
+            continue;
+        }
         if panic_for_test {
             panic!("HEADWAY_TEST_PANIC is set");
         }
@@ -163,12 +173,18 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             suspend(&mut terminal)?;
             continue;
         }
-        while signal == 0 && !event::poll(SIGNAL_CHECK)? {
+        let mut backup_ended = false;
+        while signal == 0 && !backup_ended && !event::poll(SIGNAL_CHECK)? {
             signal = stop.load(Ordering::Relaxed);
+            backup_ended = backup.as_ref().is_some_and(Backup::ended);
         }
         signal = stop.load(Ordering::Relaxed);
         if signal != 0 {
             break;
+        }
+        if backup_ended {
+            // Redraw with what the backup said, without waiting for a key.
+            continue;
         }
         match event::read()? {
             Event::Paste(text) => {
@@ -195,5 +211,60 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
         std::process::exit(128 + signal);
     }
+    drop(app);
+    drop(terminal);
+    drop(guard);
+    // A backup still copying is let finish, so it is whole; the terminal is
+    // already given back.
+    if let Some(backup) = backup {
+        backup.finish();
+    }
     Ok(())
+}
+
+/// Today's backup, running beside the app.
+struct Backup {
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+}
+
+impl Backup {
+    fn start(app: &App) -> Backup {
+        let job = match app.store.daily_backup_job(jiff::Zoned::now().date()) {
+            Ok(job) => job,
+            Err(e) => {
+                let message = format!("Today's backup failed: {e}");
+                return Backup {
+                    thread: Some(std::thread::spawn(move || Err(message))),
+                };
+            }
+        };
+        Backup {
+            thread: job.map(|job| {
+                std::thread::spawn(move || {
+                    job.run()
+                        .map(|_| ())
+                        .map_err(|e| format!("Today's backup failed: {e}"))
+                })
+            }),
+        }
+    }
+
+    /// The backup has ended and what it said is not read yet.
+    fn ended(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| t.is_finished())
+    }
+
+    /// What went wrong, once the backup has ended (said once).
+    fn problem(&mut self) -> Option<String> {
+        if !self.thread.as_ref()?.is_finished() {
+            return None;
+        }
+        self.thread.take()?.join().ok()?.err()
+    }
+
+    fn finish(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
