@@ -87,3 +87,31 @@ fn the_same_seed_gives_the_same_file_and_another_seed_another() {
     assert_eq!(dumps[0], dumps[1]);
     assert_ne!(dumps[0], dumps[2]);
 }
+
+#[test]
+fn home_progress_counted_by_sqlite_matches_the_domain_rule() {
+    use headway::domain::evaluation::{progress, TextField};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    store.generate(&small(11)).unwrap();
+    // A note typed without a level leaves the statement open.
+    let first = store.evaluations().unwrap()[0].clone();
+    let key = "generated-0/aspect-0/statement-0";
+    store.set_level(first.id, key, None).unwrap();
+    store
+        .set_text(
+            first.id,
+            key,
+            TextField::Rationale,
+            "typed, not judged",
+            true,
+        )
+        .unwrap();
+    for listing in store.evaluation_listings().unwrap() {
+        let e = &listing.evaluation;
+        let tool = store.tool(&e.tool_id, e.tool_version).unwrap();
+        let judgements = store.judgements(e.id).unwrap();
+        assert_eq!(listing.progress, progress(&tool, &judgements), "{}", e.id);
+    }
+}

@@ -1,7 +1,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use super::{now, Store, StoreError};
-use crate::domain::evaluation::{progress, Evaluation, Judgement, Judgements, Progress, TextField};
+use crate::domain::evaluation::{Evaluation, Judgement, Judgements, Progress, TextField};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvaluation {
@@ -179,15 +179,34 @@ impl Store {
     }
 
     /// Every evaluation with its tool title and progress, for the home screen.
+    /// Progress is counted by SQLite in one pass over the judgements' keys
+    /// and marks, without reading any note.
     pub fn evaluation_listings(&self) -> super::Result<Vec<EvaluationListing>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT evaluation_id, count(level), sum(deferred) FROM judgements
+             GROUP BY evaluation_id",
+        )?;
+        let counts: std::collections::HashMap<i64, (usize, usize)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    (r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         self.evaluations()?
             .into_iter()
             .map(|evaluation| {
                 let tool = self.tool(&evaluation.tool_id, evaluation.tool_version)?;
-                let judgements = self.judgements(evaluation.id)?;
+                let (judged, deferred) = counts.get(&evaluation.id).copied().unwrap_or((0, 0));
+                let total = tool.statement_count();
                 Ok(EvaluationListing {
                     tool_title: tool.title.clone(),
-                    progress: progress(&tool, &judgements),
+                    progress: Progress {
+                        judged,
+                        deferred,
+                        left: total.saturating_sub(judged + deferred),
+                    },
                     evaluation,
                 })
             })
