@@ -115,3 +115,26 @@ fn home_progress_counted_by_sqlite_matches_the_domain_rule() {
         assert_eq!(listing.progress, progress(&tool, &judgements), "{}", e.id);
     }
 }
+
+#[test]
+fn plan_rows_read_in_a_few_queries_match_each_action_read_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    store.generate(&small(5)).unwrap();
+    let rows = store.plan_rows(None).unwrap();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let alone = store.action(row.action.id).unwrap();
+        assert_eq!(row.action, alone);
+        let latest = store.check_ins(row.action.id).unwrap().into_iter().next();
+        assert_eq!(row.last_check_in, latest);
+    }
+    let school = rows[0].school_id;
+    let one: Vec<_> = store.plan_rows(Some(school)).unwrap();
+    assert!(one.iter().all(|r| r.school_id == school));
+    assert_eq!(
+        one.len(),
+        rows.iter().filter(|r| r.school_id == school).count()
+    );
+}

@@ -281,11 +281,56 @@ impl Store {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Statements, milestones and the latest check-in of every row, in
+        // three queries rather than three per action.
+        const ACCEPTED: &str = "JOIN actions a ON a.id = x.action_id
+             JOIN evaluations e ON e.id = a.evaluation_id
+             WHERE a.stage = 'accepted' AND (?1 IS NULL OR e.school_id = ?1)";
+        let mut statements: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT x.action_id, x.statement_key FROM action_statements x {ACCEPTED}
+             ORDER BY x.action_id, x.position"
+        ))?;
+        for pair in stmt.query_map([school], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (id, key): (i64, String) = pair?;
+            statements.entry(id).or_default().push(key);
+        }
+        let mut milestones: HashMap<i64, Vec<Milestone>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT x.action_id, x.due_date, x.text FROM milestones x {ACCEPTED}
+             ORDER BY x.action_id, x.due_date, x.id"
+        ))?;
+        for row in stmt.query_map([school], |r| {
+            let d: String = r.get(1)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                Milestone {
+                    date: d.parse().map_err(|_| bad("milestone", &d))?,
+                    text: r.get(2)?,
+                },
+            ))
+        })? {
+            let (id, milestone) = row?;
+            milestones.entry(id).or_default().push(milestone);
+        }
+        let mut latest: HashMap<i64, CheckIn> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, action_id, checked_on, rag, note, impact_note, confidential FROM (
+                 SELECT x.*, row_number() OVER (
+                     PARTITION BY x.action_id ORDER BY x.checked_on DESC, x.id DESC) AS n
+                 FROM checkins x {ACCEPTED})
+             WHERE n = 1"
+        ))?;
+        for c in stmt.query_map([school], check_in_from)? {
+            let c = c?;
+            latest.insert(c.action_id, c);
+        }
         rows.into_iter()
             .map(
-                |(action, school_id, school, cycle, scope, tool_id, tool_version)| {
-                    let action = self.fill(action)?;
-                    let last_check_in = self.check_ins(action.id)?.into_iter().next();
+                |(mut action, school_id, school, cycle, scope, tool_id, tool_version)| {
+                    action.statements = statements.remove(&action.id).unwrap_or_default();
+                    action.milestones = milestones.remove(&action.id).unwrap_or_default();
+                    let last_check_in = latest.remove(&action.id);
                     Ok(PlanRow {
                         action,
                         school_id,
