@@ -296,16 +296,19 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         }
         Some(Command::Export(args)) => {
             let store = open(&cli.global, OpenMode::Read)?;
-            let text = match args.format {
-                ExportFormat::Json => {
-                    crate::export::json::to_json(&store.snapshot()?, args.include_confidential)
-                }
-            };
+            let ExportFormat::Json = args.format;
+            // Written one evaluation at a time: memory follows one
+            // evaluation, whatever the file holds.
+            let head = store.export_head()?;
+            let evaluations = store.evaluations()?;
             let protected = Protected::database(store.path());
-            Ok(crate::output::write_text(
+            Ok(crate::output::write(
                 args.output.as_deref(),
                 &protected,
-                &text,
+                |out| {
+                    let records = evaluations.into_iter().map(|e| store.evaluation_record(e));
+                    crate::export::json::write_json(&head, records, args.include_confidential, out)
+                },
             )?)
         }
         Some(Command::Report(args)) => {

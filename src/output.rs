@@ -165,13 +165,12 @@ pub fn write(
     match target(path, protected)? {
         Target::Stdout => {
             let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            quiet_on_closed_pipe(body(&mut out).and_then(|()| out.flush()), Path::new("-")).map_err(
-                |e| match e {
-                    OutputError::Write { source, .. } => OutputError::Stdout(source),
-                    other => other,
-                },
-            )
+            let mut out = Cleaning::new(BufWriter::new(stdout.lock()));
+            let written = body(&mut out).and_then(|()| out.finish().map(|_| ()));
+            quiet_on_closed_pipe(written, Path::new("-")).map_err(|e| match e {
+                OutputError::Write { source, .. } => OutputError::Stdout(source),
+                other => other,
+            })
         }
         Target::Stream(path) => {
             let file = OpenOptions::new()
@@ -181,30 +180,79 @@ pub fn write(
                     path: path.clone(),
                     source,
                 })?;
-            let mut out = BufWriter::new(file);
-            quiet_on_closed_pipe(body(&mut out).and_then(|()| out.flush()), &path)
+            let mut out = Cleaning::new(BufWriter::new(file));
+            let written = body(&mut out).and_then(|()| out.finish().map(|_| ()));
+            quiet_on_closed_pipe(written, &path)
         }
         Target::File(path) => replace_whole(&path, body),
     }
 }
 
-/// Writes a report or export; see [`write`]. Written to a terminal or a
-/// pipe, it is first cleaned of control characters (as everything the
-/// command line prints is); a file gets the text exactly.
+/// Writes a report or export; see [`write`].
 pub fn write_text(
     path: Option<&Path>,
     protected: &Protected,
     text: &str,
 ) -> Result<(), OutputError> {
-    let to_stream = !matches!(target(path, protected)?, Target::File(_));
-    let cleaned;
-    let text = if to_stream {
-        cleaned = crate::console::clean_document(text);
-        cleaned.as_str()
-    } else {
-        text
-    };
     write(path, protected, |out| out.write_all(text.as_bytes()))
+}
+
+/// Cleans text on its way to a terminal or a pipe, as everything the
+/// command line prints is cleaned: control characters and bidi marks are
+/// dropped (a `\r` before `\n` is kept). Bytes are held back only while a
+/// character or a `\r\n` is split between two writes.
+struct Cleaning<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Cleaning<W> {
+    fn new(inner: W) -> Self {
+        Cleaning {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Writes out what is whole, keeping a split tail for later.
+    fn pass_on(&mut self, last: bool) -> io::Result<()> {
+        let whole = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            // An incomplete character at the end waits for the next write.
+            Err(e) if e.error_len().is_none() && !last => e.valid_up_to(),
+            Err(_) => self.pending.len(),
+        };
+        let mut cut = whole;
+        if !last && cut > 0 && self.pending[cut - 1] == b'\r' {
+            cut -= 1;
+        }
+        let text = String::from_utf8_lossy(&self.pending[..cut]).into_owned();
+        self.inner
+            .write_all(crate::console::clean_document(&text).as_bytes())?;
+        self.pending.drain(..cut);
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<W> {
+        self.pass_on(true)?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: Write> Write for Cleaning<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= 8192 {
+            self.pass_on(false)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.pass_on(false)?;
+        self.inner.flush()
+    }
 }
 
 fn quiet_on_closed_pipe(result: io::Result<()>, path: &Path) -> Result<(), OutputError> {
@@ -364,6 +412,30 @@ pub fn folder(path: &Path) -> Result<PathBuf, OutputError> {
                     source,
                 })?;
             Ok(path.to_path_buf())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `text` through the cleaner in pieces of `size` bytes.
+    fn cleaned_in_pieces(text: &str, size: usize) -> String {
+        let mut out = Cleaning::new(Vec::new());
+        for piece in text.as_bytes().chunks(size) {
+            out.write_all(piece).unwrap();
+            out.flush().unwrap();
+        }
+        String::from_utf8(out.finish().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn cleaning_a_stream_matches_cleaning_the_whole_text_however_it_is_cut() {
+        let text = "é ŵ\u{1b}[2J 中文 \u{9b}x\u{202e}y a\r\nb\rc 🎉\r\n";
+        let whole = crate::console::clean_document(text);
+        for size in 1..text.len() {
+            assert_eq!(cleaned_in_pieces(text, size), whole, "pieces of {size}");
         }
     }
 }

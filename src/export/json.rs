@@ -1,10 +1,14 @@
 //! The JSON export; its shape is documented in docs/export-json.md.
 
+use std::cell::RefCell;
+use std::io::Write;
+
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::report::{withhold_action, withhold_check_in, withhold_judgements};
 use crate::domain::evaluation::{progress, Mark};
-use crate::store::Snapshot;
+use crate::store::{EvaluationRecord, ExportHead, Snapshot};
 
 /// Version of the export's shape, raised when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
@@ -12,47 +16,142 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The whole database as JSON. Unless `include_confidential`, confidential
 /// notes are replaced by a marker and their earlier values left out.
 pub fn to_json(snapshot: &Snapshot, include_confidential: bool) -> String {
-    let mut snapshot = snapshot.clone();
-    if !include_confidential {
-        withhold(&mut snapshot);
-    }
-    let snapshot = &snapshot;
-    let value = json!({
-        "format": "headway-export",
-        "format_version": FORMAT_VERSION,
-        "schools": snapshot.schools.iter().map(|s| json!({"id": s.id, "name": s.name})).collect::<Vec<_>>(),
-        "tools": snapshot.tools.iter().map(|(t, source)| json!({
-            "id": t.id,
-            "version": t.version,
-            "title": t.title,
-            "area": t.area,
-            "origin": t.origin,
-            "statements": t.statements,
-            "source": source,
-        })).collect::<Vec<_>>(),
-        "evaluations": snapshot.evaluations.iter().map(evaluation).collect::<Vec<_>>(),
-    });
-    // Serialising a `Value` cannot fail.
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    let head = ExportHead {
+        schools: snapshot.schools.clone(),
+        tools: snapshot.tools.clone(),
+    };
+    let records = snapshot
+        .evaluations
+        .iter()
+        .cloned()
+        .map(Ok::<_, std::convert::Infallible>);
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and every record is already read.
+    let _ = write_json(&head, records, include_confidential, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn withhold(snapshot: &mut Snapshot) {
-    for record in &mut snapshot.evaluations {
-        let secret: Vec<String> = record
-            .judgements
-            .iter()
-            .filter(|(_, j)| j.confidential)
-            .map(|(k, _)| k.clone())
-            .collect();
-        withhold_judgements(&mut record.judgements);
-        record
-            .history
-            .retain(|r| !(secret.contains(&r.statement_key) && r.field != "level"));
-        for (action, check_ins) in &mut record.actions {
-            withhold_action(action);
-            for c in check_ins {
-                withhold_check_in(c);
-            }
+/// Writes the JSON export to `out` one evaluation at a time, so memory
+/// follows one evaluation, not the file. A record that cannot be read
+/// stops the export with its reason.
+pub fn write_json<E: std::fmt::Display>(
+    head: &ExportHead,
+    records: impl Iterator<Item = Result<EvaluationRecord, E>>,
+    include_confidential: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let export = Export {
+        head,
+        evaluations: RefCell::new(Some(records)),
+        include_confidential,
+    };
+    serde_json::to_writer_pretty(&mut *out, &export).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+struct Export<'a, I> {
+    head: &'a ExportHead,
+    /// Taken once, as the export is written.
+    evaluations: RefCell<Option<I>>,
+    include_confidential: bool,
+}
+
+impl<I, E> Serialize for Export<'_, I>
+where
+    I: Iterator<Item = Result<EvaluationRecord, E>>,
+    E: std::fmt::Display,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let head = self.head;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("format", "headway-export")?;
+        map.serialize_entry("format_version", &FORMAT_VERSION)?;
+        map.serialize_entry(
+            "schools",
+            &head
+                .schools
+                .iter()
+                .map(|s| json!({"id": s.id, "name": s.name}))
+                .collect::<Vec<_>>(),
+        )?;
+        map.serialize_entry(
+            "tools",
+            &head
+                .tools
+                .iter()
+                .map(|(t, source)| {
+                    json!({
+                        "id": t.id,
+                        "version": t.version,
+                        "title": t.title,
+                        "area": t.area,
+                        "origin": t.origin,
+                        "statements": t.statements,
+                        "source": source,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )?;
+        let records = self
+            .evaluations
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| S::Error::custom("the export was already written"))?;
+        let include = self.include_confidential;
+        map.serialize_entry(
+            "evaluations",
+            &Lazy(RefCell::new(Some(records.map(move |r| {
+                r.map(|mut record| {
+                    if !include {
+                        withhold(&mut record);
+                    }
+                    evaluation(&record)
+                })
+                .map_err(|e| e.to_string())
+            })))),
+        )?;
+        map.end()
+    }
+}
+
+/// A sequence serialised as its items are made, each one once.
+struct Lazy<I>(RefCell<Option<I>>);
+
+impl<I> Serialize for Lazy<I>
+where
+    I: Iterator<Item = Result<Value, String>>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let items = self
+            .0
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| S::Error::custom("the evaluations were already written"))?;
+        let mut seq = serializer.serialize_seq(None)?;
+        for item in items {
+            seq.serialize_element(&item.map_err(S::Error::custom)?)?;
+        }
+        seq.end()
+    }
+}
+
+fn withhold(record: &mut EvaluationRecord) {
+    let secret: Vec<String> = record
+        .judgements
+        .iter()
+        .filter(|(_, j)| j.confidential)
+        .map(|(k, _)| k.clone())
+        .collect();
+    withhold_judgements(&mut record.judgements);
+    record
+        .history
+        .retain(|r| !(secret.contains(&r.statement_key) && r.field != "level"));
+    for (action, check_ins) in &mut record.actions {
+        withhold_action(action);
+        for c in check_ins {
+            withhold_check_in(c);
         }
     }
 }

@@ -24,7 +24,53 @@ pub struct EvaluationRecord {
     )>,
 }
 
+/// What an export holds before its evaluations: schools and tools, small
+/// whatever the file's size.
+#[derive(Debug, Clone)]
+pub struct ExportHead {
+    pub schools: Vec<School>,
+    pub tools: Vec<(ToolInfo, String)>,
+}
+
 impl Store {
+    /// Schools and tools, for the start of an export.
+    pub fn export_head(&self) -> super::Result<ExportHead> {
+        let tools = self
+            .all_tools()?
+            .into_iter()
+            .map(|info| {
+                let source = self.tool_source(&info.id, info.version)?;
+                Ok((info, source))
+            })
+            .collect::<super::Result<_>>()?;
+        Ok(ExportHead {
+            schools: self.schools()?,
+            tools,
+        })
+    }
+
+    /// One evaluation with everything that hangs from it, for an export
+    /// that writes one evaluation at a time.
+    pub fn evaluation_record(&self, evaluation: Evaluation) -> super::Result<EvaluationRecord> {
+        let actions = self
+            .actions(evaluation.id)?
+            .into_iter()
+            .map(|a| {
+                let mut c = self.check_ins(a.id)?;
+                // Oldest first, as the whole-file export has them.
+                c.reverse();
+                Ok((a, c))
+            })
+            .collect::<super::Result<_>>()?;
+        Ok(EvaluationRecord {
+            tool: self.tool(&evaluation.tool_id, evaluation.tool_version)?,
+            judgements: self.judgements(evaluation.id)?,
+            history: self.history(evaluation.id, None)?,
+            actions,
+            evaluation,
+        })
+    }
+
     pub fn snapshot(&self) -> super::Result<Snapshot> {
         let tools = self
             .all_tools()?

@@ -26,7 +26,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::domain::tool::{Problem, Tool};
 
 pub use evaluations::{EvaluationListing, NewEvaluation, Revision};
-pub use export::{EvaluationRecord, Snapshot};
+pub use export::{EvaluationRecord, ExportHead, Snapshot};
 pub use file::APPLICATION_ID;
 pub use identity::Described;
 pub use open::OpenMode;
