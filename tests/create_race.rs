@@ -3,10 +3,13 @@
 //! one creates the file, and nothing either acknowledged is lost. (Its own
 //! test binary, so no other test's children hold a lock it meets.)
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::leftovers;
 use rusqlite::Connection;
 
 fn text(bytes: &[u8]) -> String {
@@ -25,16 +28,6 @@ fn count(db: &Path, sql: &str) -> i64 {
         .unwrap()
         .query_row(sql, [], |r| r.get(0))
         .unwrap()
-}
-
-/// Temporary files a failed or finished creation must not leave behind.
-fn leftovers(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".part"))
-        .collect()
 }
 
 fn tool_file(dir: &Path, id: &str) -> PathBuf {

@@ -34,15 +34,21 @@ fn open_walk(db: &Path) -> Session {
     s
 }
 
+/// The walk at statement 2, where judging 3 was just refused.
+fn walk_with_a_refused_level(db: &Path) -> Session {
+    let mut s = open_walk(db);
+    fail_next_write(s.pid(), db);
+    s.send("3");
+    s.wait_for("not saved yet");
+    s
+}
+
 #[test]
 fn a_failed_level_still_opens_the_rationale_and_keeps_what_is_typed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");
     meeting_db(&db);
-    let mut s = open_walk(&db);
-    fail_next_write(s.pid(), &db);
-    s.send("3");
-    s.wait_for("not saved yet");
+    let mut s = walk_with_a_refused_level(&db);
     // In browsing mode `n` would move on and `e` open the evidence note.
     s.type_slowly("needs evidence");
     s.wait_for("needs evidence");
@@ -75,10 +81,7 @@ fn tab_while_text_is_unsaved_says_it_waits() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");
     meeting_db(&db);
-    let mut s = open_walk(&db);
-    fail_next_write(s.pid(), &db);
-    s.send("3");
-    s.wait_for("not saved yet");
+    let mut s = walk_with_a_refused_level(&db);
     s.type_slowly("first part");
     s.send("\t");
     s.wait_for("Tab waits: still in the rationale");

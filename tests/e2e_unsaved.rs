@@ -200,12 +200,9 @@ fn text_left_behind_is_dropped_once_newer_text_is_saved_in_the_same_place() {
     assert_eq!(rationale(&db, STATEMENT_2).as_deref(), Some("fresh"));
 }
 
-#[test]
-fn when_the_recovery_file_cannot_be_written_either_the_screen_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("m.db");
-    meeting_db(&db);
-    let mut s = Session::start(&db, &["--today", "2026-11-22"], 100, 30);
+/// Opens the walk at statement 1 with its rationale box open for typing.
+fn typing_the_first_rationale(db: &Path) -> Session {
+    let mut s = Session::start(db, &["--today", "2026-11-22"], 100, 30);
     s.wait_for("Oakfield Primary");
     s.send("\x1b[B\r");
     s.wait_for("statement 2 of 15");
@@ -213,6 +210,15 @@ fn when_the_recovery_file_cannot_be_written_either_the_screen_says_so() {
     s.wait_for("statement 1 of 15");
     s.send("r");
     s.wait_for("Esc stop typing");
+    s
+}
+
+#[test]
+fn when_the_recovery_file_cannot_be_written_either_the_screen_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    meeting_db(&db);
+    let mut s = typing_the_first_rationale(&db);
     // The log is still empty: a limit at its header leaves no room for the
     // recovery file either.
     fail_next_write(s.pid(), &db);
@@ -230,14 +236,7 @@ fn sigterm_with_no_recovery_file_prints_the_text_once_the_terminal_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");
     meeting_db(&db);
-    let mut s = Session::start(&db, &["--today", "2026-11-22"], 100, 30);
-    s.wait_for("Oakfield Primary");
-    s.send("\x1b[B\r");
-    s.wait_for("statement 2 of 15");
-    s.send("\x1b[D");
-    s.wait_for("statement 1 of 15");
-    s.send("r");
-    s.wait_for("Esc stop typing");
+    let mut s = typing_the_first_rationale(&db);
     fail_next_write(s.pid(), &db);
     s.type_slowly("words only on screen");
     s.wait_for("No recovery file either");

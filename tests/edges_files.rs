@@ -2,35 +2,18 @@
 //! replaces what it keeps; backups belong to one database; messages are
 //! plain; a database's companions are private.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use common::{headway_limited, leftovers, wait_until_unlocked};
 use headway::store::backup::{backup_folder, backups_of};
 use headway::store::{NewEvaluation, OpenMode, Store};
 use rusqlite::Connection;
-
-/// Waits until no one holds the writer's lock on `db`: a store this test
-/// dropped has let it go, but a child another test thread forked in that
-/// moment holds a copy of the lock until it execs.
-fn wait_until_unlocked(db: &Path) {
-    // Only a regular file can be locked; opening a named pipe would block.
-    if !fs::metadata(db).is_ok_and(|m| m.is_file()) {
-        return;
-    }
-    let Ok(file) = fs::File::open(db) else {
-        return;
-    };
-    for _ in 0..500 {
-        if file.try_lock().is_ok() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-}
 
 fn open_store(db: &Path) -> Store {
     wait_until_unlocked(db);
@@ -62,16 +45,6 @@ fn one_sentence(out: &Output) -> String {
     assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
     assert!(!err.contains("***") && !err.contains("malformed"), "{err}");
     err
-}
-
-/// Temporary files a failed or finished write must not leave behind.
-fn leftovers(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".part"))
-        .collect()
 }
 
 fn count(db: &Path, sql: &str) -> i64 {
@@ -228,27 +201,6 @@ fn a_linked_database_is_restored_at_its_target_and_a_dangling_link_is_an_error()
         assert!(err.contains("which does not exist"), "{err}");
     }
     assert!(!dir.path().join("gone.db").exists());
-}
-
-/// Runs headway with a file-size limit, like a disk that fills part way.
-fn headway_limited(db: &Path, args: &[&str], bytes: u64) -> Output {
-    wait_until_unlocked(db);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_headway"));
-    cmd.arg("--db").arg(db).args(args).env_remove("HEADWAY_DB");
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let limit = libc::rlimit {
-                rlim_cur: bytes,
-                rlim_max: libc::RLIM_INFINITY,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    cmd.output().unwrap()
 }
 
 #[test]

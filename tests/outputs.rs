@@ -3,12 +3,15 @@
 //! the database, its companions, its backups, other databases and symbolic
 //! links are refused; streams are written as streams.
 
+mod common;
+
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use common::{headway_limited, leftovers};
 
 fn headway(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_headway"))
@@ -34,16 +37,6 @@ fn demo(dir: &Path) -> PathBuf {
 
 fn mode(path: &Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-/// Names in `dir` that a failed or finished write must not leave behind.
-fn leftovers(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".part"))
-        .collect()
 }
 
 fn assert_refused(out: &Output, why: &str) {
@@ -185,26 +178,6 @@ fn a_reader_that_stops_early_is_not_an_error() {
         "{:?}",
         out.status
     );
-}
-
-/// Runs headway with a file-size limit, as a disk that fills up part way.
-fn headway_limited(db: &Path, args: &[&str], bytes: u64) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_headway"));
-    cmd.arg("--db").arg(db).args(args).env_remove("HEADWAY_DB");
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let limit = libc::rlimit {
-                rlim_cur: bytes,
-                rlim_max: libc::RLIM_INFINITY,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    cmd.output().unwrap()
 }
 
 #[test]

@@ -225,37 +225,36 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
 /// Today's backup, running beside the app.
 struct Backup {
     thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+    /// A problem found before the copy could start, not said yet.
+    problem: Option<String>,
 }
 
 impl Backup {
     fn start(app: &App) -> Backup {
-        let job = match app.store.daily_backup_job(jiff::Zoned::now().date()) {
-            Ok(job) => job,
-            Err(e) => {
-                let message = format!("Today's backup failed: {e}");
-                return Backup {
-                    thread: Some(std::thread::spawn(move || Err(message))),
-                };
-            }
-        };
-        Backup {
-            thread: job.map(|job| {
-                std::thread::spawn(move || {
-                    job.run()
-                        .map(|_| ())
-                        .map_err(|e| format!("Today's backup failed: {e}"))
-                })
-            }),
+        let failed = |e: crate::store::StoreError| format!("Today's backup failed: {e}");
+        match app.store.daily_backup_job(jiff::Zoned::now().date()) {
+            Ok(job) => Backup {
+                thread: job
+                    .map(|job| std::thread::spawn(move || job.run().map(|_| ()).map_err(failed))),
+                problem: None,
+            },
+            Err(e) => Backup {
+                thread: None,
+                problem: Some(failed(e)),
+            },
         }
     }
 
     /// The backup has ended and what it said is not read yet.
     fn ended(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| t.is_finished())
+        self.problem.is_some() || self.thread.as_ref().is_some_and(|t| t.is_finished())
     }
 
     /// What went wrong, once the backup has ended (said once).
     fn problem(&mut self) -> Option<String> {
+        if let Some(problem) = self.problem.take() {
+            return Some(problem);
+        }
         if !self.thread.as_ref()?.is_finished() {
             return None;
         }

@@ -448,9 +448,8 @@ mod tests {
         assert!(!path.exists());
     }
 
-    #[test]
-    fn put_back_saves_the_refused_level_status_and_text_too() {
-        use crate::domain::plan::DraftSeed;
+    /// A database with one school and one evaluation of it.
+    fn store_with_evaluation() -> (tempfile::TempDir, Store, i64) {
         use crate::store::{NewEvaluation, OpenMode};
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
@@ -465,6 +464,13 @@ mod tests {
                 attendees: String::new(),
             })
             .unwrap();
+        (dir, store, evaluation)
+    }
+
+    #[test]
+    fn put_back_saves_the_refused_level_status_and_text_too() {
+        use crate::domain::plan::DraftSeed;
+        let (_dir, mut store, evaluation) = store_with_evaluation();
         let key = "curriculum-sequencing/intent/purpose-stated";
         let judgement = Unsaved {
             place: Place::Judgement {
@@ -571,20 +577,7 @@ mod tests {
 
     #[test]
     fn a_place_that_is_not_here_is_refused_before_anything_is_written() {
-        use crate::store::{NewEvaluation, OpenMode};
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
-        let school = store.add_school("Oakfield").unwrap().id;
-        let evaluation = store
-            .create_evaluation(&NewEvaluation {
-                school_id: school,
-                tool_id: "curriculum-sequencing".into(),
-                tool_version: 1,
-                scope: "English".into(),
-                cycle: "Autumn 2026".into(),
-                attendees: String::new(),
-            })
-            .unwrap();
+        let (_dir, mut store, evaluation) = store_with_evaluation();
         let judgement = |evaluation: i64, statement: &str, level: Option<u8>| Unsaved {
             place: Place::Judgement {
                 evaluation,

@@ -52,14 +52,12 @@ impl App {
         let Err(e) = self.recovery.sync(&entries) else {
             return Vec::new();
         };
-        {
-            // Said first, so a narrow status line still shows it.
-            let note = format!("No recovery file either ({})", crate::output::reason(&e));
-            match &mut self.status {
-                Status::Error(m) | Status::Held(m) if m.contains("No recovery file") => {}
-                Status::Error(m) | Status::Held(m) => *m = format!("{note}. {m}"),
-                other => *other = Status::Error(format!("{note}: unsaved text is only on screen")),
-            }
+        // Said first, so a narrow status line still shows it.
+        let note = format!("No recovery file either ({})", crate::output::reason(&e));
+        match &mut self.status {
+            Status::Error(m) | Status::Held(m) if m.contains("No recovery file") => {}
+            Status::Error(m) | Status::Held(m) => *m = format!("{note}. {m}"),
+            other => *other = Status::Error(format!("{note}: unsaved text is only on screen")),
         }
         entries
     }

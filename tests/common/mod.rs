@@ -499,3 +499,36 @@ pub fn confidential_db(db: &Path) -> (i64, i64, i64) {
     drop(Store::open(db, OpenMode::Write).unwrap());
     (summer, autumn, action)
 }
+
+/// Runs headway with a file-size limit, as a disk that fills up part way.
+pub fn headway_limited(db: &Path, args: &[&str], bytes: u64) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    wait_until_unlocked(db);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_headway"));
+    cmd.arg("--db").arg(db).args(args).env_remove("HEADWAY_DB");
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().unwrap()
+}
+
+/// Temporary files (`.part`) in `dir` that a failed or finished write must
+/// not leave behind.
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect()
+}
