@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::domain::plan::{due_checks, CheckState, DueCheck};
+use crate::domain::plan::{due_checks, CheckState, DueCheck, DUE_WINDOW_DAYS};
 use crate::store::{PlanRow, Store, StoreError};
 
 /// Whose actions to show; names match case-insensitively, in part.
@@ -39,24 +39,27 @@ pub struct AgendaItem {
     pub check: DueCheck,
 }
 
-/// Due and overdue checks, most overdue first.
+/// Due and overdue checks, most overdue first. Only the actions whose
+/// stored next check falls inside the window are read; the domain then
+/// works each one out again, so what is listed always follows its rule.
 pub fn agenda(store: &Store, today: Date, filter: &Filter) -> Result<Vec<AgendaItem>, StoreError> {
-    let rows: Vec<PlanRow> = store
-        .plan_rows(None)?
+    let horizon = today
+        .checked_add(jiff::Span::new().days(DUE_WINDOW_DAYS))
+        .unwrap_or(Date::MAX);
+    let mut rows: std::collections::HashMap<i64, PlanRow> = store
+        .checks_due_by(horizon)?
         .into_iter()
         .filter(|r| filter.keeps(r))
+        .map(|r| (r.action.id, r))
         .collect();
     let pairs: Vec<_> = rows
-        .iter()
+        .values()
         .map(|r| (r.action.clone(), r.last_check_in.as_ref().map(|c| c.on)))
         .collect();
     Ok(due_checks(&pairs, today)
         .into_iter()
         .filter_map(|check| {
-            let row = rows
-                .iter()
-                .find(|r| r.action.id == check.action.id)?
-                .clone();
+            let row = rows.remove(&check.action.id)?;
             Some(AgendaItem { row, check })
         })
         .collect())

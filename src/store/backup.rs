@@ -413,7 +413,7 @@ impl DailyBackup {
         self.run_with(&conn)
     }
 
-    fn run_with(self, conn: &Connection) -> super::Result<PathBuf> {
+    pub(super) fn run_with(self, conn: &Connection) -> super::Result<PathBuf> {
         make_private_folder(&backup_folder(&self.database))?;
         make_private_folder(&self.folder)?;
         remove_stale_copies(&self.folder);

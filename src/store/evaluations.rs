@@ -178,27 +178,40 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every evaluation with its tool title and progress, for the home screen.
-    /// Progress is counted by SQLite in one pass over the judgements' keys
-    /// and marks, without reading any note.
+    /// Every evaluation with its tool title and progress, school by school.
     pub fn evaluation_listings(&self) -> super::Result<Vec<EvaluationListing>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT evaluation_id, count(level), sum(deferred) FROM judgements
-             GROUP BY evaluation_id",
-        )?;
-        let counts: std::collections::HashMap<i64, (usize, usize)> = stmt
-            .query_map([], |r| {
+        let mut all = Vec::new();
+        for school in self.schools()? {
+            all.extend(self.school_listings(school.id)?);
+        }
+        Ok(all)
+    }
+
+    /// One school's evaluations, newest first, with tool title and progress,
+    /// for the home screen. Progress is counted by SQLite from the
+    /// judgements' levels and marks of these evaluations only, through the
+    /// key index, without reading any note.
+    pub fn school_listings(&self, school: i64) -> super::Result<Vec<EvaluationListing>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVALUATION_COLUMNS},
+                 (SELECT count(level) FROM judgements j WHERE j.evaluation_id = e.id),
+                 (SELECT coalesce(sum(deferred), 0) FROM judgements j WHERE j.evaluation_id = e.id)
+             FROM evaluations e JOIN schools s ON s.id = e.school_id
+             WHERE e.school_id = ?1
+             ORDER BY e.created_at DESC, e.id DESC"
+        ))?;
+        let rows = stmt
+            .query_map([school], |r| {
                 Ok((
-                    r.get(0)?,
-                    (r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize),
+                    evaluation_from(r)?,
+                    r.get::<_, i64>(9)? as usize,
+                    r.get::<_, i64>(10)? as usize,
                 ))
             })?
-            .collect::<rusqlite::Result<_>>()?;
-        self.evaluations()?
-            .into_iter()
-            .map(|evaluation| {
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(evaluation, judged, deferred)| {
                 let tool = self.tool(&evaluation.tool_id, evaluation.tool_version)?;
-                let (judged, deferred) = counts.get(&evaluation.id).copied().unwrap_or((0, 0));
                 let total = tool.statement_count();
                 Ok(EvaluationListing {
                     tool_title: tool.title.clone(),

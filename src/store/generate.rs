@@ -272,6 +272,7 @@ impl Store {
                     }
                 }
             }
+            super::plans::refresh_all_next_checks(tx)?;
             Ok(())
         })
     }

@@ -14,6 +14,7 @@ pub mod restore;
 mod schema;
 mod schools;
 mod tools;
+pub mod upkeep;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -158,6 +159,9 @@ pub struct Store {
     backup_problem: Option<String>,
     /// Things to tell the user once, at opening.
     notices: Vec<String>,
+    /// Set when the file was found damaged after opening: every change is
+    /// refused with this reason.
+    halted: Option<String>,
 }
 
 impl Store {
@@ -181,6 +185,9 @@ impl Store {
             StoreError::Sqlite(e) => StoreError::Refused(e),
             other => other,
         };
+        if let Some(why) = &self.halted {
+            return Err(StoreError::Conflict(why.clone()));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

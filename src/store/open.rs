@@ -7,7 +7,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use super::file::{
-    check_header, companion, folder_of, is_writable, new_locked_temporary, place_new,
+    check_header, companion, cut_short, folder_of, is_writable, new_locked_temporary, place_new,
     private_companions, resolve, take_lock, APPLICATION_ID,
 };
 use super::identity::{new_identity, read_identity};
@@ -26,18 +26,23 @@ pub enum OpenMode {
 }
 
 impl Store {
+    /// Opens for a command. A command that writes first checks every page
+    /// of the file (`PRAGMA quick_check`) and takes today's backup; one
+    /// that only reads checks the header, length and schema, and SQLite
+    /// checks each page it reads, so its cost follows what it reads.
     pub fn open(path: &Path, mode: OpenMode) -> super::Result<Store> {
-        Store::open_with(path, mode, true)
+        Store::open_with(path, mode, mode == OpenMode::Write)
     }
 
-    /// Opens for the app: as `Write`, but today's backup is left to
-    /// [`Store::daily_backup_job`], which the app runs after its first
-    /// frame, so a meeting never waits for a copy of the whole file.
+    /// Opens for the app: as `Write`, but the whole-file work (the page
+    /// check and today's backup) is left to [`Store::upkeep_job`], which
+    /// the app runs after its first frame, so a meeting never waits for a
+    /// pass over the whole file.
     pub fn open_for_app(path: &Path) -> super::Result<Store> {
         Store::open_with(path, OpenMode::Write, false)
     }
 
-    fn open_with(path: &Path, mode: OpenMode, backup_now: bool) -> super::Result<Store> {
+    fn open_with(path: &Path, mode: OpenMode, whole_file: bool) -> super::Result<Store> {
         let path = resolve(path)?;
         if path.is_dir() {
             return Err(StoreError::IsDirectory(path));
@@ -101,15 +106,18 @@ impl Store {
         if app != APPLICATION_ID {
             return Err(StoreError::Foreign(path));
         }
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(|e| damage(&path, e))?;
-        if check != "ok" {
-            return Err(StoreError::Damaged {
-                why: plain_damage(&check),
-                backup: super::backup::newest_good_backup(&path),
-                path,
-            });
+        if whole_file {
+            check_pages(&conn, &path, None)?;
+        } else if !companion(&path, "-wal").exists() {
+            // Without a log, the file alone must be as long as its header
+            // says; a cut-off file is refused before anything is read.
+            if cut_short(&path).is_some() {
+                return Err(StoreError::Damaged {
+                    why: "it stops part way through".into(),
+                    backup: super::backup::newest_good_backup(&path),
+                    path,
+                });
+            }
         }
         // Known before an upgrade, so the copy taken first is filed under it.
         let identity = read_identity(&conn).unwrap_or_else(new_identity);
@@ -141,6 +149,7 @@ impl Store {
             tools: Default::default(),
             backup_problem: None,
             notices: Vec::new(),
+            halted: None,
         };
         if mode == OpenMode::Write {
             store.ensure_identity(Some(identity))?;
@@ -148,7 +157,7 @@ impl Store {
             if let Some(mode) = shared {
                 store.notice_shared_mode(mode)?;
             }
-            if existed && backup_now {
+            if existed && whole_file {
                 // A failed backup must not stop a meeting; it is reported.
                 if let Err(e) = store.daily_backup(jiff::Zoned::now().date()) {
                     store.backup_problem = Some(format!("Today's backup failed: {e}"));
@@ -157,6 +166,30 @@ impl Store {
         }
         Ok(store)
     }
+}
+
+/// Checks every page of the file with `PRAGMA quick_check`; a problem is
+/// named with the newest good backup. `interrupt`, when given, receives the
+/// connection's handle first, so the check can be stopped part way.
+pub(super) fn check_pages(
+    conn: &Connection,
+    path: &Path,
+    interrupt: Option<&dyn Fn(rusqlite::InterruptHandle)>,
+) -> super::Result<()> {
+    if let Some(give) = interrupt {
+        give(conn.get_interrupt_handle());
+    }
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| damage(path, e))?;
+    if check != "ok" {
+        return Err(StoreError::Damaged {
+            why: plain_damage(&check),
+            backup: super::backup::newest_good_backup(path),
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// Turns SQLite's "this file is damaged" into a named error that points to

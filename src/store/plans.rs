@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use jiff::civil::Date;
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::{now, Store, StoreError};
 use crate::domain::plan::{
-    Action, Cadence, CheckIn, DraftSeed, Impact, MergedDraft, Milestone, Rag, Role, Stage, Status,
+    next_check, Action, Cadence, CheckIn, DraftSeed, Impact, MergedDraft, Milestone, Rag, Role,
+    Stage, Status,
 };
 
 /// The fields of an action a user can change one at a time.
@@ -167,6 +168,46 @@ pub(super) fn mark_if_from_confidential(tx: &Transaction<'_>, action: i64) -> ru
     Ok(())
 }
 
+/// Works out an action's next check by the domain's rule and keeps it in
+/// `actions.next_check` (NULL unless the action is open in the plan), so
+/// the agenda can find due actions through an index. Runs inside every
+/// change to an action or its check-ins, in the same transaction.
+pub(super) fn refresh_next_check(conn: &Connection, action: i64) -> rusqlite::Result<()> {
+    let found = conn
+        .query_row(
+            &format!(
+                "SELECT {ACTION_COLUMNS},
+                    (SELECT max(checked_on) FROM checkins WHERE action_id = actions.id)
+                 FROM actions WHERE id = ?1"
+            ),
+            [action],
+            |r| Ok((action_from(r)?, date_column(r, 19, "checked_on")?)),
+        )
+        .optional()?;
+    let today = jiff::Zoned::now().date();
+    let next = found
+        .filter(|(a, _)| a.is_open())
+        .map(|(a, last)| next_check(&a, last, today).to_string());
+    conn.execute(
+        "UPDATE actions SET next_check = ?2 WHERE id = ?1 AND next_check IS NOT ?2",
+        params![action, next],
+    )?;
+    Ok(())
+}
+
+/// [`refresh_next_check`] for every action: for the migration that adds the
+/// column, and for generated files.
+pub(super) fn refresh_all_next_checks(conn: &Connection) -> rusqlite::Result<()> {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM actions")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        refresh_next_check(conn, id)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Marks an action's reason and impact check confidential, or no longer so.
     pub fn set_action_confidential(&mut self, id: i64, confidential: bool) -> super::Result<()> {
@@ -256,11 +297,33 @@ impl Store {
     /// Accepted actions across the database (optionally one school's), with
     /// their school, cycle and last check-in.
     pub fn plan_rows(&self, school: Option<i64>) -> super::Result<Vec<PlanRow>> {
-        let mut stmt = self.conn.prepare(&format!(
+        match school {
+            Some(id) => self.rows_where("a.stage = 'accepted' AND e.school_id = ?1", id),
+            None => self.rows_where("a.stage = 'accepted' AND ?1 IS NOT NULL", 0),
+        }
+    }
+
+    /// Open actions whose next check falls on or before `by`, found through
+    /// the index on `actions.next_check`: the check-in agenda reads only
+    /// what it will show, however large the file.
+    pub fn checks_due_by(&self, by: Date) -> super::Result<Vec<PlanRow>> {
+        self.rows_where("a.next_check <= ?1", by.to_string().as_str())
+    }
+
+    /// Plan rows for the actions `condition` picks (over `actions a` and
+    /// `evaluations e`, with one parameter): the actions, then statements,
+    /// milestones and the latest check-in of all of them, in four queries
+    /// rather than three per action.
+    fn rows_where(
+        &self,
+        condition: &str,
+        param: impl rusqlite::ToSql + Copy,
+    ) -> super::Result<Vec<PlanRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {}, e.school_id, s.name, e.cycle, e.scope, e.tool_id, e.tool_version
              FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
              JOIN schools s ON s.id = e.school_id
-             WHERE a.stage = 'accepted' AND (?1 IS NULL OR e.school_id = ?1)
+             WHERE {condition}
              ORDER BY s.name COLLATE NOCASE, a.id",
             ACTION_COLUMNS
                 .split(", ")
@@ -269,7 +332,7 @@ impl Store {
                 .join(", ")
         ))?;
         let rows = stmt
-            .query_map([school], |r| {
+            .query_map([param], |r| {
                 Ok((
                     action_from(r)?,
                     r.get::<_, i64>(19)?,
@@ -281,26 +344,26 @@ impl Store {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        // Statements, milestones and the latest check-in of every row, in
-        // three queries rather than three per action.
-        const ACCEPTED: &str = "JOIN actions a ON a.id = x.action_id
+        let picked = format!(
+            "JOIN actions a ON a.id = x.action_id
              JOIN evaluations e ON e.id = a.evaluation_id
-             WHERE a.stage = 'accepted' AND (?1 IS NULL OR e.school_id = ?1)";
+             WHERE {condition}"
+        );
         let mut statements: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT x.action_id, x.statement_key FROM action_statements x {ACCEPTED}
+            "SELECT x.action_id, x.statement_key FROM action_statements x {picked}
              ORDER BY x.action_id, x.position"
         ))?;
-        for pair in stmt.query_map([school], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        for pair in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, key): (i64, String) = pair?;
             statements.entry(id).or_default().push(key);
         }
         let mut milestones: HashMap<i64, Vec<Milestone>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT x.action_id, x.due_date, x.text FROM milestones x {ACCEPTED}
+            "SELECT x.action_id, x.due_date, x.text FROM milestones x {picked}
              ORDER BY x.action_id, x.due_date, x.id"
         ))?;
-        for row in stmt.query_map([school], |r| {
+        for row in stmt.query_map([param], |r| {
             let d: String = r.get(1)?;
             Ok((
                 r.get::<_, i64>(0)?,
@@ -318,10 +381,10 @@ impl Store {
             "SELECT id, action_id, checked_on, rag, note, impact_note, confidential FROM (
                  SELECT x.*, row_number() OVER (
                      PARTITION BY x.action_id ORDER BY x.checked_on DESC, x.id DESC) AS n
-                 FROM checkins x {ACCEPTED})
+                 FROM checkins x {picked})
              WHERE n = 1"
         ))?;
-        for c in stmt.query_map([school], check_in_from)? {
+        for c in stmt.query_map([param], check_in_from)? {
             let c = c?;
             latest.insert(c.action_id, c);
         }
@@ -372,6 +435,7 @@ impl Store {
                 &format!("UPDATE actions SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
                 params![id, value, now()],
             )?;
+            refresh_next_check(tx, id)?;
             Ok(())
         })
     }
@@ -389,6 +453,7 @@ impl Store {
                 "UPDATE actions SET stage = 'accepted', accepted_on = ?2, updated_at = ?3 WHERE id = ?1",
                 params![id, today.to_string(), now()],
             )?;
+            refresh_next_check(tx, id)?;
             Ok(())
         })
     }
@@ -437,6 +502,9 @@ impl Store {
                 )?;
             }
             mark_if_from_confidential(tx, merged.into)?;
+            for id in std::iter::once(&merged.into).chain(&merged.absorbed) {
+                refresh_next_check(tx, *id)?;
+            }
             Ok(())
         })
     }
@@ -459,6 +527,7 @@ impl Store {
                     params![action, now()],
                 )?;
             }
+            refresh_next_check(tx, action)?;
             Ok(id)
         })
     }

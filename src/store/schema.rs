@@ -7,13 +7,29 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/002_plan.sql"),
     include_str!("schema/003_cycles.sql"),
     include_str!("schema/004_edges.sql"),
+    include_str!("schema/005_speed.sql"),
 ];
+
+/// The migration whose hook fills `actions.next_check` for existing rows.
+const NEXT_CHECK_MIGRATION: usize = 4;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(n, sql)| match n {
+                NEXT_CHECK_MIGRATION => M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
+                    super::plans::refresh_all_next_checks(tx)?;
+                    Ok(())
+                }),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
 }
 
 /// The tables and columns of a complete database of this schema version,

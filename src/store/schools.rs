@@ -42,4 +42,24 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Every school with how many evaluations it has, by name: counted from
+    /// the index of evaluations by school, without reading them.
+    pub fn schools_with_counts(&self) -> super::Result<Vec<(School, usize)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.id, s.name,
+                 (SELECT count(*) FROM evaluations e WHERE e.school_id = s.id)
+             FROM schools s ORDER BY s.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                School {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                },
+                r.get::<_, i64>(2)? as usize,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }

@@ -24,6 +24,7 @@ use crossterm::terminal::{enable_raw_mode, Clear, ClearType, EnterAlternateScree
 use jiff::civil::Date;
 use ratatui::buffer::Buffer;
 
+use crate::store::upkeep::UpkeepProblem;
 use crate::store::Store;
 use app::App;
 
@@ -151,19 +152,20 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     // Only for the test that proves a panic gives the terminal back.
     let panic_for_test = std::env::var_os("HEADWAY_TEST_PANIC").is_some();
     let mut signal = 0;
-    let mut backup: Option<Backup> = None;
+    let mut upkeep: Option<Upkeep> = None;
     while !app.quit {
         terminal.draw(|frame| {
             app.view(frame);
             neutralise(frame.buffer_mut());
         })?;
-        // Today's backup starts once the first frame is up, on a thread
-        // and a connection of its own; a failure is shown when it ends.
-        if backup.is_none() {
-            backup = Some(Backup::start(&app));
+        // The page check and today's backup start once the first frame is
+        // up, on a thread and a connection of their own; what they find is
+        // shown when they end.
+        if upkeep.is_none() {
+            upkeep = Some(Upkeep::start(&app));
         }
-        if let Some(problem) = backup.as_mut().and_then(Backup::problem) {
-            app.status = app::Status::Error(problem);
+        if let Some(problem) = upkeep.as_mut().and_then(Upkeep::problem) {
+            report(&mut app, problem);
             continue;
         }
         if panic_for_test {
@@ -173,17 +175,17 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             suspend(&mut terminal)?;
             continue;
         }
-        let mut backup_ended = false;
-        while signal == 0 && !backup_ended && !event::poll(SIGNAL_CHECK)? {
+        let mut upkeep_ended = false;
+        while signal == 0 && !upkeep_ended && !event::poll(SIGNAL_CHECK)? {
             signal = stop.load(Ordering::Relaxed);
-            backup_ended = backup.as_ref().is_some_and(Backup::ended);
+            upkeep_ended = upkeep.as_ref().is_some_and(Upkeep::ended);
         }
         signal = stop.load(Ordering::Relaxed);
         if signal != 0 {
             break;
         }
-        if backup_ended {
-            // Redraw with what the backup said, without waiting for a key.
+        if upkeep_ended {
+            // Redraw with what the upkeep said, without waiting for a key.
             continue;
         }
         match event::read()? {
@@ -215,43 +217,44 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     drop(terminal);
     drop(guard);
     // A backup still copying is let finish, so it is whole; the terminal is
-    // already given back.
-    if let Some(backup) = backup {
-        backup.finish();
+    // already given back. A page check still running is stopped.
+    if let Some(upkeep) = upkeep {
+        upkeep.finish();
     }
     Ok(())
 }
 
-/// Today's backup, running beside the app.
-struct Backup {
-    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
-    /// A problem found before the copy could start, not said yet.
-    problem: Option<String>,
+/// The page check and today's backup, running beside the app.
+struct Upkeep {
+    thread: Option<std::thread::JoinHandle<Result<(), UpkeepProblem>>>,
+    stop: Option<crate::store::upkeep::Stop>,
+    /// A problem found before the work could start, not said yet.
+    problem: Option<UpkeepProblem>,
 }
 
-impl Backup {
-    fn start(app: &App) -> Backup {
-        let failed = |e: crate::store::StoreError| format!("Today's backup failed: {e}");
-        match app.store.daily_backup_job(jiff::Zoned::now().date()) {
-            Ok(job) => Backup {
-                thread: job
-                    .map(|job| std::thread::spawn(move || job.run().map(|_| ()).map_err(failed))),
+impl Upkeep {
+    fn start(app: &App) -> Upkeep {
+        match app.store.upkeep_job(jiff::Zoned::now().date()) {
+            Ok(job) => Upkeep {
+                stop: Some(job.stopper()),
+                thread: Some(std::thread::spawn(move || job.run())),
                 problem: None,
             },
-            Err(e) => Backup {
+            Err(e) => Upkeep {
                 thread: None,
-                problem: Some(failed(e)),
+                stop: None,
+                problem: Some(UpkeepProblem::Backup(e)),
             },
         }
     }
 
-    /// The backup has ended and what it said is not read yet.
+    /// The work has ended and what it said is not read yet.
     fn ended(&self) -> bool {
         self.problem.is_some() || self.thread.as_ref().is_some_and(|t| t.is_finished())
     }
 
-    /// What went wrong, once the backup has ended (said once).
-    fn problem(&mut self) -> Option<String> {
+    /// What went wrong, once the work has ended (said once).
+    fn problem(&mut self) -> Option<UpkeepProblem> {
         if let Some(problem) = self.problem.take() {
             return Some(problem);
         }
@@ -261,9 +264,30 @@ impl Backup {
         self.thread.take()?.join().ok()?.err()
     }
 
+    /// Stops a page check still running, skips a backup not yet begun,
+    /// and waits for a backup already copying, so it is whole.
     fn finish(mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.stop();
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+    }
+}
+
+/// Tells the user what the upkeep found. Damage stops every later save, so
+/// nothing more goes into a damaged file; typed text goes to the recovery
+/// file as for any refused save.
+fn report(app: &mut App, problem: UpkeepProblem) {
+    match problem {
+        UpkeepProblem::Damaged(e) => {
+            let why = format!("{e} Nothing more will be saved to it; quit and restore.");
+            app.store.halt_writes(why.clone());
+            app.status = app::Status::Held(why);
+        }
+        UpkeepProblem::Backup(e) => {
+            app.status = app::Status::Error(format!("Today's backup failed: {e}"));
         }
     }
 }

@@ -1,7 +1,12 @@
 //! Home: every school, and under each its evaluations with progress.
 //! Type `/` and a few letters to find a school among many.
+//!
+//! Schools and their evaluation counts are read at once; each school's
+//! evaluations and progress only when its rows come near the screen, so
+//! opening home costs what it shows, not what the file holds.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -40,8 +45,16 @@ const HELP: &[KeyHelp] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Row {
     School(usize),
-    Evaluation(usize),
+    /// The `nth` evaluation (newest first) of the school at this index.
+    Evaluation {
+        school: usize,
+        nth: usize,
+    },
 }
+
+/// Rows either side of the selection whose evaluations are kept read: more
+/// than any terminal shows, so scrolling never meets an unread row.
+const READ_AROUND: usize = 200;
 
 enum Mode {
     Browse,
@@ -54,7 +67,10 @@ enum Mode {
 
 pub struct Home {
     schools: Vec<School>,
-    listings: Vec<EvaluationListing>,
+    /// How many evaluations each school has, by index in `schools`.
+    counts: Vec<usize>,
+    /// The evaluations of the schools read so far, by school id.
+    listings: HashMap<i64, Vec<EvaluationListing>>,
     query: TextInput,
     rows: Vec<(Row, Vec<usize>)>,
     selected: usize,
@@ -63,18 +79,20 @@ pub struct Home {
 }
 
 impl Home {
-    /// Loads schools and evaluations, selecting `focus` if given.
+    /// Loads the schools, selecting the evaluation `focus` if given, and
+    /// the evaluations around the selection.
     pub fn load(store: &Store, focus: Option<i64>, status: &mut Status) -> Home {
-        let (schools, listings) = match (store.schools(), store.evaluation_listings()) {
-            (Ok(s), Ok(l)) => (s, l),
-            (Err(e), _) | (_, Err(e)) => {
+        let (schools, counts) = match store.schools_with_counts() {
+            Ok(found) => found.into_iter().unzip(),
+            Err(e) => {
                 *status = Status::Error(e.to_string());
                 (Vec::new(), Vec::new())
             }
         };
         let mut home = Home {
             schools,
-            listings,
+            counts,
+            listings: HashMap::new(),
             query: TextInput::default(),
             rows: Vec::new(),
             selected: 0,
@@ -83,15 +101,75 @@ impl Home {
         };
         home.refilter();
         if let Some(id) = focus {
-            home.select_evaluation(id);
+            home.select_evaluation(store, id);
         }
+        home.read_around(store, status);
         home
     }
 
-    fn select_evaluation(&mut self, id: i64) {
-        if let Some(pos) = self.rows.iter().position(
-            |(r, _)| matches!(r, Row::Evaluation(i) if self.listings[*i].evaluation.id == id),
-        ) {
+    /// Reads the evaluations of every school with rows near the selection
+    /// that are not read yet.
+    fn read_around(&mut self, store: &Store, status: &mut Status) {
+        let from = self.selected.saturating_sub(READ_AROUND);
+        let wanted: Vec<i64> = self
+            .rows
+            .iter()
+            .skip(from)
+            .take(2 * READ_AROUND)
+            .map(|(row, _)| match row {
+                Row::School(i) | Row::Evaluation { school: i, .. } => self.schools[*i].id,
+            })
+            .collect();
+        for id in wanted {
+            if self.listings.contains_key(&id) {
+                continue;
+            }
+            match store.school_listings(id) {
+                Ok(list) => {
+                    self.listings.insert(id, list);
+                }
+                Err(e) => {
+                    *status = Status::Error(e.to_string());
+                    return;
+                }
+            }
+        }
+    }
+
+    fn listing(&self, school: usize, nth: usize) -> Option<&EvaluationListing> {
+        self.listings.get(&self.schools.get(school)?.id)?.get(nth)
+    }
+
+    fn select_evaluation(&mut self, store: &Store, id: i64) {
+        let Ok(evaluation) = store.evaluation(id) else {
+            return;
+        };
+        let Some(school) = self
+            .schools
+            .iter()
+            .position(|s| s.id == evaluation.school_id)
+        else {
+            return;
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) =
+            self.listings.entry(evaluation.school_id)
+        {
+            if let Ok(list) = store.school_listings(evaluation.school_id) {
+                slot.insert(list);
+            }
+        }
+        let Some(nth) = self
+            .listings
+            .get(&evaluation.school_id)
+            .and_then(|l| l.iter().position(|l| l.evaluation.id == id))
+        else {
+            return;
+        };
+        if let Some(pos) = self
+            .rows
+            .iter()
+            .position(|(r, _)| *r == Row::Evaluation { school, nth })
+        {
             self.selected = pos;
         }
     }
@@ -112,11 +190,9 @@ impl Home {
         self.rows.clear();
         for (school, matched) in hits {
             self.rows.push((Row::School(school), matched));
-            let id = self.schools[school].id;
-            for (i, l) in self.listings.iter().enumerate() {
-                if l.evaluation.school_id == id {
-                    self.rows.push((Row::Evaluation(i), Vec::new()));
-                }
+            for nth in 0..self.counts[school] {
+                self.rows
+                    .push((Row::Evaluation { school, nth }, Vec::new()));
             }
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
@@ -131,12 +207,15 @@ impl Home {
     }
 
     fn selected_school(&self) -> Option<&School> {
-        let mut pos = self.selected;
-        loop {
-            match self.rows.get(pos)?.0 {
-                Row::School(i) => return self.schools.get(i),
-                Row::Evaluation(_) => pos = pos.checked_sub(1)?,
-            }
+        match self.selected_row()? {
+            Row::School(i) | Row::Evaluation { school: i, .. } => self.schools.get(i),
+        }
+    }
+
+    fn selected_listing(&self) -> Option<&EvaluationListing> {
+        match self.selected_row()? {
+            Row::Evaluation { school, nth } => self.listing(school, nth),
+            Row::School(_) => None,
         }
     }
 
@@ -155,6 +234,12 @@ impl Home {
     }
 
     pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
+        let nav = self.apply(key, ctx);
+        self.read_around(ctx.store, ctx.status);
+        nav
+    }
+
+    fn apply(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
         match &mut self.mode {
             Mode::Filter => {
                 match key.code {
@@ -238,17 +323,19 @@ impl Home {
                 Some(s) => return Nav::NewEvaluation { school_id: s.id },
                 None => ctx.info("Add a school first: press a."),
             },
-            KeyCode::Char('s') => match self.selected_row() {
-                Some(Row::Evaluation(i)) => {
+            KeyCode::Char('s') => match self.selected_listing() {
+                Some(listing) => {
                     return Nav::Summary {
-                        evaluation: self.listings[i].evaluation.id,
+                        evaluation: listing.evaluation.id,
                     }
                 }
                 _ => ctx.info("Select an evaluation to see its summary."),
             },
             KeyCode::Enter => match self.selected_row() {
-                Some(Row::Evaluation(i)) => {
-                    let listing = &self.listings[i];
+                Some(Row::Evaluation { school, nth }) => {
+                    let Some(listing) = self.listing(school, nth) else {
+                        return Nav::Stay;
+                    };
                     let evaluation = listing.evaluation.id;
                     return if listing.progress.is_complete() {
                         Nav::Summary { evaluation }
@@ -433,11 +520,7 @@ impl Home {
                 let mut line = match row {
                     Row::School(i) => {
                         let school = &self.schools[*i];
-                        let count = self
-                            .listings
-                            .iter()
-                            .filter(|l| l.evaluation.school_id == school.id)
-                            .count();
+                        let count = self.counts[*i];
                         let mut spans = vec![Span::raw(marker)];
                         spans.extend(
                             fuzzy::highlight(&school.name, matched, theme.strong(), theme).spans,
@@ -452,8 +535,10 @@ impl Home {
                         ));
                         Line::from(spans)
                     }
-                    Row::Evaluation(i) => {
-                        let l = &self.listings[*i];
+                    Row::Evaluation { school, nth } => {
+                        let Some(l) = self.listing(*school, *nth) else {
+                            return Line::styled(format!("{marker}   …"), theme.dim());
+                        };
                         let e = &l.evaluation;
                         Line::from(vec![
                             Span::raw(format!("{marker}   ")),

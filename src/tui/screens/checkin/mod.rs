@@ -73,15 +73,11 @@ pub struct CheckInScreen {
 impl CheckInScreen {
     pub fn open(store: &Store, today: Date, filter: Filter) -> Result<CheckInScreen, StoreError> {
         let items = agenda(store, today, &filter)?;
-        let check_ins = items
-            .iter()
-            .map(|i| Ok((i.row.action.id, store.check_ins(i.row.action.id)?)))
-            .collect::<Result<_, StoreError>>()?;
-        Ok(CheckInScreen {
+        let mut screen = CheckInScreen {
             filter,
             today,
             items,
-            check_ins,
+            check_ins: HashMap::new(),
             index: 0,
             made: HashMap::new(),
             skipped: HashSet::new(),
@@ -92,7 +88,20 @@ impl CheckInScreen {
             pending_rag: None,
             edit_saved: false,
             revealed: None,
-        })
+        };
+        screen.load_current(store);
+        Ok(screen)
+    }
+
+    /// Reads the check-ins of the action on screen, once: the others are
+    /// read when the meeting reaches them, so opening costs one action's
+    /// history whatever the agenda's length.
+    fn load_current(&mut self, store: &Store) {
+        if let Some(id) = self.current().map(|i| i.row.action.id) {
+            if !self.check_ins.contains_key(&id) {
+                self.reload(store, id);
+            }
+        }
     }
 
     /// True while a status or text chosen here is not in the store yet.
@@ -170,6 +179,7 @@ impl CheckInScreen {
         if self.index != before {
             // Confidential notes shown here are hidden again elsewhere.
             self.revealed = None;
+            self.load_current(ctx.store);
         }
         nav
     }
