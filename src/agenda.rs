@@ -4,7 +4,9 @@
 
 use jiff::civil::Date;
 
-use crate::domain::plan::{due_checks, CheckState, DueCheck, DUE_WINDOW_DAYS};
+use crate::domain::plan::{
+    check_state, due_checks, next_check, CheckState, DueCheck, DUE_WINDOW_DAYS,
+};
 use crate::store::{PlanRow, Store, StoreError};
 
 /// Whose actions to show; names match case-insensitively, in part.
@@ -16,11 +18,15 @@ pub struct Filter {
 
 impl Filter {
     fn keeps(&self, row: &PlanRow) -> bool {
+        self.keeps_names(&row.action.owner, &row.action.checker)
+    }
+
+    fn keeps_names(&self, owner: &str, checker: &str) -> bool {
         let has = |field: &str, want: &Option<String>| {
             want.as_ref()
                 .is_none_or(|w| field.to_lowercase().contains(&w.trim().to_lowercase()))
         };
-        has(&row.action.owner, &self.owner) && has(&row.action.checker, &self.checker)
+        has(owner, &self.owner) && has(checker, &self.checker)
     }
 
     pub fn describe(&self) -> String {
@@ -39,15 +45,49 @@ pub struct AgendaItem {
     pub check: DueCheck,
 }
 
+/// The last day whose checks are listed as due today.
+fn horizon(today: Date) -> Date {
+    today
+        .checked_add(jiff::Span::new().days(DUE_WINDOW_DAYS))
+        .unwrap_or(Date::MAX)
+}
+
+/// The actions due or overdue for a check, most overdue first, as ids: the
+/// check-in screen reads each one's details when the meeting reaches it.
+pub fn agenda_ids(store: &Store, today: Date, filter: &Filter) -> Result<Vec<i64>, StoreError> {
+    Ok(store
+        .due_actions(horizon(today))?
+        .into_iter()
+        .filter(|d| filter.keeps_names(&d.owner, &d.checker))
+        .map(|d| d.id)
+        .collect())
+}
+
+/// One action of the agenda, read whole, with its check as the domain
+/// works it out; `None` if it is no longer in a plan.
+pub fn agenda_item(
+    store: &Store,
+    today: Date,
+    action: i64,
+) -> Result<Option<AgendaItem>, StoreError> {
+    let Some(row) = store.plan_row(action)? else {
+        return Ok(None);
+    };
+    let next = next_check(&row.action, row.last_check_in.as_ref().map(|c| c.on), today);
+    let check = DueCheck {
+        action: row.action.clone(),
+        next,
+        state: check_state(next, today),
+    };
+    Ok(Some(AgendaItem { row, check }))
+}
+
 /// Due and overdue checks, most overdue first. Only the actions whose
 /// stored next check falls inside the window are read; the domain then
 /// works each one out again, so what is listed always follows its rule.
 pub fn agenda(store: &Store, today: Date, filter: &Filter) -> Result<Vec<AgendaItem>, StoreError> {
-    let horizon = today
-        .checked_add(jiff::Span::new().days(DUE_WINDOW_DAYS))
-        .unwrap_or(Date::MAX);
     let mut rows: std::collections::HashMap<i64, PlanRow> = store
-        .checks_due_by(horizon)?
+        .checks_due_by(horizon(today))?
         .into_iter()
         .filter(|r| filter.keeps(r))
         .map(|r| (r.action.id, r))
@@ -76,61 +116,93 @@ pub fn when(state: CheckState) -> String {
     }
 }
 
+/// How many actions `checkin --list` reads at a time.
+const LIST_CHUNK: usize = 256;
+
+/// Writes the agenda as plain text, for a meeting, a chunk of actions at a
+/// time: memory follows one chunk, however long the agenda.
+pub fn write_text(
+    store: &Store,
+    today: Date,
+    filter: &Filter,
+    out: &mut dyn FnMut(&str),
+) -> Result<(), StoreError> {
+    let ids = agenda_ids(store, today, filter)?;
+    out(&heading(ids.len(), today, filter));
+    for chunk in ids.chunks(LIST_CHUNK) {
+        let mut text = String::new();
+        for row in store.plan_rows_of(chunk)? {
+            let last = row.last_check_in.as_ref().map(|c| c.on);
+            let next = next_check(&row.action, last, today);
+            let check = DueCheck {
+                action: row.action.clone(),
+                next,
+                state: check_state(next, today),
+            };
+            push_item(&mut text, &AgendaItem { row, check });
+        }
+        out(&text);
+    }
+    Ok(())
+}
+
 /// The agenda as plain text, for a meeting.
 pub fn to_text(items: &[AgendaItem], today: Date, filter: &Filter) -> String {
-    let mut out = String::new();
+    let mut out = heading(items.len(), today, filter);
+    for item in items {
+        push_item(&mut out, item);
+    }
+    out
+}
+
+fn heading(count: usize, today: Date, filter: &Filter) -> String {
     let whose = filter.describe();
     let whose = if whose.is_empty() {
         String::new()
     } else {
         format!(" for {}", crate::text::clean_line(&whose))
     };
-    if items.is_empty() {
-        out.push_str(&format!(
-            "No check-ins are due in the week from {today}{whose}.\n"
-        ));
-        return out;
+    if count == 0 {
+        format!("No check-ins are due in the week from {today}{whose}.\n")
+    } else {
+        format!("Check-ins due in the week from {today}{whose}: {count}\n\n")
     }
-    out.push_str(&format!(
-        "Check-ins due in the week from {today}{whose}: {}\n\n",
-        items.len()
-    ));
+}
+
+fn push_item(out: &mut String, item: &AgendaItem) {
     // Each value stays on its line: a line break stored in a title cannot
     // make a line of its own that looks like another check.
     let one = |text: &str| crate::text::clean_line(text);
-    for item in items {
-        let a = &item.check.action;
-        out.push_str(&format!(
-            "{:<16} {} · {} ({} · {})\n",
-            when(item.check.state),
-            one(&a.title),
-            one(&item.row.school),
-            one(&item.row.scope),
-            one(&item.row.cycle)
-        ));
-        let last = match &item.row.last_check_in {
-            Some(c) => format!("last check {} {}", c.on, c.rag.as_str()),
-            None => "not checked yet".into(),
-        };
-        out.push_str(&format!(
-            "{:16} owner {} · checker {} · {} · {}\n",
-            "",
-            if a.owner.is_empty() {
-                "-".into()
-            } else {
-                one(&a.owner)
-            },
-            if a.checker.is_empty() {
-                "-".into()
-            } else {
-                one(&a.checker)
-            },
-            a.cadence.as_str(),
-            last
-        ));
-        if !a.impact_check.is_empty() {
-            out.push_str(&format!("{:16} check: {}\n", "", one(&a.impact_check)));
-        }
+    let a = &item.check.action;
+    out.push_str(&format!(
+        "{:<16} {} · {} ({} · {})\n",
+        when(item.check.state),
+        one(&a.title),
+        one(&item.row.school),
+        one(&item.row.scope),
+        one(&item.row.cycle)
+    ));
+    let last = match &item.row.last_check_in {
+        Some(c) => format!("last check {} {}", c.on, c.rag.as_str()),
+        None => "not checked yet".into(),
+    };
+    out.push_str(&format!(
+        "{:16} owner {} · checker {} · {} · {}\n",
+        "",
+        if a.owner.is_empty() {
+            "-".into()
+        } else {
+            one(&a.owner)
+        },
+        if a.checker.is_empty() {
+            "-".into()
+        } else {
+            one(&a.checker)
+        },
+        a.cadence.as_str(),
+        last
+    ));
+    if !a.impact_check.is_empty() {
+        out.push_str(&format!("{:16} check: {}\n", "", one(&a.impact_check)));
     }
-    out
 }

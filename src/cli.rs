@@ -258,8 +258,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             };
             if args.list {
                 let store = open(&cli.global, OpenMode::Read)?;
-                let items = crate::agenda::agenda(&store, today, &filter)?;
-                console::text(&crate::agenda::to_text(&items, today, &filter));
+                crate::agenda::write_text(&store, today, &filter, &mut |text| console::text(text))?;
                 return Ok(());
             }
             let store = open_for_app(&cli.global)?;

@@ -78,3 +78,54 @@ fn walk(folder: &Path) -> Vec<String> {
     }
     out
 }
+
+/// Flips the header of the page that holds `table`, a table the first
+/// frame never reads, so only a check of every page can find it.
+fn damage_table(db: &Path, table: &str) -> Vec<u8> {
+    let (page_size, root): (i64, i64) = {
+        let c = rusqlite::Connection::open(db).unwrap();
+        (
+            c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap(),
+            c.query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .unwrap(),
+        )
+    };
+    let mut bytes = std::fs::read(db).unwrap();
+    let at = ((root - 1) * page_size) as usize;
+    for b in &mut bytes[at..at + 12] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(db, &bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn damage_found_after_the_first_frame_stops_every_save_and_takes_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = without_todays_backup(dir.path());
+    let damaged = damage_table(&db, "action_revisions");
+    let mut s = Session::start(&db, &[], 80, 24);
+    // The first frame comes first; the check over every page follows it.
+    s.wait_for("Oakfield Primary");
+    s.wait_for("is damaged");
+    s.wait_for("Nothing you type now runs as a command");
+    s.send("\r");
+    s.send("a");
+    s.wait_for("Add a school");
+    s.type_slowly("Hillside Academy");
+    s.send("\r");
+    s.wait_for("is damaged");
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("q");
+    assert!(s.wait_exit());
+    assert_eq!(std::fs::read(&db).unwrap(), damaged, "nothing was written");
+    assert!(
+        backups_of(&db).is_empty(),
+        "no backup is taken of a damaged file"
+    );
+}

@@ -247,7 +247,11 @@ fn sigterm_with_no_recovery_file_prints_the_text_once_the_terminal_is_back() {
     let start = std::time::Instant::now();
     let printed = loop {
         let raw = String::from_utf8_lossy(&s.raw_output()).into_owned();
-        if raw.contains("your text for") || start.elapsed().as_secs() > 10 {
+        // The whole line, not the part of it read so far.
+        let whole = raw
+            .rfind("your text for")
+            .is_some_and(|at| raw[at..].contains('\n'));
+        if whole || start.elapsed().as_secs() > 10 {
             break raw;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));

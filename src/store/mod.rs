@@ -31,7 +31,7 @@ pub use export::{EvaluationRecord, ExportHead, Snapshot};
 pub use file::APPLICATION_ID;
 pub use identity::Described;
 pub use open::OpenMode;
-pub use plans::{ActionField, PlanRow, PRIORITY_LIMIT_KEY};
+pub use plans::{ActionField, DueAction, PlanRow, PRIORITY_LIMIT_KEY};
 pub use schema::SCHEMA_VERSION;
 pub use tools::{ImportOutcome, ToolInfo};
 
@@ -177,6 +177,26 @@ impl Store {
     /// Things the user should hear once, found while opening.
     pub fn notices(&self) -> &[String] {
         &self.notices
+    }
+
+    /// Runs `read` and counts the work SQLite did for it, in steps of its
+    /// virtual machine: the tests that guard that a screen's cost follows
+    /// what it shows, not what the file holds, compare these counts.
+    #[doc(hidden)]
+    pub fn steps_for<T>(&self, read: impl FnOnce(&Store) -> T) -> (T, u64) {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let steps = std::sync::Arc::new(AtomicU64::new(0));
+        let counter = steps.clone();
+        let _ = self.conn.progress_handler(
+            1,
+            Some(move || {
+                counter.fetch_add(1, Ordering::Relaxed);
+                false
+            }),
+        );
+        let out = read(self);
+        let _ = self.conn.progress_handler(0, None::<fn() -> bool>);
+        (out, steps.load(Ordering::Relaxed))
     }
 
     /// Runs `change` as one immediate transaction, committed before returning.

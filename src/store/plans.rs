@@ -64,6 +64,14 @@ pub struct PlanRow {
     pub last_check_in: Option<CheckIn>,
 }
 
+/// An action due for a check, as the agenda lists it before reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueAction {
+    pub id: i64,
+    pub owner: String,
+    pub checker: String,
+}
+
 /// The setting that holds the open-priority limit.
 pub const PRIORITY_LIMIT_KEY: &str = "priority_limit";
 
@@ -310,6 +318,46 @@ impl Store {
         self.rows_where("a.next_check <= ?1", by.to_string().as_str())
     }
 
+    /// The open actions whose next check falls on or before `by`, in the
+    /// agenda's order (soonest check first), with only what the agenda's
+    /// filter needs: one pass over the index, whatever the file holds.
+    pub fn due_actions(&self, by: Date) -> super::Result<Vec<DueAction>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, owner, checker FROM actions
+             WHERE next_check <= ?1 ORDER BY next_check, id",
+        )?;
+        let rows = stmt.query_map([by.to_string()], |r| {
+            Ok(DueAction {
+                id: r.get(0)?,
+                owner: r.get(1)?,
+                checker: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One accepted action as a plan row, or `None` if it is not in a plan.
+    pub fn plan_row(&self, action: i64) -> super::Result<Option<PlanRow>> {
+        Ok(self
+            .rows_where("a.stage = 'accepted' AND a.id = ?1", action)?
+            .pop())
+    }
+
+    /// Plan rows for these actions, in the order given (those not in a plan
+    /// are left out).
+    pub fn plan_rows_of(&self, actions: &[i64]) -> super::Result<Vec<PlanRow>> {
+        let list = serde_json::to_string(actions).unwrap_or_else(|_| "[]".into());
+        let mut rows: HashMap<i64, PlanRow> = self
+            .rows_where(
+                "a.stage = 'accepted' AND a.id IN (SELECT value FROM json_each(?1))",
+                list.as_str(),
+            )?
+            .into_iter()
+            .map(|r| (r.action.id, r))
+            .collect();
+        Ok(actions.iter().filter_map(|id| rows.remove(id)).collect())
+    }
+
     /// Plan rows for the actions `condition` picks (over `actions a` and
     /// `evaluations e`, with one parameter): the actions, then statements,
     /// milestones and the latest check-in of all of them, in four queries
@@ -377,12 +425,15 @@ impl Store {
             milestones.entry(id).or_default().push(milestone);
         }
         let mut latest: HashMap<i64, CheckIn> = HashMap::new();
+        // Each action's latest check-in is found in the index by action and
+        // day, so only that one row is read.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, action_id, checked_on, rag, note, impact_note, confidential FROM (
-                 SELECT x.*, row_number() OVER (
-                     PARTITION BY x.action_id ORDER BY x.checked_on DESC, x.id DESC) AS n
-                 FROM checkins x {picked})
-             WHERE n = 1"
+            "SELECT c.id, c.action_id, c.checked_on, c.rag, c.note, c.impact_note, c.confidential
+             FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
+             JOIN checkins c ON c.id = (
+                 SELECT x.id FROM checkins x WHERE x.action_id = a.id
+                 ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
+             WHERE {condition}"
         ))?;
         for c in stmt.query_map([param], check_in_from)? {
             let c = c?;

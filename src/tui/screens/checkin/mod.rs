@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::civil::Date;
 
-use crate::agenda::{agenda, AgendaItem, Filter};
+use crate::agenda::{agenda_ids, agenda_item, AgendaItem, Filter};
 use crate::domain::plan::{CheckIn, Rag, Status};
 use crate::store::{ActionField, Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
@@ -50,7 +50,10 @@ enum Mode {
 pub struct CheckInScreen {
     filter: Filter,
     today: Date,
-    items: Vec<AgendaItem>,
+    /// The due actions in the agenda's order; each one is read when the
+    /// meeting reaches it, so opening costs one action, not the agenda.
+    due: Vec<i64>,
+    items: HashMap<i64, AgendaItem>,
     check_ins: HashMap<i64, Vec<CheckIn>>,
     index: usize,
     /// Check-ins made here, by action: a second RAG key changes it.
@@ -72,11 +75,12 @@ pub struct CheckInScreen {
 
 impl CheckInScreen {
     pub fn open(store: &Store, today: Date, filter: Filter) -> Result<CheckInScreen, StoreError> {
-        let items = agenda(store, today, &filter)?;
+        let due = agenda_ids(store, today, &filter)?;
         let mut screen = CheckInScreen {
             filter,
             today,
-            items,
+            due,
+            items: HashMap::new(),
             check_ins: HashMap::new(),
             index: 0,
             made: HashMap::new(),
@@ -89,19 +93,26 @@ impl CheckInScreen {
             edit_saved: false,
             revealed: None,
         };
-        screen.load_current(store);
+        screen.load_current(store)?;
         Ok(screen)
     }
 
-    /// Reads the check-ins of the action on screen, once: the others are
-    /// read when the meeting reaches them, so opening costs one action's
-    /// history whatever the agenda's length.
-    fn load_current(&mut self, store: &Store) {
-        if let Some(id) = self.current().map(|i| i.row.action.id) {
-            if !self.check_ins.contains_key(&id) {
-                self.reload(store, id);
+    /// Reads the action on screen and its check-ins, once: the others are
+    /// read when the meeting reaches them, so opening costs one action
+    /// whatever the agenda's length.
+    fn load_current(&mut self, store: &Store) -> Result<(), StoreError> {
+        let Some(&id) = self.due.get(self.index) else {
+            return Ok(());
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.items.entry(id) {
+            if let Some(item) = agenda_item(store, self.today, id)? {
+                slot.insert(item);
             }
         }
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.check_ins.entry(id) {
+            slot.insert(store.check_ins(id)?);
+        }
+        Ok(())
     }
 
     /// True while a status or text chosen here is not in the store yet.
@@ -152,7 +163,7 @@ impl CheckInScreen {
     }
 
     fn current(&self) -> Option<&AgendaItem> {
-        self.items.get(self.index)
+        self.items.get(self.due.get(self.index)?)
     }
 
     fn current_check_in(&self) -> Option<&CheckIn> {
@@ -179,7 +190,9 @@ impl CheckInScreen {
         if self.index != before {
             // Confidential notes shown here are hidden again elsewhere.
             self.revealed = None;
-            self.load_current(ctx.store);
+            if let Err(e) = self.load_current(ctx.store) {
+                ctx.error(e.to_string());
+            }
         }
         nav
     }
@@ -400,7 +413,9 @@ impl CheckInScreen {
         ) {
             Ok(()) => {
                 self.done.insert(action);
-                self.items[self.index].row.action.status = Status::Done;
+                if let Some(item) = self.items.get_mut(&action) {
+                    item.row.action.status = Status::Done;
+                }
                 ctx.saved("Marked done");
                 self.index += 1;
             }

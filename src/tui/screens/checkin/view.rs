@@ -36,8 +36,8 @@ impl CheckInScreen {
                     Span::styled(
                         format!(
                             "· {} of {}",
-                            (self.index + 1).min(self.items.len()),
-                            self.items.len()
+                            (self.index + 1).min(self.due.len()),
+                            self.due.len()
                         ),
                         theme.strong(),
                     ),
@@ -48,7 +48,7 @@ impl CheckInScreen {
                         self.made.len(),
                         self.skipped.len(),
                         self.done.len(),
-                        self.items.len().saturating_sub(self.index)
+                        self.due.len().saturating_sub(self.index)
                     ),
                     theme.dim(),
                 ),
@@ -58,13 +58,13 @@ impl CheckInScreen {
         match self.current() {
             Some(item) => self.item_view(frame, body, item, theme),
             None => {
-                let text = if self.items.is_empty() {
+                let text = if self.due.is_empty() {
                     "No check-ins are due this week. Actions appear here when their check falls due."
                         .to_string()
                 } else {
                     format!(
                         "All {} checks are through: {} checked, {} skipped, {} marked done. Everything is saved; q goes home.",
-                        self.items.len(),
+                        self.due.len(),
                         self.made.len(),
                         self.skipped.len(),
                         self.done.len()
