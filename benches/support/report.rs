@@ -32,7 +32,8 @@ impl fmt::Display for Amount {
             }
             Amount::Time(d) => format!("{:.2} s", d.as_secs_f64()),
             Amount::Bytes(n) if n < 10_000 => format!("{n} B"),
-            Amount::Bytes(n) => format!("{:.1} KB", n as f64 / 1e3),
+            Amount::Bytes(n) if n < 10_000_000 => format!("{:.1} KB", n as f64 / 1e3),
+            Amount::Bytes(n) => format!("{:.1} MB", n as f64 / 1e6),
             Amount::Memory(n) => format!("{:.1} MB", n as f64 / 1e6),
         };
         // Padding given by the caller applies to the whole text.
