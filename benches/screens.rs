@@ -298,40 +298,29 @@ impl Bench<'_> {
     }
 
     fn finder(&mut self, term: &mut Term) -> Result<(), Stopped> {
-        let result = self.finder_rounds(term);
-        // With the finder open (or still opening, if it failed).
-        if let Some(peak) = term.peak_memory() {
-            self.finder_memory = Some((peak, result.is_ok()));
-        }
-        result?;
-        self.measure(term, FINDER_BACK, "\x1b", |s| {
-            home(s) && !shows(s, "Find anything")
-        })?;
-        for _ in 1..self.reps {
-            self.measure(term, FINDER_OPEN, "\x06", |s| shows(s, "Find anything"))?;
-            self.measure(term, FINDER_BACK, "\x1b", |s| {
-                home(s) && !shows(s, "Find anything")
-            })?;
+        let closed = |s: &vt100::Screen| home(s) && !shows(s, "Find anything");
+        for round in 0..self.reps {
+            let typed = self.open_and_type(term);
+            if typed.is_err() || round + 1 == self.reps {
+                // With the finder open (or still opening, if it failed).
+                if let Some(peak) = term.peak_memory() {
+                    self.finder_memory = Some((peak, typed.is_ok()));
+                }
+            }
+            typed?;
+            self.measure(term, FINDER_BACK, "\x1b", closed)?;
         }
         Ok(())
     }
 
-    /// Opens the finder and types the query a key at a time, `reps` times;
-    /// leaves the finder open with the whole query typed.
-    fn finder_rounds(&mut self, term: &mut Term) -> Result<(), Stopped> {
-        for round in 0..self.reps {
-            if round > 0 {
-                self.measure(term, FINDER_BACK, "\x1b", |s| {
-                    home(s) && !shows(s, "Find anything")
-                })?;
-            }
-            self.measure(term, FINDER_OPEN, "\x06", |s| shows(s, "Find anything"))?;
-            for (i, key) in QUERY.char_indices() {
-                let typed = &QUERY[..i + key.len_utf8()];
-                self.measure(term, &finder_key(key), &key.to_string(), |s| {
-                    query_shows(s, typed)
-                })?;
-            }
+    /// Opens the finder and types the query a key at a time.
+    fn open_and_type(&mut self, term: &mut Term) -> Result<(), Stopped> {
+        self.measure(term, FINDER_OPEN, "\x06", |s| shows(s, "Find anything"))?;
+        for (i, key) in QUERY.char_indices() {
+            let typed = &QUERY[..i + key.len_utf8()];
+            self.measure(term, &finder_key(key), &key.to_string(), |s| {
+                query_shows(s, typed)
+            })?;
         }
         Ok(())
     }
