@@ -4,9 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::domain::plan::{
-    check_state, due_checks, next_check, CheckState, DueCheck, DUE_WINDOW_DAYS,
-};
+use crate::domain::plan::{check_state, next_check, CheckState, DueCheck, DUE_WINDOW_DAYS};
 use crate::store::{PlanRow, Store, StoreError};
 
 /// Whose actions to show; names match case-insensitively, in part.
@@ -17,11 +15,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn keeps(&self, row: &PlanRow) -> bool {
-        self.keeps_names(&row.action.owner, &row.action.checker)
-    }
-
-    fn keeps_names(&self, owner: &str, checker: &str) -> bool {
+    fn keeps(&self, owner: &str, checker: &str) -> bool {
         let has = |field: &str, want: &Option<String>| {
             want.as_ref()
                 .is_none_or(|w| field.to_lowercase().contains(&w.trim().to_lowercase()))
@@ -58,7 +52,7 @@ pub fn agenda_ids(store: &Store, today: Date, filter: &Filter) -> Result<Vec<i64
     Ok(store
         .due_actions(horizon(today))?
         .into_iter()
-        .filter(|d| filter.keeps_names(&d.owner, &d.checker))
+        .filter(|d| filter.keeps(&d.owner, &d.checker))
         .map(|d| d.id)
         .collect())
 }
@@ -70,39 +64,18 @@ pub fn agenda_item(
     today: Date,
     action: i64,
 ) -> Result<Option<AgendaItem>, StoreError> {
-    let Some(row) = store.plan_row(action)? else {
-        return Ok(None);
-    };
+    Ok(store.plan_row(action)?.map(|row| item_of(row, today)))
+}
+
+/// A plan row with its check as the domain works it out.
+fn item_of(row: PlanRow, today: Date) -> AgendaItem {
     let next = next_check(&row.action, row.last_check_in.as_ref().map(|c| c.on), today);
     let check = DueCheck {
         action: row.action.clone(),
         next,
         state: check_state(next, today),
     };
-    Ok(Some(AgendaItem { row, check }))
-}
-
-/// Due and overdue checks, most overdue first. Only the actions whose
-/// stored next check falls inside the window are read; the domain then
-/// works each one out again, so what is listed always follows its rule.
-pub fn agenda(store: &Store, today: Date, filter: &Filter) -> Result<Vec<AgendaItem>, StoreError> {
-    let mut rows: std::collections::HashMap<i64, PlanRow> = store
-        .checks_due_by(horizon(today))?
-        .into_iter()
-        .filter(|r| filter.keeps(r))
-        .map(|r| (r.action.id, r))
-        .collect();
-    let pairs: Vec<_> = rows
-        .values()
-        .map(|r| (r.action.clone(), r.last_check_in.as_ref().map(|c| c.on)))
-        .collect();
-    Ok(due_checks(&pairs, today)
-        .into_iter()
-        .filter_map(|check| {
-            let row = rows.remove(&check.action.id)?;
-            Some(AgendaItem { row, check })
-        })
-        .collect())
+    AgendaItem { row, check }
 }
 
 /// "overdue 3 days", "due today", "due in 4 days".
@@ -132,27 +105,11 @@ pub fn write_text(
     for chunk in ids.chunks(LIST_CHUNK) {
         let mut text = String::new();
         for row in store.plan_rows_of(chunk)? {
-            let last = row.last_check_in.as_ref().map(|c| c.on);
-            let next = next_check(&row.action, last, today);
-            let check = DueCheck {
-                action: row.action.clone(),
-                next,
-                state: check_state(next, today),
-            };
-            push_item(&mut text, &AgendaItem { row, check });
+            push_item(&mut text, &item_of(row, today));
         }
         out(&text);
     }
     Ok(())
-}
-
-/// The agenda as plain text, for a meeting.
-pub fn to_text(items: &[AgendaItem], today: Date, filter: &Filter) -> String {
-    let mut out = heading(items.len(), today, filter);
-    for item in items {
-        push_item(&mut out, item);
-    }
-    out
 }
 
 fn heading(count: usize, today: Date, filter: &Filter) -> String {

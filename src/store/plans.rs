@@ -306,16 +306,9 @@ impl Store {
     /// their school, cycle and last check-in.
     pub fn plan_rows(&self, school: Option<i64>) -> super::Result<Vec<PlanRow>> {
         match school {
-            Some(id) => self.rows_where("a.stage = 'accepted' AND e.school_id = ?1", id),
-            None => self.rows_where("a.stage = 'accepted' AND ?1 IS NOT NULL", 0),
+            Some(id) => self.rows_where("a.stage = 'accepted' AND e.school_id = ?1", &[&id]),
+            None => self.rows_where("a.stage = 'accepted'", &[]),
         }
-    }
-
-    /// Open actions whose next check falls on or before `by`, found through
-    /// the index on `actions.next_check`: the check-in agenda reads only
-    /// what it will show, however large the file.
-    pub fn checks_due_by(&self, by: Date) -> super::Result<Vec<PlanRow>> {
-        self.rows_where("a.next_check <= ?1", by.to_string().as_str())
     }
 
     /// The open actions whose next check falls on or before `by`, in the
@@ -339,7 +332,7 @@ impl Store {
     /// One accepted action as a plan row, or `None` if it is not in a plan.
     pub fn plan_row(&self, action: i64) -> super::Result<Option<PlanRow>> {
         Ok(self
-            .rows_where("a.stage = 'accepted' AND a.id = ?1", action)?
+            .rows_where("a.stage = 'accepted' AND a.id = ?1", &[&action])?
             .pop())
     }
 
@@ -350,7 +343,7 @@ impl Store {
         let mut rows: HashMap<i64, PlanRow> = self
             .rows_where(
                 "a.stage = 'accepted' AND a.id IN (SELECT value FROM json_each(?1))",
-                list.as_str(),
+                &[&list],
             )?
             .into_iter()
             .map(|r| (r.action.id, r))
@@ -359,13 +352,13 @@ impl Store {
     }
 
     /// Plan rows for the actions `condition` picks (over `actions a` and
-    /// `evaluations e`, with one parameter): the actions, then statements,
+    /// `evaluations e`, with its parameters): the actions, then statements,
     /// milestones and the latest check-in of all of them, in four queries
     /// rather than three per action.
     fn rows_where(
         &self,
         condition: &str,
-        param: impl rusqlite::ToSql + Copy,
+        params: &[&dyn rusqlite::ToSql],
     ) -> super::Result<Vec<PlanRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {}, e.school_id, s.name, e.cycle, e.scope, e.tool_id, e.tool_version
@@ -380,7 +373,7 @@ impl Store {
                 .join(", ")
         ))?;
         let rows = stmt
-            .query_map([param], |r| {
+            .query_map(params, |r| {
                 Ok((
                     action_from(r)?,
                     r.get::<_, i64>(19)?,
@@ -402,7 +395,7 @@ impl Store {
             "SELECT x.action_id, x.statement_key FROM action_statements x {picked}
              ORDER BY x.action_id, x.position"
         ))?;
-        for pair in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        for pair in stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, key): (i64, String) = pair?;
             statements.entry(id).or_default().push(key);
         }
@@ -411,7 +404,7 @@ impl Store {
             "SELECT x.action_id, x.due_date, x.text FROM milestones x {picked}
              ORDER BY x.action_id, x.due_date, x.id"
         ))?;
-        for row in stmt.query_map([param], |r| {
+        for row in stmt.query_map(params, |r| {
             let d: String = r.get(1)?;
             Ok((
                 r.get::<_, i64>(0)?,
@@ -435,7 +428,7 @@ impl Store {
                  ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
              WHERE {condition}"
         ))?;
-        for c in stmt.query_map([param], check_in_from)? {
+        for c in stmt.query_map(params, check_in_from)? {
             let c = c?;
             latest.insert(c.action_id, c);
         }
