@@ -108,13 +108,13 @@ fn main() {
         let times: Vec<Duration> = (0..20)
             .map(|_| {
                 let start = Instant::now();
-                std::hint::black_box(index.search(query, 200).len());
+                std::hint::black_box(index.search(&store, query, 200).unwrap().len());
                 start.elapsed()
             })
             .collect();
         println!(
             "search {query:>24}: {:>5} hits, median {:?}",
-            index.search(query, usize::MAX).len(),
+            index.search(&store, query, usize::MAX).unwrap().len(),
             median(times)
         );
     }

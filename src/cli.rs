@@ -321,7 +321,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             if !args.include_confidential {
                 index = index.without_confidential();
             }
-            let hits = index.search(&query, args.limit);
+            let hits = index.search(&store, &query, args.limit)?;
             if hits.is_empty() {
                 return Err(UserError::Message(format!("Nothing matches \"{query}\".")));
             }

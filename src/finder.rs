@@ -1,6 +1,12 @@
 //! Find anything: schools, tools, statements, the notes of every judgement,
-//! actions and check-in notes, searched together with one fuzzy matcher.
-//! Used by `headway find` and the finder overlay (Ctrl+F) in the app.
+//! actions and check-in notes, ranked together by one fuzzy matcher. Used
+//! by `headway find` and the finder overlay (Ctrl+F) in the app.
+//!
+//! Schools, tools and statements are few and held in memory, matched
+//! fuzzily. Notes, actions and check-ins are many: each search asks the
+//! store's full-text indexes for the newest that hold every typed word as
+//! a word beginning, and only those are ranked. So a search costs about the
+//! same however many years the file holds.
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -71,16 +77,25 @@ pub struct Item {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit<'a> {
-    pub item: &'a Item,
+pub struct Hit {
+    pub item: Item,
     /// Char indices of `item.text` that matched.
     pub matched: Vec<usize>,
 }
 
-/// Everything searchable, read from the store in one go.
+/// Notes, actions and check-ins read from the store for each search, of
+/// each kind: the newest this many that match are ranked.
+const CANDIDATES: usize = 400;
+
+/// What the finder searches: schools, tools and statements held here, and
+/// the store's indexes for everything else.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
+    /// Schools, tools and statements.
     pub items: Vec<Item>,
+    /// Confidential notes are found too (the app hides them behind a key;
+    /// `headway find` leaves them out unless asked).
+    with_confidential: bool,
 }
 
 fn searchable(text: &str) -> String {
@@ -141,86 +156,133 @@ impl Index {
                 );
             }
         }
-        let snapshot = store.snapshot()?;
-        for record in &snapshot.evaluations {
-            let e = &record.evaluation;
-            let tool = &record.tool;
-            for s in tool.statements() {
-                let Some(j) = record.judgements.get(&s.key(&tool.id)) else {
-                    continue;
-                };
-                let place = format!(
-                    "{} · {} · {} · {} · statement {}",
-                    e.school_name,
-                    tool.title,
-                    e.scope,
-                    e.cycle,
-                    s.index + 1
-                );
-                let target = Target::Walk {
-                    evaluation: e.id,
-                    index: s.index,
-                };
-                for (kind, text) in [
-                    (Kind::Rationale, &j.rationale),
-                    (Kind::Evidence, &j.evidence),
-                    (Kind::Note, &j.defer_note),
-                ] {
-                    push(kind, text, place.clone(), target.clone(), j.confidential);
-                }
-            }
-            for (action, check_ins) in &record.actions {
-                if action.stage == crate::domain::plan::Stage::Discarded {
-                    continue;
-                }
-                let place = format!("{} · {} · {}", e.school_name, e.scope, e.cycle);
-                push(
-                    Kind::Action,
-                    &action.title,
-                    format!("{place} · {}", action.status.as_str()),
-                    Target::Action(action.id),
-                    false,
-                );
-                for c in check_ins {
-                    let text = [c.note.as_str(), c.impact_note.as_str()]
-                        .iter()
-                        .filter(|t| !t.is_empty())
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(" · ");
-                    push(
-                        Kind::CheckIn,
-                        &text,
-                        format!("{} {} · {}", c.on, c.rag.as_str(), action.title),
-                        Target::Action(action.id),
-                        c.confidential,
-                    );
-                }
-            }
-        }
-        Ok(Index { items })
+        Ok(Index {
+            items,
+            with_confidential: true,
+        })
     }
 
     /// The same index without confidential notes.
     pub fn without_confidential(mut self) -> Index {
-        self.items.retain(|i| !i.confidential);
+        self.with_confidential = false;
         self
     }
 
     /// The best `limit` matches for `query`, best first.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit<'_>> {
-        filter(
-            query,
-            &self.items.iter().map(|i| &i.text).collect::<Vec<_>>(),
-        )
-        .into_iter()
-        .take(limit)
-        .map(|(i, matched)| Hit {
-            item: &self.items[i],
-            matched,
-        })
-        .collect()
+    pub fn search(&self, store: &Store, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut candidates = notes(store, query, CANDIDATES)?;
+        if !self.with_confidential {
+            candidates.retain(|i| !i.confidential);
+        }
+        let matcher = SkimMatcherV2::default().ignore_case();
+        let mut hits: Vec<(i64, usize, Hit)> = self
+            .items
+            .iter()
+            .chain(candidates.iter())
+            .enumerate()
+            .filter_map(|(n, item)| {
+                let (score, matched) = matcher.fuzzy_indices(&item.text, query)?;
+                Some((
+                    score,
+                    n,
+                    Hit {
+                        item: item.clone(),
+                        matched,
+                    },
+                ))
+            })
+            .collect();
+        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(hits
+            .into_iter()
+            .take(limit)
+            .map(|(_, _, hit)| hit)
+            .collect())
     }
+}
+
+/// The notes, actions and check-ins the store's indexes find for `query`,
+/// newest first within each kind, as items.
+fn notes(store: &Store, query: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
+    let found = store.search_notes(query, limit)?;
+    let mut items = Vec::new();
+    let mut push = |kind, text: &str, place: String, target, confidential| {
+        let text = searchable(text);
+        if !text.is_empty() {
+            items.push(Item {
+                kind,
+                text,
+                place,
+                target,
+                confidential,
+            });
+        }
+    };
+    for j in &found.judgements {
+        let e = &j.evaluation;
+        let tool = store.tool(&e.tool_id, e.tool_version)?;
+        let Some(index) = tool
+            .statement_keys()
+            .iter()
+            .position(|k| *k == j.statement_key)
+        else {
+            continue;
+        };
+        let place = format!(
+            "{} · {} · {} · {} · statement {}",
+            e.school_name,
+            tool.title,
+            e.scope,
+            e.cycle,
+            index + 1
+        );
+        let target = Target::Walk {
+            evaluation: e.id,
+            index,
+        };
+        for (kind, text) in [
+            (Kind::Rationale, &j.rationale),
+            (Kind::Evidence, &j.evidence),
+            (Kind::Note, &j.defer_note),
+        ] {
+            push(kind, text, place.clone(), target.clone(), j.confidential);
+        }
+    }
+    for a in &found.actions {
+        push(
+            Kind::Action,
+            &a.title,
+            format!(
+                "{} · {} · {} · {}",
+                a.school,
+                a.scope,
+                a.cycle,
+                a.status.as_str()
+            ),
+            Target::Action(a.id),
+            false,
+        );
+    }
+    for c in &found.check_ins {
+        let text = [c.note.as_str(), c.impact_note.as_str()]
+            .iter()
+            .filter(|t| !t.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        push(
+            Kind::CheckIn,
+            &text,
+            format!("{} {} · {}", c.on, c.rag.as_str(), c.action_title),
+            Target::Action(c.action_id),
+            c.confidential,
+        );
+    }
+    Ok(items)
 }
 
 /// Items matching `query`, best first: (item index, matched char indices).
@@ -245,10 +307,10 @@ pub fn filter<S: AsRef<str>>(query: &str, items: &[S]) -> Vec<(usize, Vec<usize>
 }
 
 /// Results as lines for the command line: kind, text, where.
-pub fn to_text(hits: &[Hit<'_>]) -> String {
+pub fn to_text(hits: &[Hit]) -> String {
     let mut out = String::new();
     for hit in hits {
-        let item = hit.item;
+        let item = &hit.item;
         out.push_str(&format!("{:<13} {}", item.kind.label(), item.text));
         if !item.place.is_empty() {
             out.push_str(&format!("  ({})", clean_line(&item.place)));

@@ -573,13 +573,13 @@ fn a_database_missing_a_column_is_refused_and_not_restored() {
     drop(school_with_judgements(&broken, "School", 1));
     Connection::open(&broken)
         .unwrap()
-        .execute_batch("ALTER TABLE checkins DROP COLUMN note;")
+        .execute_batch("ALTER TABLE checkins DROP COLUMN created_at;")
         .unwrap();
     let out = headway(&broken, &["export"]);
     assert_eq!(out.status.code(), Some(1));
     let err = one_sentence(&out);
     assert!(
-        err.contains("\"note\" of its table \"checkins\" is missing"),
+        err.contains("\"created_at\" of its table \"checkins\" is missing"),
         "{err}"
     );
     let db = dir.path().join("school.db");

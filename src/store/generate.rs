@@ -161,6 +161,20 @@ impl Store {
         }
         let stamp = super::now();
         self.write(|tx| {
+            // The search indexes are built once at the end, far quicker
+            // than row by row through their triggers.
+            let triggers: Vec<String> = tx
+                .prepare(
+                    "SELECT name, sql FROM sqlite_schema
+                     WHERE type = 'trigger' AND name LIKE '%search_insert'",
+                )?
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .map(|row| {
+                    let (name, sql) = row?;
+                    tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+                    Ok(sql)
+                })
+                .collect::<rusqlite::Result<_>>()?;
             let mut school_row = tx.prepare(
                 "INSERT INTO schools (name, created_at) VALUES (?1, ?2)",
             )?;
@@ -273,6 +287,12 @@ impl Store {
                 }
             }
             super::plans::refresh_all_next_checks(tx)?;
+            for index in ["judgement_search", "action_search", "checkin_search"] {
+                tx.execute_batch(&format!("INSERT INTO {index} ({index}) VALUES ('rebuild')"))?;
+            }
+            for sql in triggers {
+                tx.execute_batch(&sql)?;
+            }
             Ok(())
         })
     }

@@ -13,6 +13,7 @@ mod plans;
 pub mod restore;
 mod schema;
 mod schools;
+pub mod search;
 mod tools;
 pub mod upkeep;
 

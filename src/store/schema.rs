@@ -8,6 +8,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/003_cycles.sql"),
     include_str!("schema/004_edges.sql"),
     include_str!("schema/005_speed.sql"),
+    include_str!("schema/006_search.sql"),
 ];
 
 /// The migration whose hook fills `actions.next_check` for existing rows.

@@ -237,15 +237,15 @@ impl App {
         if self.prompt.is_some() || matches!(self.status, Status::Held(_)) {
             return;
         }
-        if let Some(finder) = self.finder.as_mut() {
-            finder.paste(text);
-            return;
-        }
         let mut ctx = Ctx {
             store: &mut self.store,
             today: self.today,
             status: &mut self.status,
         };
+        if let Some(finder) = self.finder.as_mut() {
+            finder.paste(text, &mut ctx);
+            return;
+        }
         match &mut self.screen {
             Screen::Home(s) => s.paste(text),
             Screen::NewEvaluation(s) => s.paste(text),

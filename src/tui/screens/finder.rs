@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
-use crate::finder::{filter, Index, Target};
+use crate::finder::{Hit, Index, Target};
 use crate::store::{Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
@@ -48,9 +48,10 @@ pub enum Outcome {
 pub struct Finder {
     index: Index,
     query: TextInput,
-    hits: Vec<(usize, Vec<usize>)>,
+    hits: Vec<Hit>,
     chosen: usize,
-    /// The item whose confidential text is shown (after Tab).
+    /// The result whose confidential text is shown (after Tab), by its
+    /// place in the list.
     revealed: Option<usize>,
 }
 
@@ -67,22 +68,20 @@ impl Finder {
         })
     }
 
-    fn refilter(&mut self) {
-        let query = self.query.text();
-        self.hits = if query.trim().is_empty() {
-            Vec::new()
-        } else {
-            let texts: Vec<&str> = self.index.items.iter().map(|i| i.text.as_str()).collect();
-            let mut hits = filter(&query, &texts);
-            hits.truncate(MAX_RESULTS);
-            hits
-        };
+    fn refilter(&mut self, store: &Store) -> Result<(), StoreError> {
         self.chosen = 0;
+        self.hits = self
+            .index
+            .search(store, &self.query.text(), MAX_RESULTS)
+            .inspect_err(|_| self.hits.clear())?;
+        Ok(())
     }
 
-    pub fn paste(&mut self, text: &str) {
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) {
         if self.query.paste(text) {
-            self.refilter();
+            if let Err(e) = self.refilter(ctx.store) {
+                ctx.error(e.to_string());
+            }
         }
     }
 
@@ -94,16 +93,17 @@ impl Finder {
         match key.code {
             KeyCode::Esc => return Outcome::Close,
             KeyCode::Tab => {
-                let here = self.hits.get(self.chosen).map(|(i, _)| *i);
+                let here = (self.chosen < self.hits.len()).then_some(self.chosen);
                 self.revealed = if self.revealed == here { None } else { here };
             }
             KeyCode::Up => self.chosen = self.chosen.saturating_sub(1),
             KeyCode::Down => self.chosen = (self.chosen + 1).min(self.hits.len().saturating_sub(1)),
             KeyCode::Enter => {
-                let Some((i, _)) = self.hits.get(self.chosen) else {
+                let Some(hit) = self.hits.get(self.chosen) else {
                     return Outcome::Stay;
                 };
-                return match go(ctx, &self.index.items[*i].target) {
+                let target = hit.item.target.clone();
+                return match go(ctx, &target) {
                     Ok(Some(nav)) => Outcome::Go(nav),
                     Ok(None) => Outcome::Stay,
                     Err(e) => {
@@ -114,7 +114,9 @@ impl Finder {
             }
             _ => {
                 if self.query.key(key) {
-                    self.refilter();
+                    if let Err(e) = self.refilter(ctx.store) {
+                        ctx.error(e.to_string());
+                    }
                 }
             }
         }
@@ -141,7 +143,7 @@ impl Finder {
             true,
         );
         let summary = if self.query.text().trim().is_empty() {
-            format!("{} things to search", self.index.items.len())
+            "things to search: schools, tools, statements, notes, actions, check-ins".to_string()
         } else {
             match self.hits.len() {
                 0 => "nothing matches".to_string(),
@@ -163,14 +165,14 @@ impl Finder {
             .enumerate()
             .skip(first)
             .take(height)
-            .map(|(pos, (i, matched))| {
-                let item = &self.index.items[*i];
+            .map(|(pos, hit)| {
+                let item = &hit.item;
                 let chosen = pos == self.chosen;
-                let hidden = item.confidential && !(chosen && self.revealed == Some(*i));
+                let hidden = item.confidential && !(chosen && self.revealed == Some(pos));
                 let (shown, matched): (&str, &[usize]) = if hidden {
                     (HIDDEN_HERE, &[])
                 } else {
-                    (&item.text, matched)
+                    (&item.text, &hit.matched)
                 };
                 let kind = format!("{:<13} ", item.kind.label());
                 let room = width.saturating_sub(kind.len() + 2);
@@ -212,12 +214,10 @@ fn go(ctx: &mut Ctx, target: &Target) -> Result<Option<Nav>, StoreError> {
             back: Box::new(Nav::Home),
         },
         Target::Tool { tool_id, key } => {
-            let newest = ctx
-                .store
-                .evaluations()?
-                .into_iter()
-                .filter(|e| e.tool_id == *tool_id)
-                .max_by_key(|e| e.id);
+            let newest = match ctx.store.newest_evaluation_of_tool(tool_id)? {
+                Some(id) => Some(ctx.store.evaluation(id)?),
+                None => None,
+            };
             let Some(e) = newest else {
                 ctx.info("No evaluation uses this tool yet: n on the home screen starts one.");
                 return Ok(None);
