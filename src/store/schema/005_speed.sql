@@ -9,7 +9,9 @@
 -- reads only the actions that are due.
 ALTER TABLE actions ADD COLUMN next_check TEXT;
 
-CREATE INDEX actions_by_next_check ON actions(next_check)
+-- The agenda's order and its owner and checker filter come from the index
+-- alone, without reading the actions' text.
+CREATE INDEX actions_by_next_check ON actions(next_check, id, owner, checker)
     WHERE next_check IS NOT NULL;
 
 -- The home screen counts each evaluation's progress from this index alone,
