@@ -252,9 +252,23 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             run_tui(store, today, crate::tui::Start::Home)
         }
         Some(Command::Checkin(args)) => {
+            let name = |given: Option<String>, option: &str| {
+                given
+                    .map(|n| {
+                        let clean = crate::text::clean_line(&n).trim().to_string();
+                        if clean.is_empty() {
+                            Err(UserError::Message(format!(
+                                "{option} needs part of a name to look for; it was given none."
+                            )))
+                        } else {
+                            Ok(clean)
+                        }
+                    })
+                    .transpose()
+            };
             let filter = crate::agenda::Filter {
-                owner: args.owner.map(|o| crate::text::clean_line(&o)),
-                checker: args.checker.map(|c| crate::text::clean_line(&c)),
+                owner: name(args.owner, "--owner")?,
+                checker: name(args.checker, "--checker")?,
             };
             if args.list {
                 let store = open(&cli.global, OpenMode::Read)?;

@@ -123,9 +123,89 @@ fn damage_found_after_the_first_frame_stops_every_save_and_takes_no_backup() {
     std::thread::sleep(Duration::from_millis(300));
     s.send("q");
     assert!(s.wait_exit());
-    assert_eq!(std::fs::read(&db).unwrap(), damaged, "nothing was written");
+    assert!(
+        std::fs::read(&db).unwrap() == damaged,
+        "nothing was written"
+    );
     assert!(
         backups_of(&db).is_empty(),
         "no backup is taken of a damaged file"
     );
+}
+
+/// A change made while the page check still runs waits for it: a damaged
+/// file is never written to, however quickly someone types after the first
+/// frame.
+#[test]
+fn a_change_made_before_the_check_ends_waits_for_it_and_is_refused_on_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = without_todays_backup(dir.path());
+    let damaged = damage_table(&db, "action_revisions");
+    let mut store = Store::open_for_app(&db).unwrap();
+    let job = store.upkeep_job(jiff::civil::date(2026, 11, 23)).unwrap();
+    let check = std::thread::spawn(move || {
+        // The check is slow to start, as on a large file.
+        std::thread::sleep(Duration::from_millis(300));
+        job.run()
+    });
+    let started = Instant::now();
+    let refused = store.add_school("Typed ahead Academy").unwrap_err();
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "the change waited for the check"
+    );
+    assert!(refused.to_string().contains("is damaged"), "{refused}");
+    assert!(check.join().unwrap().is_err(), "the check found the damage");
+    drop(store);
+    assert!(
+        std::fs::read(&db).unwrap() == damaged,
+        "nothing was written"
+    );
+    assert!(backups_of(&db).is_empty());
+}
+
+/// A file refused as damaged is left as it was found, the log SQLite
+/// keeps beside it included: closing does not fold the log into it.
+#[test]
+fn a_damaged_file_with_a_log_beside_it_is_left_exactly_as_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = without_todays_backup(dir.path());
+    damage_table(&db, "action_revisions");
+    // Another program's change, still in the log: its connection closes
+    // without folding the log in, as after a crash.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )
+    .unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; INSERT INTO settings (key, value) VALUES ('left', 'in the log');",
+    )
+    .unwrap();
+    drop(conn);
+    let wal = dir.path().join("b.db-wal");
+    let (file, log) = (std::fs::read(&db).unwrap(), std::fs::read(&wal).unwrap());
+    assert!(!log.is_empty());
+    for args in [
+        &["tools", "list"][..],
+        &["tools", "import", "missing.toml"][..],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+        .arg("--db")
+        .arg(&db)
+        .args(["tools", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is damaged"));
+    assert!(std::fs::read(&db).unwrap() == file, "the file is as it was");
+    assert!(std::fs::read(&wal).unwrap() == log, "its log is as it was");
 }

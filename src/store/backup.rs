@@ -180,6 +180,7 @@ pub fn copy_to(conn: &Connection, dest: &Path) -> super::Result<()> {
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);
+        let _ = fs::remove_file(super::file::companion(&temp, "-journal"));
     }
     result
 }
@@ -428,7 +429,8 @@ fn remove_stale_copies(folder: &Path) {
         return;
     };
     for entry in entries.filter_map(Result::ok) {
-        let stale = entry.file_name().to_string_lossy().ends_with(".part")
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = (name.ends_with(".part") || name.ends_with(".part-journal"))
             && entry
                 .metadata()
                 .and_then(|m| m.modified())

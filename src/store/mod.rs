@@ -113,10 +113,11 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 fn damaged_message(path: &Path, why: &str, backup: Option<&Path>) -> String {
     match backup {
         Some(b) => format!(
-            "{} is damaged ({why}); headway left it untouched, and the newest good backup is {}: restore it with `headway restore {}`.",
+            "{} is damaged ({why}); headway left it untouched, and the newest good backup is {}: restore it with `headway restore {} --db {}`.",
             path.display(),
             b.display(),
-            b.display()
+            b.display(),
+            path.display()
         ),
         None => format!(
             "{} is damaged ({why}); headway left it untouched, and no backup of it was found.",
@@ -134,6 +135,10 @@ pub(crate) fn describe(e: &rusqlite::Error) -> String {
         Some(ErrorCode::ReadOnly) => return "the file has become read-only".into(),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             return "the file is busy in another program".into()
+        }
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+            return "the file is damaged (opening it in headway names the newest good backup)"
+                .into()
         }
         Some(ErrorCode::CannotOpen) => {
             return "the file, or the log SQLite keeps beside it, could not be opened".into()
@@ -163,6 +168,14 @@ pub struct Store {
     /// Set when the file was found damaged after opening: every change is
     /// refused with this reason.
     halted: Option<String>,
+    /// The app's page check, while it runs: the first change waits for it.
+    gate: Option<std::sync::Arc<upkeep::Gate>>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.before_close();
+    }
 }
 
 impl Store {
@@ -206,6 +219,7 @@ impl Store {
             StoreError::Sqlite(e) => StoreError::Refused(e),
             other => other,
         };
+        self.wait_for_check();
         if let Some(why) = &self.halted {
             return Err(StoreError::Conflict(why.clone()));
         }

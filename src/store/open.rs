@@ -4,6 +4,7 @@
 use std::fs::{self, File};
 use std::path::Path;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::file::{
@@ -81,12 +82,26 @@ impl Store {
                 return Err(StoreError::ReadOnlyFolder(folder));
             }
             lock = Some(take_lock(&path)?);
+            // A log or shared-memory file left read-only (by a read as
+            // another user, say) would refuse every save later.
+            for suffix in ["-wal", "-shm"] {
+                let beside = companion(&path, suffix);
+                if beside.exists() && !is_writable(&beside) {
+                    return Err(StoreError::ReadOnlyFile(beside));
+                }
+            }
         }
         let flags = match mode {
             OpenMode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
             OpenMode::Read | OpenMode::Copy => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| damage(&path, e))?;
+        // Until the file is known sound, closing must not fold SQLite's log
+        // into it: a file refused below is left exactly as it was found, its
+        // log included.
+        if mode == OpenMode::Write {
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        }
         conn.busy_timeout(std::time::Duration::from_millis(2000))?;
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -106,6 +121,10 @@ impl Store {
         if app != APPLICATION_ID {
             return Err(StoreError::Foreign(path));
         }
+        // An upgrade reads the whole file anyway (the copy taken first), and
+        // must not rewrite a damaged one: it is checked first, app or not.
+        let whole_file = whole_file
+            || (mode == OpenMode::Write && existed && found > 0 && found < SCHEMA_VERSION);
         if whole_file {
             check_pages(&conn, &path, None)?;
         } else if !companion(&path, "-wal").exists() {
@@ -150,12 +169,16 @@ impl Store {
             backup_problem: None,
             notices: Vec::new(),
             halted: None,
+            gate: None,
         };
         if mode == OpenMode::Write {
             store.ensure_identity(Some(identity))?;
             store.add_shipped_tools()?;
             if let Some(mode) = shared {
                 store.notice_shared_mode(mode)?;
+            }
+            if whole_file || !existed {
+                store.allow_checkpoint();
             }
             if existed && whole_file {
                 // A failed backup must not stop a meeting; it is reported.

@@ -2,12 +2,17 @@
 //! on a thread and a read-only connection of its own: first every page is
 //! checked, then today's backup is taken, unless the check found damage (a
 //! copy of a damaged file would push a good backup out of the rotation).
+//!
+//! Until the check has said the file is sound, the store's first change
+//! waits for it (the [`Gate`]): nothing is ever written into a damaged file,
+//! however quickly a user types after the first frame.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use jiff::civil::Date;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, InterruptHandle, OpenFlags};
 
 use super::backup::DailyBackup;
@@ -18,6 +23,55 @@ pub struct Upkeep {
     database: PathBuf,
     backup: Option<DailyBackup>,
     stop: Stop,
+    gate: Arc<Gate>,
+}
+
+/// What the page check found, for the store's first change to wait on:
+/// `None` until it has ended; then the reason to refuse every change, if
+/// the file is damaged.
+#[derive(Default)]
+pub(super) struct Gate {
+    found: Mutex<Option<Option<String>>>,
+    ended: Condvar,
+}
+
+impl Gate {
+    fn open(&self, damage: Option<String>) {
+        if let Ok(mut found) = self.found.lock() {
+            if found.is_none() {
+                *found = Some(damage);
+            }
+        }
+        self.ended.notify_all();
+    }
+
+    /// What the check found, if it has ended, without waiting.
+    pub(super) fn peek(&self) -> Option<Option<String>> {
+        self.found.lock().ok()?.clone()
+    }
+
+    /// Waits for the check to end; the reason to refuse changes, if any.
+    pub(super) fn wait(&self) -> Option<String> {
+        let Ok(mut found) = self.found.lock() else {
+            return None;
+        };
+        while found.is_none() {
+            found = match self.ended.wait(found) {
+                Ok(f) => f,
+                Err(_) => return None,
+            };
+        }
+        found.clone().flatten()
+    }
+}
+
+/// Opens the gate whatever way `run` ends, so no change waits for ever.
+struct OpenOnDrop(Arc<Gate>);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open(None);
+    }
 }
 
 /// Stops an [`Upkeep`] part way: a page check still running is
@@ -27,12 +81,25 @@ pub struct Upkeep {
 pub struct Stop {
     asked: Arc<AtomicBool>,
     check: Arc<Mutex<Option<InterruptHandle>>>,
+    /// The connection's handle for the whole run, for [`Stop::abandon`].
+    any: Arc<Mutex<Option<InterruptHandle>>>,
 }
 
 impl Stop {
     pub fn stop(&self) {
         self.asked.store(true, Ordering::SeqCst);
         if let Ok(guard) = self.check.lock() {
+            if let Some(handle) = guard.as_ref() {
+                handle.interrupt();
+            }
+        }
+    }
+
+    /// Stops at once, a backup part way included: for a signal, when the
+    /// process is about to end. A copy stopped part way is removed.
+    pub fn abandon(&self) {
+        self.asked.store(true, Ordering::SeqCst);
+        if let Ok(guard) = self.any.lock() {
             if let Some(handle) = guard.as_ref() {
                 handle.interrupt();
             }
@@ -54,20 +121,58 @@ pub enum UpkeepProblem {
 }
 
 impl Store {
-    /// The upkeep the app runs after its first frame.
-    pub fn upkeep_job(&self, today: Date) -> super::Result<Upkeep> {
-        Ok(Upkeep {
+    /// The upkeep the app runs after its first frame. From now until its
+    /// page check ends, a change waits for the check.
+    pub fn upkeep_job(&mut self, today: Date) -> super::Result<Upkeep> {
+        let gate = Arc::new(Gate::default());
+        let job = Upkeep {
             database: self.path.clone(),
             backup: self.daily_backup_job(today)?,
             stop: Stop::default(),
-        })
+            gate: gate.clone(),
+        };
+        self.gate = Some(gate);
+        Ok(job)
     }
 
     /// After damage is found, every later change is refused with `why`,
-    /// so nothing more is written into a damaged file; the app keeps what
-    /// is typed in its recovery file.
+    /// so nothing more is written into a damaged file, and closing does not
+    /// fold SQLite's log into it either; the app keeps what is typed in its
+    /// recovery file.
     pub fn halt_writes(&mut self, why: String) {
+        let _ = self
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
         self.halted = Some(why);
+    }
+
+    /// Waits, before the first change, for a page check still running.
+    pub(super) fn wait_for_check(&mut self) {
+        if let Some(gate) = self.gate.take() {
+            match gate.wait() {
+                Some(why) => self.halt_writes(why),
+                None => self.allow_checkpoint(),
+            }
+        }
+    }
+
+    /// The file is known sound: closing may fold SQLite's log into it.
+    pub(super) fn allow_checkpoint(&self) {
+        if self.halted.is_none() {
+            let _ = self
+                .conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
+        }
+    }
+
+    /// At closing: a check that has ended sound lets the log be folded in;
+    /// one still running, or damage, leaves the log beside the file.
+    pub(super) fn before_close(&mut self) {
+        if let Some(gate) = self.gate.take() {
+            if gate.peek() == Some(None) {
+                self.allow_checkpoint();
+            }
+        }
     }
 }
 
@@ -78,11 +183,15 @@ impl Upkeep {
 
     /// Checks every page, then takes today's backup if it is due.
     pub fn run(self) -> Result<(), UpkeepProblem> {
+        let _open = OpenOnDrop(self.gate.clone());
         let conn = Connection::open_with_flags(
             &self.database,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| UpkeepProblem::Backup(e.into()))?;
+        if let Ok(mut slot) = self.stop.any.lock() {
+            *slot = Some(conn.get_interrupt_handle());
+        }
         let give = |handle: InterruptHandle| {
             if let Ok(mut slot) = self.stop.check.lock() {
                 *slot = Some(handle);
@@ -92,10 +201,14 @@ impl Upkeep {
             match super::open::check_pages(&conn, &self.database, Some(&give)) {
                 Ok(()) => {}
                 Err(_) if self.stop.asked() => return Ok(()),
-                Err(e @ StoreError::Damaged { .. }) => return Err(UpkeepProblem::Damaged(e)),
+                Err(e @ StoreError::Damaged { .. }) => {
+                    self.gate.open(Some(halt_reason(&e)));
+                    return Err(UpkeepProblem::Damaged(e));
+                }
                 Err(e) => return Err(UpkeepProblem::Backup(e)),
             }
         }
+        self.gate.open(None);
         if let Ok(mut slot) = self.stop.check.lock() {
             *slot = None;
         }
@@ -107,4 +220,9 @@ impl Upkeep {
             _ => Ok(()),
         }
     }
+}
+
+/// Why every change is refused once damage is found.
+pub fn halt_reason(damage: &StoreError) -> String {
+    format!("{damage} Nothing more will be saved to it.")
 }

@@ -259,7 +259,7 @@ impl App {
     }
 
     /// True while the focused element takes typed text, so letter keys type.
-    fn is_typing(&self) -> bool {
+    pub(super) fn is_typing(&self) -> bool {
         match &self.screen {
             Screen::Home(s) => s.is_typing(),
             Screen::NewEvaluation(_) => true,

@@ -162,7 +162,7 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         // up, on a thread and a connection of their own; what they find is
         // shown when they end.
         if upkeep.is_none() {
-            upkeep = Some(Upkeep::start(&app));
+            upkeep = Some(Upkeep::start(&mut app));
         }
         if let Some(problem) = upkeep.as_mut().and_then(Upkeep::problem) {
             report(&mut app, problem);
@@ -197,6 +197,9 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
     }
     if signal != 0 {
+        if let Some(upkeep) = upkeep.take() {
+            upkeep.abandon();
+        }
         let lost = app.keep_unsaved();
         // Closes the store (releasing the writer's lock), then gives the
         // terminal back, then tells the shell which signal ended it.
@@ -233,7 +236,7 @@ struct Upkeep {
 }
 
 impl Upkeep {
-    fn start(app: &App) -> Upkeep {
+    fn start(app: &mut App) -> Upkeep {
         match app.store.upkeep_job(jiff::Zoned::now().date()) {
             Ok(job) => Upkeep {
                 stop: Some(job.stopper()),
@@ -271,6 +274,20 @@ impl Upkeep {
             stop.stop();
         }
         if let Some(thread) = self.thread.take() {
+            if !thread.is_finished() {
+                crate::console::error_line("headway: finishing today's backup before closing…");
+            }
+            let _ = thread.join();
+        }
+    }
+
+    /// Stops everything at once (the process is ending on a signal); a
+    /// backup stopped part way removes its copy.
+    fn abandon(mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.abandon();
+        }
+        if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
@@ -282,9 +299,15 @@ impl Upkeep {
 fn report(app: &mut App, problem: UpkeepProblem) {
     match problem {
         UpkeepProblem::Damaged(e) => {
-            let why = format!("{e} Nothing more will be saved to it; quit and restore.");
+            let why = crate::store::upkeep::halt_reason(&e);
             app.store.halt_writes(why.clone());
-            app.status = app::Status::Held(why);
+            // Keys typed into an open text box stay text: the next save is
+            // refused and the text goes to the recovery file.
+            app.status = if app.is_typing() {
+                app::Status::Error(why)
+            } else {
+                app::Status::Held(why)
+            };
         }
         UpkeepProblem::Backup(e) => {
             app.status = app::Status::Error(format!("Today's backup failed: {e}"));

@@ -26,6 +26,8 @@ use crate::tui::widgets::layout::{centered, popup, scroll_offset};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move between schools and evaluations"),
+    ("PgUp PgDn", "move ten rows at a time"),
+    ("g / G", "first / last row (also Home / End)"),
     ("Enter", "open the evaluation (resumes where you left off)"),
     ("Enter", "on a school: start a new evaluation"),
     ("a", "add a school"),
@@ -437,7 +439,7 @@ impl Home {
             let inner = popup(
                 frame,
                 area,
-                (60, 6),
+                (60, 9),
                 "Add a school",
                 Some("Enter add · Esc cancel"),
                 theme,
@@ -445,14 +447,15 @@ impl Home {
             let [label, field, message] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),
-                Constraint::Length(1),
+                Constraint::Min(1),
             ])
             .areas(inner);
             frame.render_widget(Paragraph::new("School name:"), label);
             input.render(frame, field, Block::new(), true);
             if let Some(e) = error {
                 frame.render_widget(
-                    Paragraph::new(Line::styled(e.clone(), theme.error())),
+                    Paragraph::new(Line::styled(e.clone(), theme.error()))
+                        .wrap(Wrap { trim: true }),
                     message,
                 );
             }
