@@ -46,7 +46,10 @@ impl Walk {
             .as_ref()
             .map_or(0, |l| wrapped_rows(&line_text(l), width).min(2));
         let plan_lines = self.plan_lines(usize::from(width), theme);
-        let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, notes, _, progress_area] =
+        // The notes sit on the progress line, not under the statement: on a
+        // tall screen they stay put as statements of other lengths come and
+        // go, so moving on redraws only what changed.
+        let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, _, notes, progress_area] =
             Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),
@@ -58,8 +61,8 @@ impl Walk {
                 Constraint::Length(1),
                 Constraint::Length(earlier_rows),
                 Constraint::Length(plan_lines.len() as u16),
-                Constraint::Max(NOTES_MAX_ROWS),
                 Constraint::Fill(1),
+                Constraint::Max(NOTES_MAX_ROWS),
                 Constraint::Length(1),
             ])
             .areas(area);
