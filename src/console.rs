@@ -20,6 +20,14 @@ pub fn clean(text: &str) -> String {
 /// export): a carriage return directly before a line feed is kept, because
 /// some formats (calendar files) need `\r\n` line ends.
 pub fn clean_document(text: &str) -> String {
+    if needs_cleaning(text) {
+        clean_each_char(text)
+    } else {
+        text.to_string()
+    }
+}
+
+fn clean_each_char(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -32,6 +40,25 @@ pub fn clean_document(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` holds anything [`clean_document`] would change: a tab, a
+/// carriage return, another C0 control or DEL, a C1 control (UTF-8 `C2 80`
+/// to `C2 9F`) or a bidi override or isolate (`E2 80 AA`-`AE`, `E2 81
+/// A6`-`A9`). A byte scan, so the common case of clean text costs little.
+fn needs_cleaning(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\n' => false,
+        0x00..=0x1F | 0x7F => true,
+        0xC2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        0xE2 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(0x80), Some(n)) => (0xAA..=0xAE).contains(n),
+            (Some(0x81), Some(n)) => (0xA6..=0xA9).contains(n),
+            _ => false,
+        },
+        _ => false,
+    })
 }
 
 /// Prints one line (a newline is added) to stdout. Line breaks inside
@@ -164,5 +191,19 @@ mod tests {
         assert_eq!(failure(Stream::Err, &pipe), Failure::Closed);
         assert_eq!(failure(Stream::Out, &full), Failure::Report);
         assert_eq!(failure(Stream::Err, &full), Failure::Ignore);
+    }
+
+    #[test]
+    fn the_byte_scan_passes_only_text_that_cleaning_leaves_alone() {
+        for c in (0..=0x3000u32).filter_map(char::from_u32) {
+            for text in [
+                c.to_string(),
+                format!("a{c}b"),
+                format!("{c}\n"),
+                format!("{c}\r\n"),
+            ] {
+                assert_eq!(clean_document(&text), clean_each_char(&text), "{c:?}");
+            }
+        }
     }
 }

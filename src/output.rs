@@ -228,7 +228,7 @@ impl<W: Write> Cleaning<W> {
         if !last && cut > 0 && self.pending[cut - 1] == b'\r' {
             cut -= 1;
         }
-        let text = String::from_utf8_lossy(&self.pending[..cut]).into_owned();
+        let text = String::from_utf8_lossy(&self.pending[..cut]);
         self.inner
             .write_all(crate::console::clean_document(&text).as_bytes())?;
         self.pending.drain(..cut);
