@@ -350,3 +350,33 @@ fn hostile_text_is_escaped_in_html_and_markdown() {
     let cal = ics::to_ics(&r);
     assert!(!cal.contains('\u{1b}') && !cal.contains('\u{202E}'));
 }
+
+#[test]
+fn asked_to_choose_among_many_schools_the_message_names_a_few_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db");
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    for n in 0..40 {
+        store.add_school(&format!("Academy {n:02}")).unwrap();
+    }
+    drop(store);
+    let report = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+            .arg("--db")
+            .arg(&db)
+            .arg("report")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let none = report(&[]);
+    assert!(none.contains("Academy 11, and 28 more"), "{none}");
+    assert!(!none.contains("Academy 12"), "{none}");
+    assert_eq!(none.trim().lines().count(), 1);
+    let some = report(&["--school", "Academy 1"]);
+    assert!(some.contains("more than one school"), "{some}");
+    assert!(some.contains("Academy 19"), "ten match, all named: {some}");
+    assert!(!some.contains("more ("), "{some}");
+}

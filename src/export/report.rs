@@ -11,6 +11,7 @@ use crate::domain::evaluation::{
     Listed,
 };
 use crate::domain::plan::{check_state, is_overdue, next_check, CheckIn, CheckState};
+use crate::domain::school::School;
 use crate::domain::series::{movement, Movement};
 use crate::domain::tool::Tool;
 use crate::store::{PlanRow, Store, StoreError};
@@ -333,13 +334,17 @@ fn pick_school(store: &Store, selection: &Selection) -> Result<(i64, String), St
         }
         return Ok((e.school_id, e.school_name));
     }
-    let names = || {
-        schools
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+    // A list a reader can take in: a trust's hundreds of names are cut.
+    const NAMED: usize = 12;
+    let list = |found: &[&School]| {
+        let mut names: Vec<&str> = found.iter().take(NAMED).map(|s| s.name.as_str()).collect();
+        let more = found.len().saturating_sub(NAMED);
+        let more = (more > 0).then(|| format!("and {more} more (`headway find` finds one)"));
+        names.extend(more.as_deref());
+        names.join(", ")
     };
+    let all: Vec<&School> = schools.iter().collect();
+    let names = || list(&all);
     match &selection.school {
         Some(wanted) => {
             let wanted = wanted.trim().to_lowercase();
@@ -357,11 +362,7 @@ fn pick_school(store: &Store, selection: &Selection) -> Result<(i64, String), St
                 ))),
                 (None, _) => Err(user_error(format!(
                     "\"{wanted}\" matches more than one school: {}.",
-                    partial
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    list(&partial)
                 ))),
             }
         }
