@@ -185,7 +185,7 @@ impl Index {
             .chain(candidates.iter())
             .enumerate()
             .filter_map(|(n, item)| {
-                let (score, matched) = matcher.fuzzy_indices(&item.text, query)?;
+                let (score, matched) = match_words(&matcher, &item.text, query)?;
                 Some((
                     score,
                     n,
@@ -285,6 +285,34 @@ fn notes(store: &Store, query: &str, limit: usize) -> Result<Vec<Item>, StoreErr
     Ok(items)
 }
 
+/// How well `text` matches `query`: every word typed must match, in any
+/// order, its letters in order within the text (fuzzily, case and accents
+/// aside). The score is the words' scores added, and the whole query's
+/// score too when it matches as typed, so text that reads as typed comes
+/// first; the char indices of `text` that matched, in order.
+pub fn match_words(matcher: &SkimMatcherV2, text: &str, query: &str) -> Option<(i64, Vec<usize>)> {
+    let plain: String = text.chars().map(crate::text::unaccented).collect();
+    let mut score = 0;
+    let mut matched = Vec::new();
+    for word in query.split_whitespace() {
+        let word: String = word.chars().map(crate::text::unaccented).collect();
+        let (found, at) = matcher.fuzzy_indices(&plain, &word)?;
+        score += found;
+        matched.extend(at);
+    }
+    let words = query.split_whitespace().count();
+    if words > 1 {
+        let whole: String = query.chars().map(crate::text::unaccented).collect();
+        if let Some((in_order, at)) = matcher.fuzzy_indices(&plain, whole.trim()) {
+            score += in_order;
+            matched = at;
+        }
+    }
+    matched.sort_unstable();
+    matched.dedup();
+    Some((score, matched))
+}
+
 /// Items matching `query`, best first: (item index, matched char indices).
 /// An empty query keeps every item in its order.
 pub fn filter<S: AsRef<str>>(query: &str, items: &[S]) -> Vec<(usize, Vec<usize>)> {
@@ -297,9 +325,7 @@ pub fn filter<S: AsRef<str>>(query: &str, items: &[S]) -> Vec<(usize, Vec<usize>
         .iter()
         .enumerate()
         .filter_map(|(i, item)| {
-            matcher
-                .fuzzy_indices(item.as_ref(), query)
-                .map(|(score, idx)| (score, i, idx))
+            match_words(&matcher, item.as_ref(), query).map(|(score, idx)| (score, i, idx))
         })
         .collect();
     hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

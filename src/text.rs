@@ -9,6 +9,19 @@ pub fn is_forbidden(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// The letters U+00C0 to U+017F without their accents, one for one.
+const UNACCENTED: &str = "AAAAAAACEEEEIIIIDNOOOOO×OUUUUYÞsaaaaaaaceeeeiiiidnooooo÷ouuuuyþyAaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+
+/// A Latin letter without its accent (`é` to `e`, `Ł` to `L`), so a search
+/// typed without accents finds words written with them. Always one
+/// character for one, so positions in the text stay the same.
+pub fn unaccented(c: char) -> char {
+    match u32::from(c) {
+        n @ 0xC0..=0x17F => UNACCENTED.chars().nth((n - 0xC0) as usize).unwrap_or(c),
+        _ => c,
+    }
+}
+
 /// Cleans one line of typed or pasted text: tabs become spaces, line breaks
 /// become spaces, and forbidden characters are dropped.
 pub fn clean_line(input: &str) -> String {

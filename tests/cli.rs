@@ -420,6 +420,51 @@ fn find_prints_matches_with_their_kind_and_place() {
     assert!(text(&none.stderr).contains("Nothing matches"));
 }
 
+#[test]
+fn find_ignores_accents_and_word_order_and_keeps_up_with_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let found = |query: &[&str]| {
+        let out = headway(&[&["--db", &db, "find"][..], query].concat());
+        text(&out.stdout)
+    };
+    // The demo's check-ins say "Pupil voice confirms it": any order finds it.
+    assert!(found(&["voi", "pup"]).contains("Pupil voice confirms it"));
+    assert!(found(&["pupil", "pupil"]).contains("Pupil"));
+    // Changed by another program as well as by headway: found as it is now.
+    let note = |text: &str| {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute(
+                "UPDATE checkins SET note = ?1 WHERE id = (SELECT min(id) FROM checkins)",
+                [text],
+            )
+            .unwrap();
+    };
+    note("Zebracrossing audit");
+    assert!(found(&["zebracross"]).contains("Zebracrossing audit"));
+    note("Visite à l'École Sainte-Thérèse");
+    assert!(found(&["zebracross"]).is_empty(), "the old words are gone");
+    for query in [&["ecole"][..], &["therese", "ecole"], &["École"]] {
+        let out = found(query);
+        assert!(
+            out.contains("Visite à l'École Sainte-Thérèse"),
+            "{query:?}: {out}"
+        );
+    }
+    assert!(
+        !found(&["pupil", "voice"]).contains("Sainte"),
+        "old words are gone"
+    );
+    // A school is found without its accent too.
+    let mut store =
+        headway::store::Store::open(std::path::Path::new(&db), headway::store::OpenMode::Write)
+            .unwrap();
+    store.add_school("École Jules Verne").unwrap();
+    drop(store);
+    assert!(found(&["ecole", "jules"]).contains("École Jules Verne"));
+}
+
 fn headway_with_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_headway"));
     cmd.args(args)

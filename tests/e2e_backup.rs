@@ -209,3 +209,32 @@ fn a_damaged_file_with_a_log_beside_it_is_left_exactly_as_found() {
     assert!(std::fs::read(&db).unwrap() == file, "the file is as it was");
     assert!(std::fs::read(&wal).unwrap() == log, "its log is as it was");
 }
+
+/// A copy left part way by a headway that has since ended (a power cut, a
+/// closed terminal) is removed before the next backup, journal included,
+/// however new it is.
+#[test]
+fn a_half_copy_left_by_an_ended_headway_is_removed_before_the_next_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = without_todays_backup(dir.path());
+    let folder = Store::open(&db, OpenMode::Read)
+        .unwrap()
+        .own_backup_folder()
+        .unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    // No process has this number: the kernel's limit is below it.
+    let ended = folder.join(".daily-2026-11-22.db.2147483646-0-1f.part");
+    let journal = folder.join(".daily-2026-11-22.db.2147483646-0-1f.part-journal");
+    let ours = folder.join(format!(
+        ".daily-2026-11-22.db.{}-0-1f.part",
+        std::process::id()
+    ));
+    for half in [&ended, &journal, &ours] {
+        std::fs::write(half, b"half a copy").unwrap();
+    }
+    drop(Store::open(&db, OpenMode::Write).unwrap());
+    assert!(!ended.exists(), "the ended headway's copy is gone");
+    assert!(!journal.exists(), "and its journal");
+    assert!(ours.exists(), "a copy of a running headway is left alone");
+    assert_eq!(backups_of(&db).len(), 1, "today's backup was taken");
+}

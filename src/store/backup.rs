@@ -430,17 +430,42 @@ fn remove_stale_copies(folder: &Path) {
     };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let stale = (name.ends_with(".part") || name.ends_with(".part-journal"))
-            && entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > STALE_COPY);
+        let Some(stem) = name
+            .strip_suffix(".part")
+            .or_else(|| name.strip_suffix(".part-journal"))
+        else {
+            continue;
+        };
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_COPY);
+        let stale = old || writer_has_ended(stem);
         if stale {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether the headway that named a temporary copy (`.NAME.PID-N-T`) has
+/// ended: its copy can never be finished.
+fn writer_has_ended(stem: &str) -> bool {
+    let Some(pid) = stem
+        .rsplit_once('.')
+        .and_then(|(_, tail)| tail.split('-').next())
+        .and_then(|pid| pid.parse::<i32>().ok())
+    else {
+        return false;
+    };
+    if pid <= 0 || pid as u32 == std::process::id() {
+        return false;
+    }
+    // SAFETY: signal 0 only asks whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0
+        || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    !alive
 }
 
 /// Before a schema upgrade: a copy of the database as it is, named for the

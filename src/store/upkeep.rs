@@ -106,6 +106,11 @@ impl Stop {
         }
     }
 
+    /// The page check is still running.
+    pub fn checking(&self) -> bool {
+        self.check.lock().is_ok_and(|slot| slot.is_some())
+    }
+
     fn asked(&self) -> bool {
         self.asked.load(Ordering::SeqCst)
     }
@@ -144,6 +149,11 @@ impl Store {
             .conn
             .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
         self.halted = Some(why);
+    }
+
+    /// Why every change is refused, once damage has been found.
+    pub fn halted(&self) -> Option<&str> {
+        self.halted.as_deref()
     }
 
     /// Waits, before the first change, for a page check still running.
@@ -198,7 +208,11 @@ impl Upkeep {
             }
         };
         if !self.stop.asked() {
-            match super::open::check_pages(&conn, &self.database, Some(&give)) {
+            let checked = super::open::check_pages(&conn, &self.database, Some(&give));
+            if let Ok(mut slot) = self.stop.check.lock() {
+                *slot = None;
+            }
+            match checked {
                 Ok(()) => {}
                 Err(_) if self.stop.asked() => return Ok(()),
                 Err(e @ StoreError::Damaged { .. }) => {
@@ -209,9 +223,6 @@ impl Upkeep {
             }
         }
         self.gate.open(None);
-        if let Ok(mut slot) = self.stop.check.lock() {
-            *slot = None;
-        }
         match self.backup {
             Some(backup) if !self.stop.asked() => backup
                 .run_with(&conn)

@@ -168,6 +168,12 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             report(&mut app, problem);
             continue;
         }
+        if matches!(&app.status, app::Status::Info(m) if m == CHECKING)
+            && !upkeep.as_ref().is_some_and(Upkeep::checking)
+        {
+            app.status = app::Status::None;
+            continue;
+        }
         if panic_for_test {
             panic!("HEADWAY_TEST_PANIC is set");
         }
@@ -188,7 +194,17 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             // Redraw with what the upkeep said, without waiting for a key.
             continue;
         }
-        match event::read()? {
+        let event = event::read()?;
+        if upkeep.as_ref().is_some_and(Upkeep::checking) && matches!(app.status, app::Status::None)
+        {
+            // A save now waits for the check: say so before it may wait.
+            app.status = app::Status::Info(CHECKING.into());
+            terminal.draw(|frame| {
+                app.view(frame);
+                neutralise(frame.buffer_mut());
+            })?;
+        }
+        match event {
             Event::Paste(text) => {
                 let tail = paste_tail()?;
                 app.paste_burst(&text, tail);
@@ -216,9 +232,13 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
         std::process::exit(128 + signal);
     }
+    let halted = app.store.halted().map(str::to_string);
     drop(app);
     drop(terminal);
     drop(guard);
+    if let Some(why) = halted {
+        crate::console::error_line(&format!("headway: {why}"));
+    }
     // A backup still copying is let finish, so it is whole; the terminal is
     // already given back. A page check still running is stopped.
     if let Some(upkeep) = upkeep {
@@ -226,6 +246,13 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Said on the status line when damage is found while a text box is open.
+const DAMAGED_WHILE_TYPING: &str = "This file is damaged: nothing more is saved to it, and what you type is kept in the recovery file. Quit to see how to restore it.";
+
+/// Said while the page check runs and a key comes in.
+const CHECKING: &str =
+    "Checking the file before its first change is saved; this takes a moment on a large file.";
 
 /// The page check and today's backup, running beside the app.
 struct Upkeep {
@@ -284,12 +311,29 @@ impl Upkeep {
     /// Stops everything at once (the process is ending on a signal); a
     /// backup stopped part way removes its copy.
     fn abandon(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
         if let Some(stop) = self.stop.take() {
             stop.abandon();
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+
+    /// The page check has not ended yet: a save would wait for it.
+    fn checking(&self) -> bool {
+        self.stop.as_ref().is_some_and(|s| s.checking())
+    }
+}
+
+/// However the app ends (an error from the terminal included), work still
+/// running is stopped and a copy left part way is removed.
+impl Drop for Upkeep {
+    fn drop(&mut self) {
+        self.stop_now();
     }
 }
 
@@ -304,7 +348,8 @@ fn report(app: &mut App, problem: UpkeepProblem) {
             // Keys typed into an open text box stay text: the next save is
             // refused and the text goes to the recovery file.
             app.status = if app.is_typing() {
-                app::Status::Error(why)
+                // One line: the whole message is printed when headway ends.
+                app::Status::Error(DAMAGED_WHILE_TYPING.into())
             } else {
                 app::Status::Held(why)
             };

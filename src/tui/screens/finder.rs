@@ -176,9 +176,10 @@ impl Finder {
                 };
                 let kind = format!("{:<13} ", item.kind.label());
                 let room = width.saturating_sub(kind.len() + 2);
-                let text = shorten(shown, room.saturating_mul(2) / 3);
+                let (shown, matched) = from_first_match(shown, matched, room.saturating_mul(2) / 3);
+                let text = shorten(&shown, room.saturating_mul(2) / 3);
                 let shown = text.chars().count();
-                let matched: Vec<usize> = matched.iter().copied().filter(|&m| m < shown).collect();
+                let matched: Vec<usize> = matched.into_iter().filter(|&m| m < shown).collect();
                 let mut spans = vec![
                     Span::raw(if chosen { "▶ " } else { "  " }),
                     Span::styled(kind, theme.key()),
@@ -199,6 +200,23 @@ impl Finder {
             .collect();
         frame.render_widget(Paragraph::new(lines), list);
     }
+}
+
+/// Letters kept before the first match when a note is shown from there.
+const BEFORE_MATCH: usize = 12;
+
+/// A long note whose first match lies beyond `room` is shown from a little
+/// before that match, after a `…`, so the row shows why it matched; the
+/// matched positions move with it.
+fn from_first_match(text: &str, matched: &[usize], room: usize) -> (String, Vec<usize>) {
+    let first = matched.first().copied().unwrap_or(0);
+    if first + 1 < room.saturating_sub(1) {
+        return (text.to_string(), matched.to_vec());
+    }
+    let from = first.saturating_sub(BEFORE_MATCH);
+    let rest: String = text.chars().skip(from).collect();
+    let moved = matched.iter().map(|m| m - from + 1).collect();
+    (format!("…{rest}"), moved)
 }
 
 /// Where a result leads; `None` (with a message) when there is nowhere yet.
