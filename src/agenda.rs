@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 
 use crate::domain::plan::{check_state, next_check, CheckState, DueCheck, DUE_WINDOW_DAYS};
-use crate::store::{PlanRow, Store, StoreError};
+use crate::store::{DueRow, PlanRow, Store, StoreError};
 
 /// Whose actions to show; names match case-insensitively, in part.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,26 +89,33 @@ pub fn when(state: CheckState) -> String {
     }
 }
 
-/// How many actions `checkin --list` reads at a time.
-const LIST_CHUNK: usize = 256;
+/// How many bytes of the agenda are gathered before each write.
+const LIST_CHUNK: usize = 64 * 1024;
 
-/// Writes the agenda as plain text, for a meeting, a chunk of actions at a
-/// time: memory follows one chunk, however long the agenda.
+/// Writes the agenda as plain text, for a meeting, as one query reads it:
+/// memory follows one chunk of text, however long the agenda.
 pub fn write_text(
     store: &Store,
     today: Date,
     filter: &Filter,
     out: &mut dyn FnMut(&str),
 ) -> Result<(), StoreError> {
-    let ids = agenda_ids(store, today, filter)?;
-    out(&heading(ids.len(), today, filter));
-    for chunk in ids.chunks(LIST_CHUNK) {
-        let mut text = String::new();
-        for row in store.plan_rows_of(chunk)? {
-            push_item(&mut text, &item_of(row, today));
+    let count = agenda_ids(store, today, filter)?.len();
+    out(&heading(count, today, filter));
+    let mut text = String::new();
+    store.for_each_due(horizon(today), &mut |row| {
+        let a = &row.action;
+        if !filter.keeps(&a.owner, &a.checker) {
+            return;
         }
-        out(&text);
-    }
+        let next = next_check(a, row.last_check.map(|(on, _)| on), today);
+        push_item(&mut text, &row, check_state(next, today));
+        if text.len() >= LIST_CHUNK {
+            out(&text);
+            text.clear();
+        }
+    })?;
+    out(&text);
     Ok(())
 }
 
@@ -126,40 +133,42 @@ fn heading(count: usize, today: Date, filter: &Filter) -> String {
     }
 }
 
-fn push_item(out: &mut String, item: &AgendaItem) {
+fn push_item(out: &mut String, row: &DueRow, state: CheckState) {
+    use std::fmt::Write;
     // Each value stays on its line: a line break stored in a title cannot
     // make a line of its own that looks like another check.
     let one = |text: &str| crate::text::clean_line(text);
-    let a = &item.check.action;
-    out.push_str(&format!(
-        "{:<16} {} · {} ({} · {})\n",
-        when(item.check.state),
+    let or_dash = |text: &str| {
+        if text.is_empty() {
+            "-".into()
+        } else {
+            one(text)
+        }
+    };
+    let a = &row.action;
+    let _ = writeln!(
+        out,
+        "{:<16} {} · {} ({} · {})",
+        when(state),
         one(&a.title),
-        one(&item.row.school),
-        one(&item.row.scope),
-        one(&item.row.cycle)
-    ));
-    let last = match &item.row.last_check_in {
-        Some(c) => format!("last check {} {}", c.on, c.rag.as_str()),
+        one(&row.school),
+        one(&row.scope),
+        one(&row.cycle)
+    );
+    let last = match row.last_check {
+        Some((on, rag)) => format!("last check {on} {}", rag.as_str()),
         None => "not checked yet".into(),
     };
-    out.push_str(&format!(
-        "{:16} owner {} · checker {} · {} · {}\n",
+    let _ = writeln!(
+        out,
+        "{:16} owner {} · checker {} · {} · {}",
         "",
-        if a.owner.is_empty() {
-            "-".into()
-        } else {
-            one(&a.owner)
-        },
-        if a.checker.is_empty() {
-            "-".into()
-        } else {
-            one(&a.checker)
-        },
+        or_dash(&a.owner),
+        or_dash(&a.checker),
         a.cadence.as_str(),
         last
-    ));
+    );
     if !a.impact_check.is_empty() {
-        out.push_str(&format!("{:16} check: {}\n", "", one(&a.impact_check)));
+        let _ = writeln!(out, "{:16} check: {}", "", one(&a.impact_check));
     }
 }

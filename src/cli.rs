@@ -426,6 +426,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             }
             let shape = crate::store::generate::Shape {
                 seed,
+                as_of: today,
                 ..crate::store::generate::Shape::liaison().with_schools(schools)
             };
             store.generate(&shape)?;

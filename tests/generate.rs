@@ -17,6 +17,7 @@ fn small(seed: u64) -> Shape {
         actions_per_evaluation: 2,
         check_ins_per_action: 3,
         seed,
+        as_of: jiff::civil::date(2026, 11, 23),
     }
 }
 
@@ -68,6 +69,67 @@ fn a_generated_file_has_its_shape_and_passes_every_check() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_generated_file_reads_like_a_liaisons_file_on_its_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let shape = Shape {
+        cycles: 5,
+        check_ins_per_action: 12,
+        as_of: jiff::civil::date(2026, 1, 20),
+        ..small(3)
+    };
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    store.generate(&shape).unwrap();
+    drop(store);
+    let conn = Connection::open(&db).unwrap();
+    // Cycles in the order they were held, the newest the last before the day.
+    let cycles: Vec<String> = conn
+        .prepare("SELECT cycle FROM evaluations GROUP BY cycle ORDER BY min(id)")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        cycles,
+        [
+            "Summer 2024",
+            "Autumn 2024",
+            "Spring 2025",
+            "Summer 2025",
+            "Autumn 2025"
+        ]
+    );
+    // Plans of the two newest cycles are live; older ones are closed.
+    let open_by_cycle = |cycle: &str| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
+             WHERE e.cycle = ?1 AND a.status NOT IN ('done', 'dropped')",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    for old in ["Summer 2024", "Autumn 2024", "Spring 2025"] {
+        assert_eq!(open_by_cycle(old), 0, "{old}");
+    }
+    assert!(open_by_cycle("Summer 2025") + open_by_cycle("Autumn 2025") > 0);
+    // Nobody has checked anything after the day the file is as of.
+    let after: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM checkins WHERE checked_on > '2026-01-20'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(after, 0);
+    let latest: String = conn
+        .query_row("SELECT max(checked_on) FROM checkins", [], |r| r.get(0))
+        .unwrap();
+    assert!(latest.as_str() > "2025-12-01", "{latest}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! rule finds over every action, through every kind of change.
 
 use headway::agenda::{agenda_ids, agenda_item, Filter};
-use headway::domain::plan::{due_checks, Cadence, Rag, Status};
+use headway::domain::plan::{due_checks, Cadence, Rag, Status, DUE_WINDOW_DAYS};
 use headway::store::generate::Shape;
 use headway::store::{ActionField, OpenMode, Store};
 use jiff::civil::{date, Date};
@@ -24,6 +24,7 @@ fn shape(schools: usize) -> Shape {
         actions_per_evaluation: 2,
         check_ins_per_action: 3,
         seed: 11,
+        as_of: date(2024, 11, 23),
     }
 }
 
@@ -52,7 +53,7 @@ fn by_the_rule(store: &Store, today: Date) -> Vec<i64> {
 fn days() -> Vec<Date> {
     (0..40)
         .map(|n| {
-            date(2021, 9, 1)
+            date(2023, 6, 1)
                 .checked_add(jiff::Span::new().days(n * 37))
                 .unwrap()
         })
@@ -63,6 +64,25 @@ fn agenda_agrees(store: &Store, when: &str) {
     for today in days() {
         let found = agenda_ids(store, today, &Filter::default()).unwrap();
         assert_eq!(found, by_the_rule(store, today), "{when}, on {today}");
+        // The list `checkin --list` prints reads the same actions in one
+        // query, each with its latest check-in's day and colour.
+        let mut listed = Vec::new();
+        let horizon = today
+            .checked_add(jiff::Span::new().days(DUE_WINDOW_DAYS))
+            .unwrap();
+        store
+            .for_each_due(horizon, &mut |row| {
+                listed.push((row.action.id, row.last_check))
+            })
+            .unwrap();
+        let whole: Vec<_> = found
+            .iter()
+            .map(|&id| {
+                let row = store.plan_row(id).unwrap().unwrap();
+                (id, row.last_check_in.map(|c| (c.on, c.rag)))
+            })
+            .collect();
+        assert_eq!(listed, whole, "{when}, on {today}");
     }
 }
 
@@ -78,10 +98,22 @@ fn the_agenda_found_through_the_index_is_the_rules_agenda_after_every_change() {
         .map(|r| r.action.id)
         .collect();
     assert!(ids.len() >= 6);
+    let open = store
+        .plan_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.action.is_open())
+        .unwrap()
+        .action
+        .id;
     store
-        .add_check_in(ids[0], date(2022, 3, 1), Rag::Green)
+        .add_check_in(open, date(2024, 12, 2), Rag::Green)
         .unwrap();
     agenda_agrees(&store, "after a check-in");
+    store
+        .add_check_in(open, date(2024, 12, 2), Rag::Red)
+        .unwrap();
+    agenda_agrees(&store, "after a second check-in the same day");
     store
         .set_action_field(
             ids[1],

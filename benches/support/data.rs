@@ -13,6 +13,10 @@ pub const HEADWAY: &str = env!("CARGO_BIN_EXE_headway");
 /// The generator's seed: every run measures the same files.
 pub const SEED: u64 = 2026;
 
+/// Bumped whenever the generator's shape changes, so an older file kept in
+/// HEADWAY_BENCH_DIR is not reused. 2: cycles end at the day, old plans closed.
+const GENERATOR_SHAPE: u32 = 2;
+
 /// School counts to measure: `HEADWAY_BENCH_SCHOOLS=1,20,500` (the default).
 pub fn school_counts() -> Vec<u32> {
     let Ok(text) = std::env::var("HEADWAY_BENCH_SCHOOLS") else {
@@ -98,7 +102,10 @@ impl Databases {
     /// The generated file of `schools` schools, alone in its folder so the
     /// backups beside it are its own. Generated on first use.
     pub fn generated(&self, schools: u32) -> Result<PathBuf, String> {
-        let name = format!("schools-{schools}-seed-{SEED}");
+        // The generator makes a file as of today, and its shape has changed
+        // before: a file is reused only by the same generator on the same day.
+        let today = jiff::Zoned::now().date();
+        let name = format!("schools-{schools}-seed-{SEED}-shape-{GENERATOR_SHAPE}-as-of-{today}");
         let db = self.root.join(&name).join("headway.db");
         if db.is_file() {
             println!(

@@ -17,9 +17,14 @@ pub struct Shape {
     pub cycles: usize,
     /// Actions per evaluation, on average.
     pub actions_per_evaluation: usize,
-    /// Check-ins per accepted action.
+    /// Check-ins per accepted action, at most: weekly from its start, and
+    /// none after `as_of`.
     pub check_ins_per_action: usize,
     pub seed: u64,
+    /// The day the file is as of: its newest cycle is the last to start by
+    /// then, and the actions of cycles before the two newest are closed,
+    /// as a liaison's old plans are.
+    pub as_of: jiff::civil::Date,
 }
 
 impl Shape {
@@ -33,6 +38,7 @@ impl Shape {
             actions_per_evaluation: 3,
             check_ins_per_action: 12,
             seed: 2026,
+            as_of: jiff::civil::date(2026, 11, 23),
         }
     }
 
@@ -135,16 +141,28 @@ fn tool_source(n: usize, shape: &Shape, dice: &mut Dice) -> String {
     toml
 }
 
-const TERMS: [&str; 3] = ["Autumn", "Spring", "Summer"];
 const RAGS: [&str; 3] = ["green", "amber", "red"];
 const CADENCES: [&str; 4] = ["weekly", "fortnightly", "monthly", "half-termly"];
-const STATUSES: [&str; 3] = ["not started", "in progress", "done"];
+const OPEN_STATUSES: [&str; 3] = ["not started", "in progress", "done"];
+const CLOSED_STATUSES: [&str; 4] = ["done", "done", "done", "dropped"];
 
-/// The day a cycle's meeting happened: cycles run three a year from 2021.
-fn cycle_day(cycle: usize) -> jiff::civil::Date {
-    let year = 2021 + (cycle / 3) as i16;
-    let month = [10, 2, 6][cycle % 3];
-    jiff::civil::date(year, month, 1)
+/// Each term's meeting: its name and the day of the month it is held.
+const TERMS: [(&str, i8); 3] = [("Spring", 2), ("Summer", 6), ("Autumn", 10)];
+
+/// The meeting day and name of cycle `cycle` of `cycles`, three a year,
+/// the last being the newest meeting held by `as_of`.
+fn cycle_of(cycle: usize, cycles: usize, as_of: jiff::civil::Date) -> (jiff::civil::Date, String) {
+    // Terms counted from year 0: three a year, Spring first.
+    let held = TERMS
+        .iter()
+        .rposition(|(_, month)| *month <= as_of.month())
+        .map_or(i64::from(as_of.year()) * 3 - 1, |t| {
+            i64::from(as_of.year()) * 3 + t as i64
+        });
+    let term = held - (cycles - 1 - cycle) as i64;
+    let (name, month) = TERMS[term.rem_euclid(3) as usize];
+    let year = term.div_euclid(3) as i16;
+    (jiff::civil::date(year, month, 1), format!("{name} {year}"))
 }
 
 impl Store {
@@ -209,8 +227,8 @@ impl Store {
                 for tool in &tools {
                     let mut previous: Option<i64> = None;
                     for cycle in 0..shape.cycles {
-                        let day = cycle_day(cycle);
-                        let name = format!("{} {}", TERMS[cycle % 3], day.year());
+                        let (day, name) = cycle_of(cycle, shape.cycles, shape.as_of);
+                        let recent = cycle + 2 >= shape.cycles;
                         evaluation_row.execute(params![
                             school,
                             tool,
@@ -258,7 +276,11 @@ impl Store {
                                 dice.sentence(8),
                                 dice.sentence(8),
                                 CADENCES[dice.below(4) as usize],
-                                STATUSES[dice.below(3) as usize],
+                                if recent {
+                                    OPEN_STATUSES[dice.below(3) as usize]
+                                } else {
+                                    CLOSED_STATUSES[dice.below(4) as usize]
+                                },
                                 stamp,
                             ])?;
                             let action = tx.last_insert_rowid();
@@ -272,6 +294,9 @@ impl Store {
                                 let on = day
                                     .checked_add(jiff::Span::new().days(7 * (c as i64 + 1)))
                                     .unwrap_or(day);
+                                if on > shape.as_of {
+                                    break;
+                                }
                                 check_in_row.execute(params![
                                     action,
                                     on.to_string(),

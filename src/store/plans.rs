@@ -72,12 +72,33 @@ pub struct DueAction {
     pub checker: String,
 }
 
+/// An action due for a check as `checkin --list` prints it: the action
+/// (without its statements and milestones, which the list does not show),
+/// where it belongs, and the day and colour of its latest check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueRow {
+    pub action: Action,
+    pub school: String,
+    pub scope: String,
+    pub cycle: String,
+    pub last_check: Option<(Date, Rag)>,
+}
+
 /// The setting that holds the open-priority limit.
 pub const PRIORITY_LIMIT_KEY: &str = "priority_limit";
 
 const ACTION_COLUMNS: &str = "id, evaluation_id, stage, title, description, reason, owner, \
      owner_role, checker, start_date, due_date, success_criteria, impact_check, cadence, \
      target_group, status, impact, accepted_on, confidential";
+
+/// `ACTION_COLUMNS`, each named through `table`.
+fn action_columns_of(table: &str) -> String {
+    ACTION_COLUMNS
+        .split(", ")
+        .map(|c| format!("{table}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn bad(column: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, format!("{column}={value}"), rusqlite::types::Type::Text)
@@ -329,6 +350,42 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Hands `each` the actions whose next check falls on or before `by`,
+    /// soonest first, as one query reads them through the `next_check`
+    /// index: memory follows one row, however long the agenda.
+    pub fn for_each_due(&self, by: Date, each: &mut dyn FnMut(DueRow)) -> super::Result<()> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {}, s.name, e.scope, e.cycle,
+                 (SELECT x.checked_on || ' ' || x.rag FROM checkins x WHERE x.action_id = a.id
+                  ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
+             FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
+             JOIN schools s ON s.id = e.school_id
+             WHERE a.next_check <= ?1 ORDER BY a.next_check, a.id",
+            action_columns_of("a")
+        ))?;
+        let mut rows = stmt.query([by.to_string()])?;
+        while let Some(r) = rows.next()? {
+            // The day and colour come together from the index, as one value.
+            let latest: Option<String> = r.get(22)?;
+            let last_check = match latest.as_deref().map(|l| l.split_once(' ')) {
+                None => None,
+                Some(Some((on, rag))) => Some((
+                    on.parse().map_err(|_| bad("checked_on", on))?,
+                    Rag::parse(rag).ok_or_else(|| bad("rag", rag))?,
+                )),
+                Some(None) => return Err(bad("checkins", latest.as_deref().unwrap_or("")).into()),
+            };
+            each(DueRow {
+                action: action_from(r)?,
+                school: r.get(19)?,
+                scope: r.get(20)?,
+                cycle: r.get(21)?,
+                last_check,
+            });
+        }
+        Ok(())
+    }
+
     /// One accepted action as a plan row, or `None` if it is not in a plan.
     pub fn plan_row(&self, action: i64) -> super::Result<Option<PlanRow>> {
         Ok(self
@@ -366,11 +423,7 @@ impl Store {
              JOIN schools s ON s.id = e.school_id
              WHERE {condition}
              ORDER BY s.name COLLATE NOCASE, a.id",
-            ACTION_COLUMNS
-                .split(", ")
-                .map(|c| format!("a.{}", c.trim()))
-                .collect::<Vec<_>>()
-                .join(", ")
+            action_columns_of("a")
         ))?;
         let rows = stmt
             .query_map(params, |r| {

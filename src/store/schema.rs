@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/004_edges.sql"),
     include_str!("schema/005_speed.sql"),
     include_str!("schema/006_search.sql"),
+    include_str!("schema/007_latest_check.sql"),
 ];
 
 /// The migration whose hook fills `actions.next_check` for existing rows.
