@@ -20,10 +20,15 @@ pub fn clean(text: &str) -> String {
 /// export): a carriage return directly before a line feed is kept, because
 /// some formats (calendar files) need `\r\n` line ends.
 pub fn clean_document(text: &str) -> String {
+    clean_document_borrowed(text).into_owned()
+}
+
+/// [`clean_document`], borrowing `text` when nothing in it needs cleaning.
+pub fn clean_document_borrowed(text: &str) -> std::borrow::Cow<'_, str> {
     if needs_cleaning(text) {
-        clean_each_char(text)
+        std::borrow::Cow::Owned(clean_each_char(text))
     } else {
-        text.to_string()
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -48,7 +53,21 @@ fn clean_each_char(text: &str) -> String {
 /// A6`-`A9`). A byte scan, so the common case of clean text costs little.
 fn needs_cleaning(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
+    // Most text is printable ASCII: a chunk is looked at closely only when
+    // it holds a byte that could start something to clean.
+    let suspect = |b: u8| (b < 0x20 && b != b'\n') || b == 0x7F || b == 0xC2 || b == 0xE2;
+    bytes.chunks(64).enumerate().any(|(n, chunk)| {
+        chunk.iter().fold(false, |any, &b| any | suspect(b))
+            && chunk
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| needs_cleaning_at(bytes, n * 64 + i, b))
+    })
+}
+
+/// Whether the byte `b` at `i` in `bytes` starts something to clean.
+fn needs_cleaning_at(bytes: &[u8], i: usize, b: u8) -> bool {
+    match b {
         b'\n' => false,
         0x00..=0x1F | 0x7F => true,
         0xC2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
@@ -58,7 +77,7 @@ fn needs_cleaning(text: &str) -> bool {
             _ => false,
         },
         _ => false,
-    })
+    }
 }
 
 /// Prints one line (a newline is added) to stdout. Line breaks inside
@@ -203,6 +222,20 @@ mod tests {
                 format!("{c}\r\n"),
             ] {
                 assert_eq!(clean_document(&text), clean_each_char(&text), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_finds_a_mark_wherever_it_falls_in_a_long_text() {
+        for mark in ['\u{1b}', '\u{202e}', '\u{2066}', '\u{85}', '\t'] {
+            for at in 0..200 {
+                let text = format!("{}{mark}{}", "x".repeat(at), "y".repeat(150));
+                assert_eq!(
+                    clean_document(&text),
+                    clean_each_char(&text),
+                    "{mark:?} at {at}"
+                );
             }
         }
     }

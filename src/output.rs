@@ -218,7 +218,8 @@ impl<W: Write> Cleaning<W> {
 
     /// Writes out what is whole, keeping a split tail for later.
     fn pass_on(&mut self, last: bool) -> io::Result<()> {
-        let whole = match std::str::from_utf8(&self.pending) {
+        let checked = std::str::from_utf8(&self.pending);
+        let whole = match &checked {
             Ok(_) => self.pending.len(),
             // An incomplete character at the end waits for the next write.
             Err(e) if e.error_len().is_none() && !last => e.valid_up_to(),
@@ -228,9 +229,13 @@ impl<W: Write> Cleaning<W> {
         if !last && cut > 0 && self.pending[cut - 1] == b'\r' {
             cut -= 1;
         }
-        let text = String::from_utf8_lossy(&self.pending[..cut]);
+        let text = match checked {
+            // Already known to be whole characters: read once, not twice.
+            Ok(text) if cut == text.len() => std::borrow::Cow::Borrowed(text),
+            _ => String::from_utf8_lossy(&self.pending[..cut]),
+        };
         self.inner
-            .write_all(crate::console::clean_document(&text).as_bytes())?;
+            .write_all(crate::console::clean_document_borrowed(&text).as_bytes())?;
         self.pending.drain(..cut);
         Ok(())
     }

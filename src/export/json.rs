@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::io::Write;
 
 use serde::{Serialize, Serializer};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::report::{withhold_action, withhold_check_in, withhold_judgements};
 use crate::domain::evaluation::{progress, Mark};
@@ -45,8 +45,12 @@ pub fn write_json<E: std::fmt::Display>(
         evaluations: RefCell::new(Some(records)),
         include_confidential,
     };
-    serde_json::to_writer_pretty(&mut *out, &export).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    // serde writes a few bytes at a time; they are gathered here, so the
+    // writer behind (cleaning, a file) sees large pieces.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &export).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 struct Export<'a, I> {
@@ -106,7 +110,7 @@ where
                     if !include {
                         withhold(&mut record);
                     }
-                    evaluation(&record)
+                    record
                 })
                 .map_err(|e| e.to_string())
             })))),
@@ -115,12 +119,12 @@ where
     }
 }
 
-/// A sequence serialised as its items are made, each one once.
+/// The evaluations, each serialised as it is read, one at a time.
 struct Lazy<I>(RefCell<Option<I>>);
 
 impl<I> Serialize for Lazy<I>
 where
-    I: Iterator<Item = Result<Value, String>>,
+    I: Iterator<Item = Result<EvaluationRecord, String>>,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
@@ -131,7 +135,8 @@ where
             .ok_or_else(|| S::Error::custom("the evaluations were already written"))?;
         let mut seq = serializer.serialize_seq(None)?;
         for item in items {
-            seq.serialize_element(&item.map_err(S::Error::custom)?)?;
+            let record = item.map_err(S::Error::custom)?;
+            seq.serialize_element(&evaluation(&record))?;
         }
         seq.end()
     }
@@ -156,85 +161,223 @@ fn withhold(record: &mut EvaluationRecord) {
     }
 }
 
-fn evaluation(record: &crate::store::EvaluationRecord) -> Value {
+/// One evaluation as the export writes it, borrowing from its record.
+#[derive(Serialize)]
+struct EvaluationOut<'a> {
+    id: i64,
+    school_id: i64,
+    school: &'a str,
+    tool: ToolRef<'a>,
+    scope: &'a str,
+    cycle: &'a str,
+    attendees: &'a str,
+    created_at: &'a str,
+    progress: ProgressOut,
+    scale: ScaleOut<'a>,
+    judgements: Vec<JudgementOut<'a>>,
+    actions: Vec<ActionOut<'a>>,
+    history: Vec<RevisionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ToolRef<'a> {
+    id: &'a str,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct ProgressOut {
+    judged: usize,
+    deferred: usize,
+    left: usize,
+}
+
+#[derive(Serialize)]
+struct ScaleOut<'a> {
+    levels: &'a [String],
+    weak_up_to: u8,
+}
+
+#[derive(Serialize)]
+struct JudgementOut<'a> {
+    statement: String,
+    aspect: &'a str,
+    text: &'a str,
+    status: &'static str,
+    level: Option<u8>,
+    level_label: Option<&'a str>,
+    weak: bool,
+    rationale: &'a str,
+    evidence: &'a str,
+    defer_note: &'a str,
+    carried_forward: bool,
+    confidential: bool,
+}
+
+#[derive(Serialize)]
+struct RevisionOut<'a> {
+    statement: &'a str,
+    field: &'a str,
+    old_value: &'a str,
+    replaced_at: &'a str,
+}
+
+#[derive(Serialize)]
+struct ActionOut<'a> {
+    id: i64,
+    stage: &'static str,
+    title: &'a str,
+    description: &'a str,
+    reason: &'a str,
+    statements: &'a [String],
+    owner: &'a str,
+    owner_role: Option<&'static str>,
+    checker: &'a str,
+    start: Option<String>,
+    due: Option<String>,
+    milestones: Vec<MilestoneOut<'a>>,
+    success_criteria: &'a str,
+    impact_check: &'a str,
+    cadence: &'static str,
+    target_group: &'a str,
+    status: &'static str,
+    impact: &'static str,
+    confidential: bool,
+    check_ins: Vec<CheckInOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct MilestoneOut<'a> {
+    date: String,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct CheckInOut<'a> {
+    date: String,
+    rag: &'static str,
+    note: &'a str,
+    impact_note: &'a str,
+    confidential: bool,
+}
+
+/// What a statement nobody has judged yet is written as.
+static UNJUDGED: crate::domain::evaluation::Judgement = crate::domain::evaluation::Judgement {
+    level: None,
+    deferred: false,
+    rationale: String::new(),
+    evidence: String::new(),
+    defer_note: String::new(),
+    carried_from: None,
+    confidential: false,
+};
+
+fn evaluation(record: &crate::store::EvaluationRecord) -> EvaluationOut<'_> {
     let e = &record.evaluation;
-    let tool = &record.tool;
+    let tool = &*record.tool;
     let p = progress(tool, &record.judgements);
-    let judgements: Vec<Value> = tool
+    let judgements = tool
         .statements()
         .map(|s| {
             let key = s.key(&tool.id);
-            let j = record.judgements.get(&key).cloned().unwrap_or_default();
+            let j = record.judgements.get(&key).unwrap_or(&UNJUDGED);
             let status = match j.mark() {
                 Mark::Judged(_) => "judged",
                 Mark::Deferred => "deferred",
                 Mark::Open => "open",
             };
-            json!({
-                "statement": key,
-                "aspect": s.aspect.title,
-                "text": s.statement.text,
-                "status": status,
-                "level": j.level,
-                "level_label": j.level.and_then(|l| tool.scale.label(l)),
-                "weak": j.level.is_some_and(|l| tool.scale.is_weak(l)),
-                "rationale": j.rationale,
-                "evidence": j.evidence,
-                "defer_note": j.defer_note,
-                "carried_forward": j.carried_from.is_some() && j.level.is_some(),
-                "confidential": j.confidential,
-            })
+            JudgementOut {
+                aspect: &s.aspect.title,
+                text: &s.statement.text,
+                status,
+                level: j.level,
+                level_label: j.level.and_then(|l| tool.scale.label(l)),
+                weak: j.level.is_some_and(|l| tool.scale.is_weak(l)),
+                rationale: &j.rationale,
+                evidence: &j.evidence,
+                defer_note: &j.defer_note,
+                carried_forward: j.carried_from.is_some() && j.level.is_some(),
+                confidential: j.confidential,
+                statement: key,
+            }
         })
         .collect();
-    json!({
-        "id": e.id,
-        "school_id": e.school_id,
-        "school": e.school_name,
-        "tool": {"id": e.tool_id, "version": e.tool_version},
-        "scope": e.scope,
-        "cycle": e.cycle,
-        "attendees": e.attendees,
-        "created_at": e.created_at,
-        "progress": {"judged": p.judged, "deferred": p.deferred, "left": p.left},
-        "scale": {"levels": tool.scale.levels, "weak_up_to": tool.scale.weak_up_to},
-        "judgements": judgements,
-        "actions": record.actions.iter().map(|(a, c)| action(a, c)).collect::<Vec<_>>(),
-        "history": record.history.iter().map(|r| json!({
-            "statement": r.statement_key,
-            "field": r.field,
-            "old_value": r.old_value,
-            "replaced_at": r.replaced_at,
-        })).collect::<Vec<_>>(),
-    })
+    EvaluationOut {
+        id: e.id,
+        school_id: e.school_id,
+        school: &e.school_name,
+        tool: ToolRef {
+            id: &e.tool_id,
+            version: e.tool_version,
+        },
+        scope: &e.scope,
+        cycle: &e.cycle,
+        attendees: &e.attendees,
+        created_at: &e.created_at,
+        progress: ProgressOut {
+            judged: p.judged,
+            deferred: p.deferred,
+            left: p.left,
+        },
+        scale: ScaleOut {
+            levels: &tool.scale.levels,
+            weak_up_to: tool.scale.weak_up_to,
+        },
+        judgements,
+        actions: record.actions.iter().map(|(a, c)| action(a, c)).collect(),
+        history: record
+            .history
+            .iter()
+            .map(|r| RevisionOut {
+                statement: &r.statement_key,
+                field: &r.field,
+                old_value: &r.old_value,
+                replaced_at: &r.replaced_at,
+            })
+            .collect(),
+    }
 }
 
-fn action(a: &crate::domain::plan::Action, check_ins: &[crate::domain::plan::CheckIn]) -> Value {
-    json!({
-        "id": a.id,
-        "stage": a.stage.as_str(),
-        "title": a.title,
-        "description": a.description,
-        "reason": a.reason,
-        "statements": a.statements,
-        "owner": a.owner,
-        "owner_role": a.owner_role.map(|r| r.as_str()),
-        "checker": a.checker,
-        "start": a.start.map(|d| d.to_string()),
-        "due": a.due.map(|d| d.to_string()),
-        "milestones": a.milestones.iter().map(|m| json!({"date": m.date.to_string(), "text": m.text})).collect::<Vec<_>>(),
-        "success_criteria": a.success_criteria,
-        "impact_check": a.impact_check,
-        "cadence": a.cadence.as_str(),
-        "target_group": a.target_group,
-        "status": a.status.as_str(),
-        "impact": a.impact.as_str(),
-        "confidential": a.confidential,
-        "check_ins": check_ins.iter().map(|c| json!({
-            "date": c.on.to_string(),
-            "rag": c.rag.as_str(),
-            "note": c.note,
-            "impact_note": c.impact_note,
-            "confidential": c.confidential,
-        })).collect::<Vec<_>>(),
-    })
+fn action<'a>(
+    a: &'a crate::domain::plan::Action,
+    check_ins: &'a [crate::domain::plan::CheckIn],
+) -> ActionOut<'a> {
+    ActionOut {
+        id: a.id,
+        stage: a.stage.as_str(),
+        title: &a.title,
+        description: &a.description,
+        reason: &a.reason,
+        statements: &a.statements,
+        owner: &a.owner,
+        owner_role: a.owner_role.map(|r| r.as_str()),
+        checker: &a.checker,
+        start: a.start.map(|d| d.to_string()),
+        due: a.due.map(|d| d.to_string()),
+        milestones: a
+            .milestones
+            .iter()
+            .map(|m| MilestoneOut {
+                date: m.date.to_string(),
+                text: &m.text,
+            })
+            .collect(),
+        success_criteria: &a.success_criteria,
+        impact_check: &a.impact_check,
+        cadence: a.cadence.as_str(),
+        target_group: &a.target_group,
+        status: a.status.as_str(),
+        impact: a.impact.as_str(),
+        confidential: a.confidential,
+        check_ins: check_ins
+            .iter()
+            .map(|c| CheckInOut {
+                date: c.on.to_string(),
+                rag: c.rag.as_str(),
+                note: &c.note,
+                impact_note: &c.impact_note,
+                confidential: c.confidential,
+            })
+            .collect(),
+    }
 }
