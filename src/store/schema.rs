@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/005_speed.sql"),
     include_str!("schema/006_search.sql"),
     include_str!("schema/007_latest_check.sql"),
+    include_str!("schema/008_search_prefixes.sql"),
 ];
 
 /// The migration whose hook fills `actions.next_check` for existing rows.

@@ -3,7 +3,7 @@
 //! search reads only the newest matching rows of each kind, however many
 //! the file holds; the finder then ranks them.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::Store;
 use crate::domain::evaluation::Evaluation;
@@ -52,21 +52,74 @@ pub struct Found {
     pub check_ins: Vec<FoundCheckIn>,
 }
 
-/// The full-text query for what was typed: every word must begin a word of
-/// the note (`"word"*`, quoted so no character acts as query syntax).
-/// `None` when nothing typed can begin a word.
-pub fn match_expression(typed: &str) -> Option<String> {
-    let words: Vec<String> = typed
+/// The longest word beginning the indexes hold an entry of their own for
+/// (`prefix = '1 2 3'`, schema 8). A longer word is looked up by its first
+/// letters, which is as quick however many notes hold it, and the rows found
+/// are then read to keep those where the whole word begins a word.
+const INDEXED_PREFIX: usize = 3;
+
+/// How many rows may be read, per row wanted, when a longer word was looked
+/// up by its first letters only.
+const READ_PER_WANTED: usize = 8;
+
+/// The words typed, as the indexes fold them: lower case, accents off, cut
+/// at anything that is not a letter or a digit. At most 16.
+fn typed_words(typed: &str) -> Vec<String> {
+    folded(typed)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(16)
-        .map(|w| format!("\"{w}\"*"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn folded(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(crate::text::unaccented)
+        .collect()
+}
+
+/// The full-text query for what was typed: every word must begin a word of
+/// the note (`"wor"*`, quoted so no character acts as query syntax; a word
+/// longer than the indexed prefix by its first letters). `None` when nothing
+/// typed can begin a word.
+pub fn match_expression(typed: &str) -> Option<String> {
+    let words: Vec<String> = typed_words(typed)
+        .iter()
+        .map(|w| {
+            let start: String = w.chars().take(INDEXED_PREFIX).collect();
+            format!("\"{start}\"*")
+        })
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Whether every one of `words` begins a word of `text`.
+fn begins_words(text: &str, words: &[String]) -> bool {
+    let text = folded(text);
+    let own: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .all(|w| own.iter().any(|o| o.starts_with(w.as_str())))
+}
+
 fn unknown(column: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, format!("{column}={value}"), rusqlite::types::Type::Text)
+}
+
+/// One kind of note to search: its index, and how to read a row it finds.
+struct Kind<'a, T> {
+    index: &'a str,
+    /// Reads the row of this rowid, if it is to be shown: `None` for one
+    /// left out (a discarded draft).
+    read: &'a str,
+    from_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<Option<T>>,
+    /// The text the typed words must begin words of.
+    text: fn(&T) -> String,
 }
 
 impl Store {
@@ -77,100 +130,101 @@ impl Store {
         let Some(expression) = match_expression(typed) else {
             return Ok(Found::default());
         };
-        let limit = limit as i64;
-        let mut judgements = self.conn.prepare_cached(
-            "SELECT e.id, e.school_id, s.name, e.tool_id, e.tool_version, e.scope, e.cycle,
-                    e.attendees, e.created_at, j.statement_key, j.rationale, j.evidence,
-                    j.defer_note, j.confidential
-             FROM (SELECT rowid AS found FROM judgement_search WHERE judgement_search MATCH ?1
-                   ORDER BY rowid DESC LIMIT ?2)
-             JOIN judgements j ON j.rowid = found
-             JOIN evaluations e ON e.id = j.evaluation_id
-             JOIN schools s ON s.id = e.school_id
-             ORDER BY found DESC",
-        )?;
-        let judgements = judgements
-            .query_map(params![expression, limit], |r| {
-                Ok(FoundJudgement {
-                    evaluation: Evaluation {
-                        id: r.get(0)?,
-                        school_id: r.get(1)?,
-                        school_name: r.get(2)?,
-                        tool_id: r.get(3)?,
-                        tool_version: r.get(4)?,
-                        scope: r.get(5)?,
-                        cycle: r.get(6)?,
-                        attendees: r.get(7)?,
-                        created_at: r.get(8)?,
-                    },
-                    statement_key: r.get(9)?,
-                    rationale: r.get(10)?,
-                    evidence: r.get(11)?,
-                    defer_note: r.get(12)?,
-                    confidential: r.get::<_, i64>(13)? != 0,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut actions = self.conn.prepare_cached(
-            "SELECT a.id, a.title, a.status, a.stage, s.name, e.scope, e.cycle
-             FROM (SELECT rowid AS found FROM action_search WHERE action_search MATCH ?1
-                   ORDER BY rowid DESC LIMIT ?2)
-             JOIN actions a ON a.id = found
-             JOIN evaluations e ON e.id = a.evaluation_id
-             JOIN schools s ON s.id = e.school_id
-             ORDER BY found DESC",
-        )?;
-        let actions = actions
-            .query_map(params![expression, limit], |r| {
-                let status: String = r.get(2)?;
-                let stage: String = r.get(3)?;
-                Ok((
-                    FoundAction {
+        let words = typed_words(typed);
+        let cut = words.iter().any(|w| w.chars().count() > INDEXED_PREFIX);
+        let search = Search {
+            store: self,
+            expression: &expression,
+            words: &words,
+            limit,
+            // Only when a word was cut can a row found fail to hold it.
+            read: if cut {
+                limit.saturating_mul(READ_PER_WANTED)
+            } else {
+                limit
+            },
+        };
+        Ok(Found {
+            judgements: search.newest(&Kind {
+                index: "judgement_search",
+                read: "SELECT e.id, e.school_id, s.name, e.tool_id, e.tool_version, e.scope,
+                        e.cycle, e.attendees, e.created_at, j.statement_key, j.rationale,
+                        j.evidence, j.defer_note, j.confidential
+                 FROM judgements j
+                 JOIN evaluations e ON e.id = j.evaluation_id
+                 JOIN schools s ON s.id = e.school_id
+                 WHERE j.rowid = ?1",
+                from_row: |r| {
+                    Ok(Some(FoundJudgement {
+                        evaluation: Evaluation {
+                            id: r.get(0)?,
+                            school_id: r.get(1)?,
+                            school_name: r.get(2)?,
+                            tool_id: r.get(3)?,
+                            tool_version: r.get(4)?,
+                            scope: r.get(5)?,
+                            cycle: r.get(6)?,
+                            attendees: r.get(7)?,
+                            created_at: r.get(8)?,
+                        },
+                        statement_key: r.get(9)?,
+                        rationale: r.get(10)?,
+                        evidence: r.get(11)?,
+                        defer_note: r.get(12)?,
+                        confidential: r.get::<_, i64>(13)? != 0,
+                    }))
+                },
+                text: |j| format!("{} {} {}", j.rationale, j.evidence, j.defer_note),
+            })?,
+            actions: search.newest(&Kind {
+                index: "action_search",
+                read: "SELECT a.id, a.title, a.status, a.stage, s.name, e.scope, e.cycle
+                 FROM actions a
+                 JOIN evaluations e ON e.id = a.evaluation_id
+                 JOIN schools s ON s.id = e.school_id
+                 WHERE a.id = ?1",
+                from_row: |r| {
+                    let status: String = r.get(2)?;
+                    let stage: String = r.get(3)?;
+                    if Stage::parse(&stage) == Some(Stage::Discarded) {
+                        return Ok(None);
+                    }
+                    Ok(Some(FoundAction {
                         id: r.get(0)?,
                         title: r.get(1)?,
                         status: Status::parse(&status).ok_or_else(|| unknown("status", &status))?,
                         school: r.get(4)?,
                         scope: r.get(5)?,
                         cycle: r.get(6)?,
-                    },
-                    Stage::parse(&stage),
-                ))
-            })?
-            .filter_map(|row| match row {
-                Ok((_, Some(Stage::Discarded))) => None,
-                Ok((found, _)) => Some(Ok(found)),
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<rusqlite::Result<_>>()?;
-        let mut check_ins = self.conn.prepare_cached(
-            "SELECT c.id, c.action_id, a.title, c.checked_on, c.rag, c.note, c.impact_note,
-                    c.confidential
-             FROM (SELECT rowid AS found FROM checkin_search WHERE checkin_search MATCH ?1
-                   ORDER BY rowid DESC LIMIT ?2)
-             JOIN checkins c ON c.id = found
-             JOIN actions a ON a.id = c.action_id
-             WHERE a.stage != 'discarded'
-             ORDER BY found DESC",
-        )?;
-        let check_ins = check_ins
-            .query_map(params![expression, limit], |r| {
-                let rag: String = r.get(4)?;
-                Ok(FoundCheckIn {
-                    id: r.get(0)?,
-                    action_id: r.get(1)?,
-                    action_title: r.get(2)?,
-                    on: r.get(3)?,
-                    rag: Rag::parse(&rag).ok_or_else(|| unknown("rag", &rag))?,
-                    note: r.get(5)?,
-                    impact_note: r.get(6)?,
-                    confidential: r.get::<_, i64>(7)? != 0,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Found {
-            judgements,
-            actions,
-            check_ins,
+                    }))
+                },
+                text: |a| a.title.clone(),
+            })?,
+            check_ins: search.newest(&Kind {
+                index: "checkin_search",
+                read: "SELECT c.id, c.action_id, a.title, c.checked_on, c.rag, c.note,
+                        c.impact_note, c.confidential, a.stage
+                 FROM checkins c JOIN actions a ON a.id = c.action_id
+                 WHERE c.id = ?1",
+                from_row: |r| {
+                    let stage: String = r.get(8)?;
+                    if Stage::parse(&stage) == Some(Stage::Discarded) {
+                        return Ok(None);
+                    }
+                    let rag: String = r.get(4)?;
+                    Ok(Some(FoundCheckIn {
+                        id: r.get(0)?,
+                        action_id: r.get(1)?,
+                        action_title: r.get(2)?,
+                        on: r.get(3)?,
+                        rag: Rag::parse(&rag).ok_or_else(|| unknown("rag", &rag))?,
+                        note: r.get(5)?,
+                        impact_note: r.get(6)?,
+                        confidential: r.get::<_, i64>(7)? != 0,
+                    }))
+                },
+                text: |c| format!("{} {}", c.note, c.impact_note),
+            })?,
         })
     }
 
@@ -181,5 +235,61 @@ impl Store {
             .conn
             .prepare_cached("SELECT max(id) FROM evaluations WHERE tool_id = ?1")?;
         Ok(stmt.query_row([tool_id], |r| r.get(0))?)
+    }
+}
+
+/// One search's words and bounds, run over each kind of note.
+struct Search<'a> {
+    store: &'a Store,
+    expression: &'a str,
+    words: &'a [String],
+    limit: usize,
+    /// How many rows the index may hand over, newest first.
+    read: usize,
+}
+
+impl Search<'_> {
+    /// The newest `limit` rows of one kind that hold every word: the index
+    /// hands over row ids newest first, and each row is read as its id
+    /// comes, until enough are found.
+    fn newest<T>(&self, kind: &Kind<'_, T>) -> super::Result<Vec<T>> {
+        let conn = &self.store.conn;
+        let mut ids = conn.prepare_cached(&format!(
+            "SELECT rowid FROM {index} WHERE {index} MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+            index = kind.index
+        ))?;
+        let read_at_most = i64::try_from(self.read).unwrap_or(i64::MAX);
+        let mut ids = ids.query(params![self.expression, read_at_most])?;
+        let mut read = conn.prepare_cached(kind.read)?;
+        let mut found = Vec::new();
+        while found.len() < self.limit {
+            let Some(id) = ids.next()? else {
+                break;
+            };
+            let id: i64 = id.get(0)?;
+            let row = read.query_row([id], kind.from_row).optional()?.flatten();
+            if let Some(row) = row.filter(|r| begins_words(&(kind.text)(r), self.words)) {
+                found.push(row);
+            }
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_words_are_looked_up_by_their_first_letters_and_then_checked_whole() {
+        assert_eq!(
+            match_expression("Phonics, ré").as_deref(),
+            Some("\"pho\"* \"re\"*")
+        );
+        assert_eq!(match_expression(" ,; "), None);
+        let words = typed_words("phonics ÉCOLE");
+        assert!(begins_words("L'école: phonics-based reading", &words));
+        assert!(!begins_words("phonetic school", &words));
+        assert!(!begins_words("the école uses phonology", &words));
     }
 }
