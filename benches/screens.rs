@@ -7,7 +7,9 @@
 //! - a key beside a key that only redraws (`?` opens the help, `Esc`
 //!   closes it) in the same session;
 //! - the bytes of a key beside a full redraw of the same screen (the frame
-//!   drawn after the terminal is resized, which ratatui draws whole).
+//!   drawn after the terminal is resized, which ratatui draws whole), and
+//!   beside the text of the cells the key changed (what a terminal must be
+//!   sent at the least).
 //!
 //! Run with `cargo bench --bench screens`. Settings: HEADWAY_BENCH_SCHOOLS
 //! (1,20,500), HEADWAY_BENCH_TERMS (80x24,200x50), HEADWAY_BENCH_REPS,
@@ -501,6 +503,24 @@ impl Bench<'_> {
         match self.bytes(step) {
             Some(b) => report::line(what, Amount::Bytes(b), full, target),
             None => report::missing(what, target, &self.why_missing(step)),
+        }
+        // The aim behind the quarter: a key writes about as many
+        // bytes as the cells it changes (cursor moves and colours on top),
+        // and nothing for cells that stay the same.
+        let changed = median(
+            &self
+                .samples(step)
+                .iter()
+                .map(|f| f.changed)
+                .collect::<Vec<_>>(),
+        );
+        if let (Some(b), Some(c)) = (self.bytes(step), changed) {
+            report::line(
+                &format!("{what}, beside the cells it changed"),
+                Amount::Bytes(b),
+                Some(Amount::Bytes(c.max(1))),
+                Target::RatioBelow(2.0),
+            );
         }
     }
 }

@@ -43,6 +43,11 @@ pub struct Frame {
     pub latency: Duration,
     /// Every byte written after the key, up to the quiet that ended it.
     pub bytes: u64,
+    /// The floor for `bytes`: the text of the cells whose contents or look
+    /// the step changed, in UTF-8 (a blank counts one byte). A program
+    /// that writes only what changed writes this plus cursor moves and
+    /// colours.
+    pub changed: u64,
 }
 
 pub struct Term {
@@ -142,7 +147,8 @@ impl Term {
         done: impl Fn(&vt100::Screen) -> bool,
         limit: Duration,
     ) -> Result<Frame, String> {
-        self.frame_after(0, self.started, &done, limit)
+        let blank = vt100::Parser::new(self.rows, self.cols, 0).screen().clone();
+        self.frame_after(0, self.started, &blank, &done, limit)
     }
 
     /// Sends `keys` and waits until they have changed the screen, `done`
@@ -155,13 +161,16 @@ impl Term {
     ) -> Result<Frame, String> {
         // Output still coming from an earlier step would be counted here.
         self.settle(limit)?;
-        let from = lock(&self.seen).chunks.len();
+        let (from, before) = {
+            let seen = lock(&self.seen);
+            (seen.chunks.len(), seen.parser.screen().clone())
+        };
         let sent = Instant::now();
         self.writer
             .write_all(keys.as_bytes())
             .and_then(|()| self.writer.flush())
             .map_err(|e| format!("keys could not be sent: {e}"))?;
-        self.frame_after(from, sent, &done, limit)
+        self.frame_after(from, sent, &before, &done, limit)
     }
 
     /// Makes the program draw its whole screen again, as after a resize
@@ -227,8 +236,17 @@ impl Term {
     }
 
     fn frame_after_change(&self, limit: Duration) -> Result<Frame, String> {
-        let from = lock(&self.seen).chunks.len();
-        self.frame_after(from, Instant::now(), &|_: &vt100::Screen| true, limit)
+        let (from, before) = {
+            let seen = lock(&self.seen);
+            (seen.chunks.len(), seen.parser.screen().clone())
+        };
+        self.frame_after(
+            from,
+            Instant::now(),
+            &before,
+            &|_: &vt100::Screen| true,
+            limit,
+        )
     }
 
     /// Waits until nothing has been written for `QUIET`.
@@ -253,6 +271,7 @@ impl Term {
         &self,
         from: usize,
         since: Instant,
+        before: &vt100::Screen,
         done: &dyn Fn(&vt100::Screen) -> bool,
         limit: Duration,
     ) -> Result<Frame, String> {
@@ -266,6 +285,7 @@ impl Term {
                         return Ok(Frame {
                             latency: change.at.saturating_duration_since(since),
                             bytes: chunks.iter().map(|c| c.bytes as u64).sum(),
+                            changed: changed_cells(before, seen.parser.screen()),
                         });
                     }
                 }
@@ -318,6 +338,24 @@ fn excerpt(text: &str) -> String {
 }
 
 /// Whether the screen shows `text` anywhere.
+/// The UTF-8 bytes of the cells that differ between two screens of the
+/// same size, in text or look (a blank cell counts one byte).
+fn changed_cells(before: &vt100::Screen, after: &vt100::Screen) -> u64 {
+    let (rows, cols) = after.size();
+    let mut total = 0;
+    for row in 0..rows {
+        for col in 0..cols {
+            let (Some(a), b) = (after.cell(row, col), before.cell(row, col)) else {
+                continue;
+            };
+            if b != Some(a) {
+                total += a.contents().len().max(1) as u64;
+            }
+        }
+    }
+    total
+}
+
 pub fn shows(screen: &vt100::Screen, text: &str) -> bool {
     screen.contents().contains(text)
 }
