@@ -170,6 +170,9 @@ pub struct Store {
     halted: Option<String>,
     /// The app's page check, while it runs: the first change waits for it.
     gate: Option<std::sync::Arc<upkeep::Gate>>,
+    /// Called once when a change is about to wait for the page check, so
+    /// the app can say why nothing seems to happen.
+    before_waiting: Option<Box<dyn FnMut()>>,
 }
 
 impl Drop for Store {

@@ -170,6 +170,7 @@ impl Store {
             notices: Vec::new(),
             halted: None,
             gate: None,
+            before_waiting: None,
         };
         if mode == OpenMode::Write {
             store.ensure_identity(Some(identity))?;

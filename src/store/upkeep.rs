@@ -106,11 +106,6 @@ impl Stop {
         }
     }
 
-    /// The page check is still running.
-    pub fn checking(&self) -> bool {
-        self.check.lock().is_ok_and(|slot| slot.is_some())
-    }
-
     fn asked(&self) -> bool {
         self.asked.load(Ordering::SeqCst)
     }
@@ -159,11 +154,22 @@ impl Store {
     /// Waits, before the first change, for a page check still running.
     pub(super) fn wait_for_check(&mut self) {
         if let Some(gate) = self.gate.take() {
+            if gate.peek().is_none() {
+                if let Some(notice) = self.before_waiting.as_mut() {
+                    notice();
+                }
+            }
             match gate.wait() {
                 Some(why) => self.halt_writes(why),
                 None => self.allow_checkpoint(),
             }
         }
+    }
+
+    /// `notice` is called when a change is about to wait for the page
+    /// check (once: later changes do not wait).
+    pub fn before_waiting_for_check(&mut self, notice: impl FnMut() + 'static) {
+        self.before_waiting = Some(Box::new(notice));
     }
 
     /// The file is known sound: closing may fold SQLite's log into it.

@@ -153,6 +153,16 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     let panic_for_test = std::env::var_os("HEADWAY_TEST_PANIC").is_some();
     let mut signal = 0;
     let mut upkeep: Option<Upkeep> = None;
+    // A change made while the page check runs waits for it: the bottom line
+    // says so as it starts waiting (the frame is redrawn whole afterwards).
+    let waited = std::rc::Rc::new(std::cell::Cell::new(false));
+    {
+        let waited = waited.clone();
+        app.store.before_waiting_for_check(move || {
+            waited.set(true);
+            show_waiting();
+        });
+    }
     while !app.quit {
         terminal.draw(|frame| {
             app.view(frame);
@@ -166,12 +176,6 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
         if let Some(problem) = upkeep.as_mut().and_then(Upkeep::problem) {
             report(&mut app, problem);
-            continue;
-        }
-        if matches!(&app.status, app::Status::Info(m) if m == CHECKING)
-            && !upkeep.as_ref().is_some_and(Upkeep::checking)
-        {
-            app.status = app::Status::None;
             continue;
         }
         if panic_for_test {
@@ -194,22 +198,16 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             // Redraw with what the upkeep said, without waiting for a key.
             continue;
         }
-        let event = event::read()?;
-        if upkeep.as_ref().is_some_and(Upkeep::checking) && matches!(app.status, app::Status::None)
-        {
-            // A save now waits for the check: say so before it may wait.
-            app.status = app::Status::Info(CHECKING.into());
-            terminal.draw(|frame| {
-                app.view(frame);
-                neutralise(frame.buffer_mut());
-            })?;
-        }
-        match event {
+        match event::read()? {
             Event::Paste(text) => {
                 let tail = paste_tail()?;
                 app.paste_burst(&text, tail);
             }
             event => app.event(event),
+        }
+        if waited.take() {
+            // The notice was written around ratatui: draw everything again.
+            terminal.clear()?;
         }
     }
     if signal != 0 {
@@ -253,6 +251,25 @@ const DAMAGED_WHILE_TYPING: &str = "This file is damaged: nothing more is saved 
 /// Said while the page check runs and a key comes in.
 const CHECKING: &str =
     "Checking the file before its first change is saved; this takes a moment on a large file.";
+
+/// Writes [`CHECKING`] over the bottom line, directly: the app is inside a
+/// key's handling and cannot draw a frame until the check has ended.
+fn show_waiting() {
+    use crossterm::cursor::{MoveTo, RestorePosition, SavePosition};
+    use crossterm::style::Print;
+    let Ok((width, height)) = crossterm::terminal::size() else {
+        return;
+    };
+    let text: String = CHECKING.chars().take(usize::from(width)).collect();
+    let _ = execute!(
+        stdout(),
+        SavePosition,
+        MoveTo(0, height.saturating_sub(1)),
+        Clear(ClearType::CurrentLine),
+        Print(text),
+        RestorePosition
+    );
+}
 
 /// The page check and today's backup, running beside the app.
 struct Upkeep {
@@ -321,11 +338,6 @@ impl Upkeep {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-
-    /// The page check has not ended yet: a save would wait for it.
-    fn checking(&self) -> bool {
-        self.stop.as_ref().is_some_and(|s| s.checking())
     }
 }
 
