@@ -238,3 +238,37 @@ fn a_half_copy_left_by_an_ended_headway_is_removed_before_the_next_backup() {
     assert!(ours.exists(), "a copy of a running headway is left alone");
     assert_eq!(backups_of(&db).len(), 1, "today's backup was taken");
 }
+
+/// The page check goes table by table (the whole-file form would rebuild
+/// every full-text index in memory), so it must still reach the pages of
+/// each table and of the full-text indexes' own tables.
+#[test]
+fn damage_in_any_table_or_search_index_is_found_before_a_change() {
+    for table in [
+        "judgement_search_data",
+        "checkin_search_idx",
+        "judgements",
+        "checkins_by_action",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = without_todays_backup(dir.path());
+        let damaged = damage_table(&db, table);
+        let tool = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/tools/behaviour-attendance.toml"
+        );
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+            .arg("--db")
+            .arg(&db)
+            .args(["tools", "import", tool])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{table}: {err}");
+        assert!(err.contains("is damaged"), "{table}: {err}");
+        assert!(
+            std::fs::read(&db).unwrap() == damaged,
+            "{table}: left as found"
+        );
+    }
+}
