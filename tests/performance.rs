@@ -193,7 +193,7 @@ fn an_older_file_gains_its_next_checks_when_it_is_upgraded() {
     let store = generated(dir.path(), "old.db", 2);
     let expected: Vec<Vec<i64>> = days().into_iter().map(|d| by_the_rule(&store, d)).collect();
     drop(store);
-    // Back to schema 4: the search indexes, the column and its indexes gone.
+    // Back to schema 4: the search indexes, the columns and indexes since gone.
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let triggers: Vec<String> = conn
@@ -214,6 +214,7 @@ fn an_older_file_gains_its_next_checks_when_it_is_upgraded() {
              DROP INDEX actions_by_next_check;
              DROP INDEX judgements_progress;
              ALTER TABLE actions DROP COLUMN next_check;
+             ALTER TABLE evaluations DROP COLUMN removed_at;
              PRAGMA user_version = 4;",
         )
         .unwrap();

@@ -131,10 +131,36 @@ fn forget_carried(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite:
     Ok(())
 }
 
+/// The live evaluation of the same school, tool, scope and cycle as `new`
+/// (scope and cycle compared without case or surrounding spaces), if any.
+fn same_as(tx: &rusqlite::Connection, new: &NewEvaluation) -> rusqlite::Result<Option<i64>> {
+    tx.query_row(
+        "SELECT id FROM evaluations
+         WHERE school_id = ?1 AND tool_id = ?2 AND removed_at IS NULL
+           AND lower(trim(scope)) = lower(trim(?3)) AND lower(trim(cycle)) = lower(trim(?4))
+         ORDER BY id DESC LIMIT 1",
+        params![new.school_id, new.tool_id, new.scope, new.cycle],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 impl Store {
+    /// The evaluation already started for the same school, tool, scope and
+    /// cycle as `new`, if any: starting another would make a duplicate.
+    pub fn same_evaluation(&self, new: &NewEvaluation) -> super::Result<Option<i64>> {
+        Ok(same_as(&self.conn, new)?)
+    }
+
+    /// Starts an evaluation. One that matches an evaluation already started
+    /// (same school, tool, scope and cycle) is refused with
+    /// [`StoreError::AlreadyStarted`], which names it.
     pub fn create_evaluation(&mut self, new: &NewEvaluation) -> super::Result<i64> {
         self.tool(&new.tool_id, new.tool_version)?;
         self.write(|tx| {
+            if let Some(id) = same_as(tx, new)? {
+                return Err(StoreError::AlreadyStarted(id));
+            }
             tx.execute(
                 "INSERT INTO evaluations
                    (school_id, tool_id, tool_version, scope, cycle, attendees, created_at)
@@ -153,6 +179,35 @@ impl Store {
         })
     }
 
+    /// Removes an evaluation started by mistake: it is no longer listed,
+    /// found, reported or exported, but its row and everything under it stay
+    /// in the file, marked with the time. One with actions in a school's
+    /// plan is refused: those are live work.
+    pub fn remove_evaluation(&mut self, id: i64) -> super::Result<()> {
+        self.write(|tx| {
+            let in_plan: i64 = tx.query_row(
+                "SELECT count(*) FROM actions WHERE evaluation_id = ?1 AND stage = 'accepted'",
+                [id],
+                |r| r.get(0),
+            )?;
+            if in_plan > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "This evaluation has {in_plan} action{} in the school's plan, so it is not removed; drop {} in the plan first.",
+                    if in_plan == 1 { "" } else { "s" },
+                    if in_plan == 1 { "it" } else { "them" }
+                )));
+            }
+            let changed = tx.execute(
+                "UPDATE evaluations SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+                params![id, now()],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::Missing(format!("There is no evaluation {id}.")));
+            }
+            Ok(())
+        })
+    }
+
     pub fn evaluation(&self, id: i64) -> super::Result<Evaluation> {
         self.conn
             .query_row(
@@ -167,11 +222,12 @@ impl Store {
             .ok_or_else(|| StoreError::Missing(format!("There is no evaluation {id}.")))
     }
 
-    /// Every evaluation, newest first within each school.
+    /// Every evaluation not removed, newest first within each school.
     pub fn evaluations(&self) -> super::Result<Vec<Evaluation>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {EVALUATION_COLUMNS} FROM evaluations e
              JOIN schools s ON s.id = e.school_id
+             WHERE e.removed_at IS NULL
              ORDER BY s.name COLLATE NOCASE, e.created_at DESC, e.id DESC"
         ))?;
         let rows = stmt.query_map([], evaluation_from)?;
@@ -197,7 +253,7 @@ impl Store {
                  (SELECT count(level) FROM judgements j WHERE j.evaluation_id = e.id),
                  (SELECT coalesce(sum(deferred), 0) FROM judgements j WHERE j.evaluation_id = e.id)
              FROM evaluations e JOIN schools s ON s.id = e.school_id
-             WHERE e.school_id = ?1
+             WHERE e.school_id = ?1 AND e.removed_at IS NULL
              ORDER BY e.created_at DESC, e.id DESC"
         ))?;
         let rows = stmt
@@ -357,6 +413,7 @@ impl Store {
             "SELECT {EVALUATION_COLUMNS} FROM evaluations e
              JOIN schools s ON s.id = e.school_id
              WHERE e.school_id = ?1 AND e.tool_id = ?2 AND e.scope = ?3
+               AND e.removed_at IS NULL
              ORDER BY e.id"
         ))?;
         let rows = stmt.query_map(params![school_id, tool_id, scope], evaluation_from)?;

@@ -106,6 +106,12 @@ pub enum StoreError {
     InvalidTool(Vec<Problem>),
     #[error("{0}")]
     Missing(String),
+    /// An evaluation of the same school, tool, scope and cycle (this one)
+    /// is already started.
+    #[error(
+        "This school already has that evaluation for the same scope and cycle; open it instead."
+    )]
+    AlreadyStarted(i64),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

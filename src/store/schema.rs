@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/006_search.sql"),
     include_str!("schema/007_latest_check.sql"),
     include_str!("schema/008_search_prefixes.sql"),
+    include_str!("schema/009_removed_evaluations.sql"),
 ];
 
 /// The migration whose hook fills `actions.next_check` for existing rows.

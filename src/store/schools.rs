@@ -48,7 +48,8 @@ impl Store {
     pub fn schools_with_counts(&self) -> super::Result<Vec<(School, usize)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.name,
-                 (SELECT count(*) FROM evaluations e WHERE e.school_id = s.id)
+                 (SELECT count(*) FROM evaluations e
+                  WHERE e.school_id = s.id AND e.removed_at IS NULL)
              FROM schools s ORDER BY s.name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([], |r| {

@@ -153,7 +153,7 @@ impl Store {
                  FROM judgements j
                  JOIN evaluations e ON e.id = j.evaluation_id
                  JOIN schools s ON s.id = e.school_id
-                 WHERE j.rowid = ?1",
+                 WHERE j.rowid = ?1 AND e.removed_at IS NULL",
                 from_row: |r| {
                     Ok(Some(FoundJudgement {
                         evaluation: Evaluation {
@@ -182,7 +182,7 @@ impl Store {
                  FROM actions a
                  JOIN evaluations e ON e.id = a.evaluation_id
                  JOIN schools s ON s.id = e.school_id
-                 WHERE a.id = ?1",
+                 WHERE a.id = ?1 AND e.removed_at IS NULL",
                 from_row: |r| {
                     let status: String = r.get(2)?;
                     let stage: String = r.get(3)?;
@@ -231,9 +231,9 @@ impl Store {
     /// The newest evaluation that uses a tool, if any: where a tool or
     /// statement found by the finder leads.
     pub fn newest_evaluation_of_tool(&self, tool_id: &str) -> super::Result<Option<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT max(id) FROM evaluations WHERE tool_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT max(id) FROM evaluations WHERE tool_id = ?1 AND removed_at IS NULL",
+        )?;
         Ok(stmt.query_row([tool_id], |r| r.get(0))?)
     }
 }

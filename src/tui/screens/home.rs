@@ -29,10 +29,17 @@ const HELP: &[KeyHelp] = &[
     ("PgUp PgDn", "move ten rows at a time"),
     ("g / G", "first / last row (also Home / End)"),
     ("Enter", "open the evaluation (resumes where you left off)"),
-    ("Enter", "on a school: start a new evaluation"),
+    (
+        "Enter",
+        "on a school: resume its evaluation in progress, or start one",
+    ),
     ("a", "add a school"),
     ("n", "new evaluation for the selected school"),
     ("s", "summary of the selected evaluation"),
+    (
+        "x",
+        "remove the selected evaluation (asks first; it stays in the file)",
+    ),
     ("c", "weekly check-in: the actions due for a check"),
     (
         "p",
@@ -64,6 +71,12 @@ enum Mode {
     AddSchool {
         input: Box<TextInput>,
         error: Option<String>,
+    },
+    /// Asking before removing an evaluation.
+    Remove {
+        evaluation: i64,
+        school: i64,
+        label: String,
     },
 }
 
@@ -223,7 +236,8 @@ impl Home {
 
     pub fn paste(&mut self, text: &str) {
         match &mut self.mode {
-            Mode::Browse => {}
+            // A paste is no answer to "remove?".
+            Mode::Browse | Mode::Remove { .. } => {}
             Mode::Filter => {
                 if self.query.paste(text) {
                     self.refilter();
@@ -285,6 +299,30 @@ impl Home {
                 }
                 Nav::Stay
             }
+            Mode::Remove {
+                evaluation,
+                school,
+                label,
+            } => {
+                let (evaluation, school, label) = (*evaluation, *school, label.clone());
+                self.mode = Mode::Browse;
+                if !matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                    ctx.info("Nothing removed.");
+                    return Nav::Stay;
+                }
+                match ctx.store.remove_evaluation(evaluation) {
+                    Ok(()) => {
+                        let mut status = Status::None;
+                        *self = Home::load(ctx.store, None, &mut status);
+                        self.select_school(school);
+                        *ctx.status = Status::Saved(format!(
+                            "Removed {label}; it stays in the file's history"
+                        ));
+                    }
+                    Err(e) => ctx.failed("Removal", e),
+                }
+                Nav::Stay
+            }
             Mode::Browse => self.browse_key(key, ctx),
         }
     }
@@ -325,6 +363,25 @@ impl Home {
                 Some(s) => return Nav::NewEvaluation { school_id: s.id },
                 None => ctx.info("Add a school first: press a."),
             },
+            KeyCode::Char('x') => match self.selected_listing() {
+                Some(listing) => {
+                    let e = &listing.evaluation;
+                    let p = listing.progress;
+                    self.mode = Mode::Remove {
+                        evaluation: e.id,
+                        school: e.school_id,
+                        label: format!(
+                            "{} · {} · {} ({} of {} judged)",
+                            listing.tool_title,
+                            e.scope,
+                            e.cycle,
+                            p.judged,
+                            p.judged + p.deferred + p.left
+                        ),
+                    };
+                }
+                None => ctx.info("Select an evaluation to remove it."),
+            },
             KeyCode::Char('s') => match self.selected_listing() {
                 Some(listing) => {
                     return Nav::Summary {
@@ -349,9 +406,20 @@ impl Home {
                     };
                 }
                 Some(Row::School(i)) => {
-                    return Nav::NewEvaluation {
-                        school_id: self.schools[i].id,
-                    }
+                    // An evaluation in progress is resumed, never doubled:
+                    // `n` starts another on purpose.
+                    let school = self.schools[i].id;
+                    let in_progress = self
+                        .listings
+                        .get(&school)
+                        .and_then(|l| l.iter().find(|l| !l.progress.is_complete()));
+                    return match in_progress {
+                        Some(l) => Nav::Walk {
+                            evaluation: l.evaluation.id,
+                            index: None,
+                        },
+                        None => Nav::NewEvaluation { school_id: school },
+                    };
                 }
                 None => {
                     let mut input = TextInput::default();
@@ -385,6 +453,7 @@ impl Home {
             ],
             Mode::Filter => vec![("Enter", "done"), ("Esc", "clear")],
             Mode::AddSchool { .. } => vec![("Enter", "add"), ("Esc", "cancel")],
+            Mode::Remove { .. } => vec![("y", "remove"), ("any other key", "keeps it")],
         }
     }
 
@@ -434,6 +503,27 @@ impl Home {
             self.welcome(frame, list, theme);
         } else {
             self.list(frame, list, theme);
+        }
+        if let Mode::Remove { label, .. } = &self.mode {
+            let inner = popup(
+                frame,
+                area,
+                (64, 9),
+                "Remove this evaluation?",
+                Some("y remove · any other key keeps it"),
+                theme,
+            );
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::styled(label.clone(), theme.strong()),
+                    Line::raw(""),
+                    Line::raw(
+                        "It will no longer be listed, found or reported. Its judgements stay in the file's history.",
+                    ),
+                ])
+                .wrap(Wrap { trim: true }),
+                inner,
+            );
         }
         if let Mode::AddSchool { input, error } = &self.mode {
             let inner = popup(

@@ -53,6 +53,8 @@ pub struct NewEvaluation {
     room: TextInput,
     focus: Field,
     error: Option<String>,
+    /// The evaluation the form as filled in would duplicate: Enter opens it.
+    existing: Option<i64>,
 }
 
 impl NewEvaluation {
@@ -84,6 +86,7 @@ impl NewEvaluation {
             room,
             focus: Field::Tool,
             error: None,
+            existing: None,
         };
         form.query.set_placeholder("type to filter the tools");
         form.refilter();
@@ -146,6 +149,7 @@ impl NewEvaluation {
 
     fn after_edit(&mut self, field: Field) {
         self.error = None;
+        self.existing = None;
         match field {
             Field::Tool => {
                 self.chosen = 0;
@@ -164,10 +168,12 @@ impl NewEvaluation {
             KeyCode::Up if self.focus == Field::Tool => {
                 self.chosen = self.chosen.saturating_sub(1);
                 self.default_scope();
+                self.existing = None;
             }
             KeyCode::Down if self.focus == Field::Tool => {
                 self.chosen = (self.chosen + 1).min(self.matches.len().saturating_sub(1));
                 self.default_scope();
+                self.existing = None;
             }
             KeyCode::Up => self.move_focus(-1),
             KeyCode::Down => self.move_focus(1),
@@ -184,6 +190,12 @@ impl NewEvaluation {
     }
 
     fn create(&mut self, ctx: &mut Ctx) -> Nav {
+        if let Some(evaluation) = self.existing {
+            return Nav::Walk {
+                evaluation,
+                index: None,
+            };
+        }
         let Some((tool, _)) = self.chosen_tool() else {
             self.focus = Field::Tool;
             self.error = Some("No tool matches the filter: change it to choose a tool.".into());
@@ -215,13 +227,26 @@ impl NewEvaluation {
             cycle,
             attendees,
         };
-        match ctx.store.create_evaluation(&record) {
+        let started = match ctx.store.same_evaluation(&record) {
+            Ok(Some(id)) => Err(crate::store::StoreError::AlreadyStarted(id)),
+            Ok(None) => ctx.store.create_evaluation(&record),
+            Err(e) => Err(e),
+        };
+        match started {
             Ok(id) => {
                 ctx.saved("Evaluation");
                 Nav::Walk {
                     evaluation: id,
                     index: None,
                 }
+            }
+            Err(StoreError::AlreadyStarted(id)) => {
+                self.existing = Some(id);
+                self.error = Some(format!(
+                    "{} already has this tool for {} in {}: Enter opens it; change the scope or cycle to start another.",
+                    self.school.name, record.scope, record.cycle
+                ));
+                Nav::Stay
             }
             Err(e) => {
                 self.error = Some(e.to_string());
@@ -240,6 +265,11 @@ impl NewEvaluation {
                 ("type", "filter"),
                 ("↑↓", "choose"),
                 ("Tab", "next"),
+                ("Esc", "cancel"),
+            ],
+            Field::Room if self.existing.is_some() => vec![
+                ("Enter", "open it"),
+                ("Shift+Tab", "back"),
                 ("Esc", "cancel"),
             ],
             Field::Room => vec![
@@ -261,7 +291,7 @@ impl NewEvaluation {
                 Constraint::Length(3),
                 Constraint::Length(3),
                 Constraint::Length(3),
-                Constraint::Length(1),
+                Constraint::Length(if self.error.is_some() { 2 } else { 0 }),
             ])
             .areas(area);
         frame.render_widget(
@@ -309,8 +339,14 @@ impl NewEvaluation {
             input.render(frame, rect, block, focused);
         }
         if let Some(e) = &self.error {
+            let style = if self.existing.is_some() {
+                theme.strong()
+            } else {
+                theme.error()
+            };
             frame.render_widget(
-                Paragraph::new(Line::styled(format!(" {e}"), theme.error())),
+                Paragraph::new(Line::styled(format!(" {e}"), style))
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
                 error,
             );
         }

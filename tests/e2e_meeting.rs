@@ -1,0 +1,162 @@
+//! Issue 11, the meeting never stumbles: the real binary in a
+//! pseudo-terminal, then what the database holds.
+
+mod common;
+
+use std::path::Path;
+
+use common::{add_evaluation, Session};
+use headway::store::{OpenMode, Store};
+use rusqlite::Connection;
+
+const TODAY: &[&str] = &["--today", "2026-11-22"];
+
+/// Evaluations not removed, and every evaluation row.
+fn evaluations(db: &Path) -> (i64, i64) {
+    let conn = Connection::open(db).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get(0)).unwrap();
+    (
+        count("SELECT count(*) FROM evaluations WHERE removed_at IS NULL"),
+        count("SELECT count(*) FROM evaluations"),
+    )
+}
+
+/// Oakfield Primary with a behaviour evaluation of the whole school in
+/// Autumn 2026, nothing judged yet.
+fn one_evaluation_in_progress(db: &Path) -> i64 {
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    add_evaluation(
+        &mut store,
+        school.id,
+        "behaviour-attendance",
+        "Whole school",
+    )
+}
+
+#[test]
+fn enter_on_a_school_resumes_its_evaluation_in_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    one_evaluation_in_progress(&db);
+    let mut s = Session::start(&db, TODAY, 80, 24);
+    s.wait_for("Oakfield Primary");
+    // The school's row is selected at launch: Enter resumes, not restarts.
+    s.send("\r");
+    s.wait_for("statement 1 of 13");
+    assert_eq!(evaluations(&db), (1, 1));
+    s.send("q");
+    s.wait_for("schools and evaluations");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn starting_an_evaluation_that_exists_says_so_and_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    one_evaluation_in_progress(&db);
+    let mut s = Session::start(&db, TODAY, 80, 24);
+    s.wait_for("Oakfield Primary");
+    s.send("n");
+    s.wait_for("New evaluation for Oakfield Primary");
+    s.type_slowly("behav");
+    s.send("\t");
+    s.wait_for("Whole school");
+    s.send("\t\t\r");
+    s.wait_for("already has this tool");
+    assert_eq!(evaluations(&db), (1, 1), "no second evaluation");
+    // Enter again opens the one already started.
+    s.send("\r");
+    s.wait_for("statement 1 of 13");
+    assert_eq!(evaluations(&db), (1, 1));
+    s.send("\x03");
+    assert!(s.wait_exit());
+    // Another cycle is another evaluation.
+    let mut s = Session::start(&db, TODAY, 80, 24);
+    s.wait_for("Oakfield Primary");
+    s.send("n");
+    s.wait_for("New evaluation for Oakfield Primary");
+    s.type_slowly("behav");
+    s.send("\t\t");
+    s.wait_for("Autumn 2026");
+    // Clear the cycle and type another.
+    for _ in 0.."Autumn 2026".len() {
+        s.send("\x7f");
+    }
+    s.type_slowly("Spring 2027");
+    s.send("\t\r");
+    s.wait_for("statement 1 of 13");
+    assert_eq!(evaluations(&db), (2, 2));
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn an_evaluation_made_by_mistake_is_removed_after_asking_and_kept_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    one_evaluation_in_progress(&db);
+    let mut s = Session::start(&db, TODAY, 80, 24);
+    s.wait_for("Oakfield Primary");
+    s.send("j");
+    s.send("x");
+    s.wait_for("Remove this evaluation?");
+    // Any key but y keeps it.
+    s.send("n");
+    s.wait_for("Nothing removed.");
+    assert_eq!(evaluations(&db), (1, 1));
+    s.send("x");
+    s.wait_for("Remove this evaluation?");
+    s.send("y");
+    s.wait_for("no evaluations yet");
+    assert_eq!(evaluations(&db), (0, 1), "removed, and still in the file");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn a_removed_evaluation_is_not_last_time_and_one_with_a_plan_is_not_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (evaluation, _action) = common::meeting_db(&db);
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    let refused = store.remove_evaluation(evaluation).unwrap_err();
+    assert!(
+        refused.to_string().contains("in the school's plan"),
+        "{refused}"
+    );
+    // A second cycle started by mistake, then a third.
+    let first = store.evaluation(evaluation).unwrap();
+    let mut next = |cycle: &str| {
+        store
+            .create_evaluation(&headway::store::NewEvaluation {
+                school_id: first.school_id,
+                tool_id: first.tool_id.clone(),
+                tool_version: first.tool_version,
+                scope: first.scope.clone(),
+                cycle: cycle.into(),
+                attendees: String::new(),
+            })
+            .unwrap()
+    };
+    let mistake = next("Spring 2027");
+    let third = next("Summer 2027");
+    store.remove_evaluation(mistake).unwrap();
+    let third = store.evaluation(third).unwrap();
+    let last_time = store.previous_evaluation(&third).unwrap().unwrap();
+    assert_eq!(last_time.id, evaluation, "the removed one is skipped");
+    // Starting the same cycle again is refused, in any case or spacing.
+    let again = store.create_evaluation(&headway::store::NewEvaluation {
+        school_id: first.school_id,
+        tool_id: first.tool_id.clone(),
+        tool_version: first.tool_version,
+        scope: format!(" {} ", first.scope.to_uppercase()),
+        cycle: "summer 2027".into(),
+        attendees: String::new(),
+    });
+    assert!(matches!(
+        again,
+        Err(headway::store::StoreError::AlreadyStarted(id)) if id == third.id
+    ));
+}
