@@ -160,3 +160,96 @@ fn a_removed_evaluation_is_not_last_time_and_one_with_a_plan_is_not_removed() {
         Err(headway::store::StoreError::AlreadyStarted(id)) if id == third.id
     ));
 }
+
+/// Oakfield Primary's curriculum evaluation of English with three drafts,
+/// titled First, Second and Third draft. Returns the evaluation.
+fn three_drafts(db: &Path) -> i64 {
+    use headway::domain::plan::DraftSeed;
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    store.add_school("Riverside Academy").unwrap();
+    let evaluation = add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
+    let keys = [
+        "curriculum-sequencing/intent/purpose-stated",
+        "curriculum-sequencing/intent/ambition-for-all",
+        "curriculum-sequencing/intent/knowledge-specified",
+    ];
+    let seeds: Vec<DraftSeed> = ["First draft", "Second draft", "Third draft"]
+        .iter()
+        .zip(keys)
+        .map(|(title, key)| DraftSeed {
+            title: title.to_string(),
+            reason: String::new(),
+            impact_check: String::new(),
+            statements: vec![key.into()],
+        })
+        .collect();
+    store.add_drafts(evaluation, &seeds).unwrap();
+    evaluation
+}
+
+fn selected_line(s: &Session) -> String {
+    s.screen()
+        .lines()
+        .find(|l| l.contains('▶'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn after_a_child_screen_the_selection_is_where_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    three_drafts(&db);
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    // Home → summary → drafts; the second draft selected and edited.
+    s.send("j");
+    s.send("s");
+    s.wait_for("Summary:");
+    s.send("P");
+    s.wait_for("Third draft");
+    s.send("j");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(selected_line(&s).contains("Second draft"), "{}", s.screen());
+    s.send("e");
+    s.wait_for("Action ·");
+    s.send("\x1b");
+    s.wait_for("Third draft");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        selected_line(&s).contains("Second draft"),
+        "back on the same draft:\n{}",
+        s.screen()
+    );
+    // Editing again reaches the draft the user is looking at.
+    s.send("e");
+    s.wait_for("Action · draft · Second draft");
+    s.send("\x1b");
+    s.wait_for("Third draft");
+    // Back to the summary and home: home still has the evaluation selected.
+    s.send("q");
+    s.wait_for("Summary:");
+    s.send("q");
+    s.wait_for("schools and evaluations");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(selected_line(&s).contains("Autumn 2026"), "{}", s.screen());
+    // Home keeps its selection across the plan and the check-in too.
+    s.send("G");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(selected_line(&s).contains("Riverside Academy"));
+    for (key, shows) in [("p", "Plan for Riverside Academy"), ("c", "heck")] {
+        s.send(key);
+        s.wait_for(shows);
+        s.send("q");
+        s.wait_for("schools and evaluations");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(
+            selected_line(&s).contains("Riverside Academy"),
+            "after {key}:\n{}",
+            s.screen()
+        );
+    }
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

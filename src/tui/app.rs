@@ -32,6 +32,32 @@ const GLOBAL_KEYS: &[KeyHelp] = &[
     ("Ctrl+Z", "suspend to the shell; fg comes back"),
 ];
 
+/// A screen the user may come back to, and what it shows: a screen left
+/// for another is kept (parked) under this name, so coming back to the same
+/// place finds the selection where it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Home,
+    Summary(i64),
+    Compare(i64),
+    Drafts(i64),
+    Plan(i64),
+}
+
+fn place_of(screen: &Screen) -> Option<Place> {
+    Some(match screen {
+        Screen::Home(_) => Place::Home,
+        Screen::Summary(s) => Place::Summary(s.evaluation_id()),
+        Screen::Compare(s) => Place::Compare(s.evaluation_id()),
+        Screen::Drafts(s) => Place::Drafts(s.evaluation_id()),
+        Screen::Plan(s) => Place::Plan(s.school_id()),
+        _ => return None,
+    })
+}
+
+/// How many screens left behind are kept for coming back to.
+const PARKED: usize = 8;
+
 pub enum Screen {
     Home(Box<Home>),
     NewEvaluation(Box<NewEvaluation>),
@@ -56,6 +82,8 @@ pub struct App {
     pub quit: bool,
     /// Set by Ctrl+Z: the run loop gives the terminal back and stops.
     pub suspend: bool,
+    /// Screens left for another, to come back to (see [`Place`]).
+    parked: Vec<Screen>,
     /// The file that keeps text the store refused.
     pub(super) recovery: Recovery,
     /// Unsaved text not on the current screen: left by an earlier session,
@@ -98,6 +126,7 @@ impl App {
             theme,
             quit: false,
             suspend: false,
+            parked: Vec::new(),
         }
     }
 
@@ -273,27 +302,67 @@ impl App {
     }
 
     pub fn navigate(&mut self, nav: Nav) {
+        let focus = match (&nav, &self.screen) {
+            (Nav::Home, Screen::Walk(w)) => Some(w.evaluation_id()),
+            (Nav::Home, Screen::Summary(s)) => Some(s.evaluation_id()),
+            (Nav::Home, Screen::Drafts(s)) => Some(s.evaluation_id()),
+            _ => None,
+        };
+        let Some(mut screen) = self.open(nav) else {
+            return;
+        };
+        // Coming back to a place left earlier: the selection is kept.
+        if let Some(place) = place_of(&screen) {
+            if let Some(pos) = self.parked.iter().position(|s| place_of(s) == Some(place)) {
+                let old = self.parked.remove(pos);
+                self.keep_selection(&mut screen, &old);
+            }
+        }
+        if let (Some(id), Screen::Home(home)) = (focus, &mut screen) {
+            home.focus(&self.store, id, &mut self.status);
+        }
+        let left = std::mem::replace(&mut self.screen, screen);
+        if let Some(place) = place_of(&left) {
+            self.parked.retain(|s| place_of(s) != Some(place));
+            self.parked.push(left);
+            if self.parked.len() > PARKED {
+                self.parked.remove(0);
+            }
+        }
+        if matches!(self.status, Status::Info(_)) {
+            self.status = Status::None;
+        }
+    }
+
+    fn keep_selection(&mut self, screen: &mut Screen, old: &Screen) {
+        match (screen, old) {
+            (Screen::Home(new), Screen::Home(old)) => {
+                new.keep_selection(old, &self.store, &mut self.status)
+            }
+            (Screen::Plan(new), Screen::Plan(old)) => new.keep_selection(old),
+            (Screen::Drafts(new), Screen::Drafts(old)) => new.keep_selection(old),
+            (Screen::Summary(new), Screen::Summary(old)) => new.keep_selection(old),
+            (Screen::Compare(new), Screen::Compare(old)) => new.keep_selection(old),
+            _ => {}
+        }
+    }
+
+    /// The screen `nav` leads to, read afresh; `None` to stay (quitting, or
+    /// a screen that could not be opened, said on the status line).
+    fn open(&mut self, nav: Nav) -> Option<Screen> {
         let screen = match nav {
-            Nav::Stay => return,
+            Nav::Stay => return None,
             Nav::Quit => {
                 self.quit = true;
-                return;
+                return None;
             }
-            Nav::Home => {
-                let focus = match &self.screen {
-                    Screen::Walk(w) => Some(w.evaluation_id()),
-                    Screen::Summary(s) => Some(s.evaluation_id()),
-                    Screen::Drafts(s) => Some(s.evaluation_id()),
-                    _ => None,
-                };
-                Screen::Home(Box::new(Home::load(&self.store, focus, &mut self.status)))
-            }
+            Nav::Home => Screen::Home(Box::new(Home::load(&self.store, None, &mut self.status))),
             Nav::NewEvaluation { school_id } => {
                 match NewEvaluation::load(&self.store, school_id, self.today) {
                     Ok(s) => Screen::NewEvaluation(Box::new(s)),
                     Err(e) => {
                         self.status = Status::Held(format!("Not opened: {e}"));
-                        return;
+                        return None;
                     }
                 }
             }
@@ -301,21 +370,21 @@ impl App {
                 Ok(w) => Screen::Walk(Box::new(w)),
                 Err(e) => {
                     self.status = Status::Held(format!("Not opened: {e}"));
-                    return;
+                    return None;
                 }
             },
             Nav::Summary { evaluation } => match Summary::open(&self.store, evaluation) {
                 Ok(s) => Screen::Summary(Box::new(s)),
                 Err(e) => {
                     self.status = Status::Held(format!("Not opened: {e}"));
-                    return;
+                    return None;
                 }
             },
             Nav::Compare { evaluation } => match Compare::open(&self.store, evaluation) {
                 Ok(s) => Screen::Compare(Box::new(s)),
                 Err(e) => {
                     self.status = Status::Held(format!("Not opened: {e}"));
-                    return;
+                    return None;
                 }
             },
             Nav::Drafts { evaluation, draft } => {
@@ -333,7 +402,7 @@ impl App {
                     }
                     Err(e) => {
                         self.status = Status::Held(format!("Not opened: {e}"));
-                        return;
+                        return None;
                     }
                 }
             }
@@ -341,28 +410,25 @@ impl App {
                 Ok(s) => Screen::Plan(Box::new(s)),
                 Err(e) => {
                     self.status = Status::Held(format!("Not opened: {e}"));
-                    return;
+                    return None;
                 }
             },
             Nav::Action { id, back } => match ActionEditor::open(&self.store, id, *back) {
                 Ok(s) => Screen::Action(Box::new(s)),
                 Err(e) => {
                     self.status = Status::Held(format!("Not opened: {e}"));
-                    return;
+                    return None;
                 }
             },
             Nav::CheckIn { filter } => match CheckInScreen::open(&self.store, self.today, filter) {
                 Ok(s) => Screen::CheckIn(Box::new(s)),
                 Err(e) => {
                     self.status = Status::Held(format!("Not opened: {e}"));
-                    return;
+                    return None;
                 }
             },
         };
-        self.screen = screen;
-        if matches!(self.status, Status::Info(_)) {
-            self.status = Status::None;
-        }
+        Some(screen)
     }
 
     fn screen_keys(&self) -> (&'static str, Vec<KeyHelp>, Vec<KeyHelp>) {

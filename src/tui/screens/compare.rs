@@ -45,6 +45,16 @@ pub struct Compare {
 }
 
 impl Compare {
+    /// The evaluation this comparison was opened from.
+    pub fn evaluation_id(&self) -> i64 {
+        self.from
+    }
+
+    /// Back from a child screen: the same line selected.
+    pub fn keep_selection(&mut self, old: &Compare) {
+        self.selected = old.selected.min(self.targets.len().saturating_sub(1));
+    }
+
     pub fn open(store: &Store, evaluation: i64) -> Result<Compare, StoreError> {
         let from = store.evaluation(evaluation)?;
         let series = store.series(from.school_id, &from.tool_id, &from.scope)?;

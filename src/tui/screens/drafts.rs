@@ -116,6 +116,32 @@ impl Drafts {
         self.evaluation.id
     }
 
+    /// Back from a child screen (or drafting again): the same action
+    /// selected wherever it now falls, and the same drafts marked.
+    pub fn keep_selection(&mut self, old: &Drafts) {
+        let wanted = old.selected_action().map(|a| a.id);
+        let found = self.rows.iter().position(|row| match row {
+            Row::Draft(i) | Row::Accepted(i) | Row::Discarded(i) => {
+                self.actions.get(*i).map(|a| a.id) == wanted
+            }
+            Row::Deferred(_) => false,
+        });
+        self.selected = match (wanted, found) {
+            (Some(_), Some(pos)) => pos,
+            _ => old.selected.min(self.rows.len().saturating_sub(1)),
+        };
+        self.marked = old
+            .marked
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.actions
+                    .iter()
+                    .any(|a| a.id == *id && a.stage == Stage::Draft)
+            })
+            .collect();
+    }
+
     fn reload(&mut self, store: &Store) -> Result<(), StoreError> {
         self.actions = store.actions(self.evaluation.id)?;
         self.deferred = undrafted_deferred(&self.tool, &self.judgements, &covered(&self.actions));

@@ -189,6 +189,33 @@ impl Home {
         }
     }
 
+    /// Back from another screen: the same search, and the same school or
+    /// evaluation selected wherever it now falls.
+    pub fn keep_selection(&mut self, old: &Home, store: &Store, status: &mut Status) {
+        self.query.set_text(&old.query.text());
+        self.refilter();
+        match old.selected_row() {
+            Some(Row::Evaluation { school, nth }) => {
+                if let Some(id) = old.listing(school, nth).map(|l| l.evaluation.id) {
+                    self.select_evaluation(store, id);
+                }
+            }
+            Some(Row::School(i)) => {
+                if let Some(school) = old.schools.get(i) {
+                    self.select_school(school.id);
+                }
+            }
+            None => {}
+        }
+        self.read_around(store, status);
+    }
+
+    /// Selects the evaluation `id`, reading its school's rows if needed.
+    pub fn focus(&mut self, store: &Store, id: i64, status: &mut Status) {
+        self.select_evaluation(store, id);
+        self.read_around(store, status);
+    }
+
     fn select_school(&mut self, id: i64) {
         if let Some(pos) = self
             .rows

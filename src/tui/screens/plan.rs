@@ -112,6 +112,32 @@ impl Plan {
         Ok(plan)
     }
 
+    pub fn school_id(&self) -> i64 {
+        self.school_id
+    }
+
+    /// Back from a child screen: the same grouping, and the same action
+    /// selected wherever it now falls.
+    pub fn keep_selection(&mut self, old: &Plan) {
+        self.grouping = old.grouping;
+        self.regroup();
+        let wanted = old.selected_action_id();
+        if let Some(pos) = self
+            .order
+            .iter()
+            .position(|(i, _)| Some(self.entries[*i].row.action.id) == wanted)
+        {
+            self.selected = pos;
+        } else {
+            self.selected = old.selected.min(self.order.len().saturating_sub(1));
+        }
+    }
+
+    fn selected_action_id(&self) -> Option<i64> {
+        let (i, _) = self.order.get(self.selected)?;
+        Some(self.entries.get(*i)?.row.action.id)
+    }
+
     fn group_of(&self, e: &Entry) -> String {
         match self.grouping {
             Grouping::Aspect => e.aspect.clone(),

@@ -122,6 +122,11 @@ impl Summary {
         self.evaluation.id
     }
 
+    /// Back from a child screen: the same line selected.
+    pub fn keep_selection(&mut self, old: &Summary) {
+        self.selected = old.selected.min(self.targets.len().saturating_sub(1));
+    }
+
     pub fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Nav {
         if self.choosing_report {
             self.choosing_report = false;
