@@ -292,18 +292,25 @@ fn notes(store: &Store, query: &str, limit: usize) -> Result<Vec<Item>, StoreErr
 /// first; the char indices of `text` that matched, in order.
 pub fn match_words(matcher: &SkimMatcherV2, text: &str, query: &str) -> Option<(i64, Vec<usize>)> {
     let plain: String = text.chars().map(crate::text::unaccented).collect();
+    // Words as the search index cuts them: punctuation typed with a word
+    // ("gate,", "(KS2)", "O'Brien") need not be in the text.
+    let words: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().map(crate::text::unaccented).collect())
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
     let mut score = 0;
     let mut matched = Vec::new();
-    for word in query.split_whitespace() {
-        let word: String = word.chars().map(crate::text::unaccented).collect();
-        let (found, at) = matcher.fuzzy_indices(&plain, &word)?;
+    for word in &words {
+        let (found, at) = matcher.fuzzy_indices(&plain, word)?;
         score += found;
         matched.extend(at);
     }
-    let words = query.split_whitespace().count();
-    if words > 1 {
-        let whole: String = query.chars().map(crate::text::unaccented).collect();
-        if let Some((in_order, at)) = matcher.fuzzy_indices(&plain, whole.trim()) {
+    if words.len() > 1 {
+        if let Some((in_order, at)) = matcher.fuzzy_indices(&plain, &words.join(" ")) {
             score += in_order;
             matched = at;
         }

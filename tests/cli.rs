@@ -469,6 +469,65 @@ fn find_ignores_accents_and_word_order_and_keeps_up_with_every_change() {
     assert!(found(&["ecole", "jules"]).contains("École Jules Verne"));
 }
 
+#[test]
+fn find_reaches_an_old_note_behind_thousands_of_newer_ones_sharing_its_first_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "UPDATE checkins SET note = 'Readathon weekly; sponsored by the PTA (KS2)'
+             WHERE id = (SELECT min(id) FROM checkins);
+             UPDATE checkins SET note = 'Exchange with Łódź and Øresund; Mrs O’Brien’s class'
+             WHERE id = (SELECT max(id) FROM checkins);",
+        )
+        .unwrap();
+        // Newer notes whose words begin with the same three letters.
+        let action: i64 = conn
+            .query_row("SELECT min(action_id) FROM checkins", [], |r| r.get(0))
+            .unwrap();
+        let tx = conn.unchecked_transaction().unwrap();
+        for n in 0..4000 {
+            tx.execute(
+                "INSERT INTO checkins (action_id, checked_on, rag, note, impact_note, created_at)
+                 VALUES (?1, '2026-11-20', 'green', ?2, '', '2026-11-20T10:00:00Z')",
+                rusqlite::params![action, format!("reading plan {n}; readers ready")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let found = |query: &[&str]| {
+        let out = headway(&[&["--db", &db, "find"][..], query].concat());
+        text(&out.stdout)
+    };
+    for query in [
+        &["readathon"][..],
+        &["readat"],
+        &["Readathon,"],
+        &["(ks2)", "sponsored."],
+        &["pta", "readathon"],
+    ] {
+        assert!(found(query).contains("Readathon weekly"), "{query:?}");
+    }
+    // Words kept whole: a longer word typed is not a beginning of this one.
+    assert!(!found(&["readathons"]).contains("Readathon weekly"));
+    // Letters the index keeps as they are, typed as they are.
+    for query in [
+        &["łódź"][..],
+        &["øresund"],
+        &["o'brien"],
+        &["o’brien’s", "class"],
+    ] {
+        assert!(found(query).contains("Exchange with"), "{query:?}");
+    }
+    // Every word typed counts, however many.
+    let many: Vec<String> = (0..16).map(|_| "reading".to_string()).collect();
+    let mut query: Vec<&str> = many.iter().map(String::as_str).collect();
+    query.push("zebra");
+    assert!(found(&query).is_empty(), "the seventeenth word counts too");
+}
+
 fn headway_with_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_headway"));
     cmd.args(args)

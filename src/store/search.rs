@@ -53,26 +53,30 @@ pub struct Found {
 }
 
 /// The longest word beginning the indexes hold an entry of their own for
-/// (`prefix = '1 2 3'`, schema 8). A longer word is looked up by its first
-/// letters, which is as quick however many notes hold it, and the rows found
-/// are then read to keep those where the whole word begins a word.
+/// (`prefix = '1 2 3'`, schema 8). A longer word is first looked up by its
+/// first letters, which is as quick however many notes hold it, and the
+/// rows found are read to keep those where the whole word begins a word.
 const INDEXED_PREFIX: usize = 3;
 
 /// How many rows may be read, per row wanted, when a longer word was looked
-/// up by its first letters only.
+/// up by its first letters only. When that many do not give enough, the
+/// index is asked for the whole words instead, which is exact.
 const READ_PER_WANTED: usize = 8;
 
-/// The words typed, as the indexes fold them: lower case, accents off, cut
-/// at anything that is not a letter or a digit. At most 16.
-fn typed_words(typed: &str) -> Vec<String> {
-    folded(typed)
+/// At most this many words go to the index; every typed word is checked.
+const MAX_INDEXED_WORDS: usize = 16;
+
+/// The words typed, lower case, cut at anything that is not a letter or a
+/// digit: the same cut the index makes (it also folds accents itself).
+fn raw_words(typed: &str) -> Vec<String> {
+    typed
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(16)
-        .map(str::to_string)
+        .map(str::to_lowercase)
         .collect()
 }
 
+/// Text as the check of whole words compares it: lower case, accents off.
 fn folded(text: &str) -> String {
     text.chars()
         .flat_map(char::to_lowercase)
@@ -80,22 +84,32 @@ fn folded(text: &str) -> String {
         .collect()
 }
 
-/// The full-text query for what was typed: every word must begin a word of
-/// the note (`"wor"*`, quoted so no character acts as query syntax; a word
-/// longer than the indexed prefix by its first letters). `None` when nothing
-/// typed can begin a word.
-pub fn match_expression(typed: &str) -> Option<String> {
-    let words: Vec<String> = typed_words(typed)
+/// A full-text query in which every word must begin a word of the note
+/// (`"word"*`, quoted so no character acts as query syntax), each word cut
+/// to its first `cut` letters if given. `None` when nothing typed can begin
+/// a word.
+fn expression(words: &[String], cut: Option<usize>) -> Option<String> {
+    let terms: Vec<String> = words
         .iter()
+        .take(MAX_INDEXED_WORDS)
         .map(|w| {
-            let start: String = w.chars().take(INDEXED_PREFIX).collect();
-            format!("\"{start}\"*")
+            let start: String = match cut {
+                Some(n) => w.chars().take(n).collect(),
+                None => w.clone(),
+            };
+            format!("\"{}\"*", start.replace('"', ""))
         })
         .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// Whether every one of `words` begins a word of `text`.
+/// The full-text query the finder starts with: every typed word by its
+/// first three letters at most.
+pub fn match_expression(typed: &str) -> Option<String> {
+    expression(&raw_words(typed), Some(INDEXED_PREFIX))
+}
+
+/// Whether every one of `words` (folded) begins a word of `text`.
 fn begins_words(text: &str, words: &[String]) -> bool {
     let text = folded(text);
     let own: Vec<&str> = text
@@ -127,22 +141,21 @@ impl Store {
     /// notes hold every word typed, as word beginnings. Discarded drafts are
     /// left out.
     pub fn search_notes(&self, typed: &str, limit: usize) -> super::Result<Found> {
-        let Some(expression) = match_expression(typed) else {
+        let raw = raw_words(typed);
+        let (Some(first), Some(whole)) = (
+            expression(&raw, Some(INDEXED_PREFIX)),
+            expression(&raw, None),
+        ) else {
             return Ok(Found::default());
         };
-        let words = typed_words(typed);
-        let cut = words.iter().any(|w| w.chars().count() > INDEXED_PREFIX);
+        let words: Vec<String> = raw.iter().map(|w| folded(w)).collect();
+        let cut = raw.iter().any(|w| w.chars().count() > INDEXED_PREFIX);
         let search = Search {
             store: self,
-            expression: &expression,
+            first: &first,
+            whole: cut.then_some(whole.as_str()),
             words: &words,
             limit,
-            // Only when a word was cut can a row found fail to hold it.
-            read: if cut {
-                limit.saturating_mul(READ_PER_WANTED)
-            } else {
-                limit
-            },
         };
         Ok(Found {
             judgements: search.newest(&Kind {
@@ -241,38 +254,66 @@ impl Store {
 /// One search's words and bounds, run over each kind of note.
 struct Search<'a> {
     store: &'a Store,
-    expression: &'a str,
+    /// Every word by its first letters: quick, and may find rows that do
+    /// not hold the whole words.
+    first: &'a str,
+    /// Every word whole, when some word was longer than its first letters:
+    /// exact, and as slow as the words are common.
+    whole: Option<&'a str>,
+    /// Every typed word, folded, checked against each row read.
     words: &'a [String],
     limit: usize,
-    /// How many rows the index may hand over, newest first.
-    read: usize,
 }
 
 impl Search<'_> {
-    /// The newest `limit` rows of one kind that hold every word: the index
-    /// hands over row ids newest first, and each row is read as its id
-    /// comes, until enough are found.
+    /// The newest `limit` rows of one kind that hold every word. The index
+    /// hands over row ids newest first, by the words' first letters, and
+    /// each row is read and checked as its id comes, until enough are found.
+    /// If a bounded number of rows does not give enough, rows further back
+    /// may still hold the words: the index is then asked for the whole
+    /// words, so nothing that matches is missed.
     fn newest<T>(&self, kind: &Kind<'_, T>) -> super::Result<Vec<T>> {
+        let Some(whole) = self.whole else {
+            return Ok(self.scan(kind, self.first, self.limit)?.0);
+        };
+        let bound = self.limit.saturating_mul(READ_PER_WANTED);
+        let (found, complete) = self.scan(kind, self.first, bound)?;
+        if complete || found.len() >= self.limit {
+            return Ok(found);
+        }
+        Ok(self.scan(kind, whole, usize::MAX)?.0)
+    }
+
+    /// Rows for `expression`, newest first, reading at most `bound` ids:
+    /// the rows that hold every word, and whether the index had no more.
+    fn scan<T>(
+        &self,
+        kind: &Kind<'_, T>,
+        expression: &str,
+        bound: usize,
+    ) -> super::Result<(Vec<T>, bool)> {
         let conn = &self.store.conn;
         let mut ids = conn.prepare_cached(&format!(
             "SELECT rowid FROM {index} WHERE {index} MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
             index = kind.index
         ))?;
-        let read_at_most = i64::try_from(self.read).unwrap_or(i64::MAX);
-        let mut ids = ids.query(params![self.expression, read_at_most])?;
+        let bound_sql = i64::try_from(bound).unwrap_or(i64::MAX);
+        let mut ids = ids.query(params![expression, bound_sql])?;
         let mut read = conn.prepare_cached(kind.read)?;
         let mut found = Vec::new();
+        let mut seen = 0;
         while found.len() < self.limit {
             let Some(id) = ids.next()? else {
-                break;
+                return Ok((found, seen < bound));
             };
+            seen += 1;
             let id: i64 = id.get(0)?;
             let row = read.query_row([id], kind.from_row).optional()?.flatten();
             if let Some(row) = row.filter(|r| begins_words(&(kind.text)(r), self.words)) {
                 found.push(row);
             }
         }
-        Ok(found)
+        Ok((found, false))
     }
 }
 
@@ -284,10 +325,13 @@ mod tests {
     fn long_words_are_looked_up_by_their_first_letters_and_then_checked_whole() {
         assert_eq!(
             match_expression("Phonics, ré").as_deref(),
-            Some("\"pho\"* \"re\"*")
+            Some("\"pho\"* \"ré\"*")
         );
         assert_eq!(match_expression(" ,; "), None);
-        let words = typed_words("phonics ÉCOLE");
+        let words: Vec<String> = raw_words("phonics ÉCOLE")
+            .iter()
+            .map(|w| folded(w))
+            .collect();
         assert!(begins_words("L'école: phonics-based reading", &words));
         assert!(!begins_words("phonetic school", &words));
         assert!(!begins_words("the école uses phonology", &words));
