@@ -272,3 +272,61 @@ fn damage_in_any_table_or_search_index_is_found_before_a_change() {
         );
     }
 }
+
+/// A search index whose entries are damaged while every page stays sound
+/// (its notes are whole): backups are still taken, and the app builds the
+/// index again from the notes after its first frame.
+#[test]
+fn a_damaged_search_index_is_built_again_from_the_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+        .arg("--db")
+        .arg(&db)
+        .args(["--today", "2026-11-22", "demo"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let index_check = |db: &Path| -> String {
+        let c = rusqlite::Connection::open(db).unwrap();
+        c.query_row("PRAGMA integrity_check(checkin_search)", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(index_check(&db), "ok");
+    // Bytes inside the cells of the index's first page, its structure kept.
+    let (page_size, root): (i64, i64) = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        (
+            c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap(),
+            c.query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'checkin_search_data'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+        )
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = (root * page_size - 300) as usize;
+    for b in &mut bytes[at..at + 40] {
+        *b ^= 0x5A;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    assert_ne!(index_check(&db), "ok", "the index is damaged");
+    let backup = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+        .arg("--db")
+        .arg(&db)
+        .arg("backup")
+        .output()
+        .unwrap();
+    assert!(
+        backup.status.success(),
+        "a backup is still taken: {}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    let mut s = Session::start(&db, &["--today", "2026-11-22"], 100, 24);
+    s.wait_for("Search index built again");
+    s.send("\x03");
+    assert!(s.wait_exit());
+    assert_eq!(index_check(&db), "ok");
+}

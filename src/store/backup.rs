@@ -79,7 +79,8 @@ pub(super) fn make_private_folder(folder: &Path) -> super::Result<()> {
 }
 
 /// Checks that `path` is a whole, healthy headway database this build can
-/// read: its header, its length, `PRAGMA integrity_check` and its schema.
+/// read: its header, its length, `PRAGMA integrity_check` of every table
+/// and its schema.
 pub fn verify(path: &Path) -> super::Result<()> {
     check_header(path)?;
     if let Some((len, promised)) = cut_short(path) {
@@ -122,9 +123,8 @@ pub fn verify(path: &Path) -> super::Result<()> {
             known: SCHEMA_VERSION,
         });
     }
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(unreadable)?;
+    let check =
+        super::file::check_each_table(&conn, super::file::Check::Full).map_err(unreadable)?;
     if check != "ok" {
         return Err(damaged(path, &super::open::plain_damage(&check)));
     }

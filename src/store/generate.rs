@@ -312,7 +312,7 @@ impl Store {
                 }
             }
             super::plans::refresh_all_next_checks(tx)?;
-            for index in ["judgement_search", "action_search", "checkin_search"] {
+            for index in super::search::SEARCH_INDEXES {
                 tx.execute_batch(&format!("INSERT INTO {index} ({index}) VALUES ('rebuild')"))?;
             }
             for sql in triggers {

@@ -106,6 +106,8 @@ pub enum StoreError {
     InvalidTool(Vec<Problem>),
     #[error("{0}")]
     Missing(String),
+    #[error("The search index is damaged (the notes themselves are not); open the file in headway, which finds it after the first screen and builds it again.")]
+    SearchIndexDamaged,
     /// An evaluation of the same school, tool, scope and cycle (this one)
     /// is already started.
     #[error(

@@ -192,17 +192,10 @@ impl Store {
     }
 }
 
-/// Checks the pages of every table and index with `PRAGMA quick_check`; a
-/// problem is named with the newest good backup. `interrupt`, when given,
-/// receives the connection's handle first, so the check can be stopped
-/// part way.
-///
-/// The check runs table by table, over the schema and every ordinary table
-/// (the full-text indexes' own tables among them). Run over the whole file
-/// at once, SQLite (3.44 and later) would also rebuild each full-text index
-/// in memory from its table to compare the two, reading and splitting every
-/// note: nine tenths of the time at 500 schools, and not a check of the
-/// file's pages. Pages on the free list, which hold nothing, are not read.
+/// Checks the pages of every table and index with `PRAGMA quick_check`,
+/// table by table (see [`super::file::check_each_table`]); a problem is
+/// named with the newest good backup. `interrupt`, when given, receives the
+/// connection's handle first, so the check can be stopped part way.
 pub(super) fn check_pages(
     conn: &Connection,
     path: &Path,
@@ -211,7 +204,8 @@ pub(super) fn check_pages(
     if let Some(give) = interrupt {
         give(conn.get_interrupt_handle());
     }
-    let check = check_each_table(conn).map_err(|e| damage(path, e))?;
+    let check = super::file::check_each_table(conn, super::file::Check::Quick)
+        .map_err(|e| damage(path, e))?;
     if check != "ok" {
         return Err(StoreError::Damaged {
             why: plain_damage(&check),
@@ -220,30 +214,6 @@ pub(super) fn check_pages(
         });
     }
     Ok(())
-}
-
-/// `PRAGMA quick_check` of the schema, then of each ordinary table with its
-/// indexes: "ok", or the first table's problems.
-fn check_each_table(conn: &Connection) -> rusqlite::Result<String> {
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema
-             WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
-             ORDER BY rootpage",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for table in std::iter::once("sqlite_schema".to_string()).chain(tables) {
-        let quoted = table.replace('"', "\"\"");
-        let check: String =
-            conn.query_row(&format!("PRAGMA quick_check(\"{quoted}\")"), [], |r| {
-                r.get(0)
-            })?;
-        if check != "ok" {
-            return Ok(check);
-        }
-    }
-    Ok("ok".into())
 }
 
 /// Turns SQLite's "this file is damaged" into a named error that points to

@@ -5,7 +5,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::Store;
+use super::{Store, StoreError};
 use crate::domain::evaluation::Evaluation;
 use crate::domain::plan::{Rag, Stage, Status};
 
@@ -50,6 +50,41 @@ pub struct Found {
     pub judgements: Vec<FoundJudgement>,
     pub actions: Vec<FoundAction>,
     pub check_ins: Vec<FoundCheckIn>,
+}
+
+/// The full-text indexes, each over its own table's rows.
+pub(super) const SEARCH_INDEXES: [&str; 3] =
+    ["judgement_search", "action_search", "checkin_search"];
+
+/// The full-text indexes whose entries do not agree with their tables
+/// (SQLite's own check of each, which reads and splits every note: slow on
+/// a large file, so it runs beside the app, never before a change).
+pub(super) fn damaged_search_indexes(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<String>> {
+    use rusqlite::ErrorCode::DatabaseCorrupt;
+    let mut damaged = Vec::new();
+    for index in SEARCH_INDEXES {
+        let found = conn.query_row(&format!("PRAGMA integrity_check({index})"), [], |r| {
+            r.get::<_, String>(0)
+        });
+        match found {
+            Ok(ok) if ok == "ok" => {}
+            Ok(_) => damaged.push(index.to_string()),
+            Err(e) if e.sqlite_error_code() == Some(DatabaseCorrupt) => {
+                damaged.push(index.to_string())
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(damaged)
+}
+
+/// A failed read of a full-text index: damage there is named as such, since
+/// the notes themselves are sound and the index can be rebuilt from them.
+fn index_error(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::SearchIndexDamaged,
+        _ => e.into(),
+    }
 }
 
 /// The longest word beginning the indexes hold an entry of their own for
@@ -241,6 +276,17 @@ impl Store {
         })
     }
 
+    /// Builds the full-text indexes again from their tables, in one
+    /// change: what repairs a damaged index, since the notes are whole.
+    pub fn rebuild_search_indexes(&mut self) -> super::Result<()> {
+        self.write(|tx| {
+            for index in SEARCH_INDEXES {
+                tx.execute_batch(&format!("INSERT INTO {index} ({index}) VALUES ('rebuild')"))?;
+            }
+            Ok(())
+        })
+    }
+
     /// The newest evaluation that uses a tool, if any: where a tool or
     /// statement found by the finder leads.
     pub fn newest_evaluation_of_tool(&self, tool_id: &str) -> super::Result<Option<i64>> {
@@ -298,12 +344,14 @@ impl Search<'_> {
             index = kind.index
         ))?;
         let bound_sql = i64::try_from(bound).unwrap_or(i64::MAX);
-        let mut ids = ids.query(params![expression, bound_sql])?;
+        let mut ids = ids
+            .query(params![expression, bound_sql])
+            .map_err(index_error)?;
         let mut read = conn.prepare_cached(kind.read)?;
         let mut found = Vec::new();
         let mut seen = 0;
         while found.len() < self.limit {
-            let Some(id) = ids.next()? else {
+            let Some(id) = ids.next().map_err(index_error)? else {
                 return Ok((found, seen < bound));
             };
             seen += 1;

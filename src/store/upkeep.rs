@@ -118,6 +118,9 @@ pub enum UpkeepProblem {
     Damaged(StoreError),
     /// The file is sound, but today's backup could not be taken.
     Backup(StoreError),
+    /// The pages are sound, but these full-text indexes do not agree with
+    /// their tables: they should be rebuilt.
+    SearchIndex(Vec<String>),
 }
 
 impl Store {
@@ -197,7 +200,8 @@ impl Upkeep {
         self.stop.clone()
     }
 
-    /// Checks every page, then takes today's backup if it is due.
+    /// Checks every page, then takes today's backup if it is due, then
+    /// checks the search indexes against their tables.
     pub fn run(self) -> Result<(), UpkeepProblem> {
         let _open = OpenOnDrop(self.gate.clone());
         step_aside();
@@ -230,11 +234,23 @@ impl Upkeep {
             }
         }
         self.gate.open(None);
-        match self.backup {
-            Some(backup) if !self.stop.asked() => backup
-                .run_with(&conn)
-                .map(|_| ())
-                .map_err(UpkeepProblem::Backup),
+        if let Some(backup) = self.backup {
+            if !self.stop.asked() {
+                backup.run_with(&conn).map_err(UpkeepProblem::Backup)?;
+            }
+        }
+        // Last, as the least urgent: the search indexes against their tables.
+        if self.stop.asked() {
+            return Ok(());
+        }
+        give(conn.get_interrupt_handle());
+        let damaged = super::search::damaged_search_indexes(&conn);
+        if let Ok(mut slot) = self.stop.check.lock() {
+            *slot = None;
+        }
+        match damaged {
+            Ok(damaged) if !damaged.is_empty() => Err(UpkeepProblem::SearchIndex(damaged)),
+            // Stopped part way, or unreadable: the next start checks again.
             _ => Ok(()),
         }
     }

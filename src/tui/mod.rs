@@ -174,6 +174,17 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         if upkeep.is_none() {
             upkeep = Some(Upkeep::start(&mut app));
         }
+        if matches!(&app.status, app::Status::Info(m) if m == REBUILDING) {
+            // Drawn first, so the wait is explained; every note is whole,
+            // so the index is built again from them.
+            app.status = match app.store.rebuild_search_indexes() {
+                Ok(()) => app::Status::Saved("Search index built again".into()),
+                Err(e) => app::Status::Error(format!(
+                    "The search index is damaged and could not be built again: {e}"
+                )),
+            };
+            continue;
+        }
         if let Some(problem) = upkeep.as_mut().and_then(Upkeep::problem) {
             report(&mut app, problem);
             continue;
@@ -369,5 +380,12 @@ fn report(app: &mut App, problem: UpkeepProblem) {
         UpkeepProblem::Backup(e) => {
             app.status = app::Status::Error(format!("Today's backup failed: {e}"));
         }
+        UpkeepProblem::SearchIndex(_) => {
+            app.status = app::Status::Info(REBUILDING.into());
+        }
     }
 }
+
+/// Said while a damaged search index is built again.
+const REBUILDING: &str =
+    "The search index is damaged (the notes are not): building it again, a moment…";
