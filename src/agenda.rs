@@ -16,9 +16,17 @@ pub struct Filter {
 
 impl Filter {
     fn keeps(&self, owner: &str, checker: &str) -> bool {
+        // Case and accents aside, as the finder matches: "zoe" finds Zoë.
+        let plain = |text: &str| -> String {
+            text.trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .map(crate::text::unaccented)
+                .collect()
+        };
         let has = |field: &str, want: &Option<String>| {
             want.as_ref()
-                .is_none_or(|w| field.to_lowercase().contains(&w.trim().to_lowercase()))
+                .is_none_or(|w| plain(field).contains(&plain(w)))
         };
         has(owner, &self.owner) && has(checker, &self.checker)
     }

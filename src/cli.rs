@@ -315,14 +315,23 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             let head = store.export_head()?;
             let evaluations = store.evaluations()?;
             let protected = Protected::database(store.path());
-            Ok(crate::output::write(
-                args.output.as_deref(),
-                &protected,
-                |out| {
-                    let records = evaluations.into_iter().map(|e| store.evaluation_record(e));
-                    crate::export::json::write_json(&head, records, args.include_confidential, out)
-                },
-            )?)
+            // A record that cannot be read stops the export; it is reported
+            // as what it is, not as a failure to write.
+            let unread = std::cell::RefCell::new(None);
+            let written = crate::output::write(args.output.as_deref(), &protected, |out| {
+                let records = evaluations.into_iter().map(|e| {
+                    store.evaluation_record(e).map_err(|e| {
+                        let said = e.to_string();
+                        unread.borrow_mut().get_or_insert(e);
+                        said
+                    })
+                });
+                crate::export::json::write_json(&head, records, args.include_confidential, out)
+            });
+            if let Some(e) = unread.into_inner() {
+                return Err(e.into());
+            }
+            Ok(written?)
         }
         Some(Command::Report(args)) => {
             let store = open(&cli.global, OpenMode::Read)?;

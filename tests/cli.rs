@@ -603,3 +603,63 @@ fn today_must_be_a_plain_date() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn an_export_of_an_unreadable_record_says_the_database_not_the_output_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let (page_size, root): (i64, i64) = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        (
+            c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap(),
+            c.query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'judgements'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+        )
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = ((root - 1) * page_size) as usize;
+    for b in &mut bytes[at..at + 12] {
+        *b ^= 0xA5;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let out = headway(&["--db", &db, "export", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("headway: The database could not be read"),
+        "{err}"
+    );
+    assert!(!err.contains("output could not be written"), "{err}");
+    assert!(!err.contains(".."), "{err}");
+}
+
+#[test]
+fn the_check_in_list_finds_owners_without_their_accents() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE actions SET owner = 'Zoë Łukasiewicz'", [])
+        .unwrap();
+    for owner in ["zoe", "ZOË", "lukasiewicz"] {
+        let out = headway(&[
+            "--db",
+            &db,
+            "--today",
+            "2026-11-22",
+            "checkin",
+            "--list",
+            "--owner",
+            owner,
+        ]);
+        assert!(
+            text(&out.stdout).contains("owner Zoë Łukasiewicz"),
+            "{owner}: {}",
+            text(&out.stdout)
+        );
+    }
+}
