@@ -40,7 +40,29 @@ fn a_generated_file_has_its_shape_and_passes_every_check() {
     assert_eq!(count(&db, "judgements"), 3 * 2 * 4 * 6);
     let actions = count(&db, "actions");
     assert!(actions > 0);
-    assert_eq!(count(&db, "checkins"), actions * 3);
+    // Up to three check-ins at its cadence for each action under way or
+    // closed (at least one by the day), none for one not started.
+    let started: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM actions WHERE status != 'not started'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(started > 0 && started < actions);
+    let check_ins = count(&db, "checkins");
+    assert!(started <= check_ins && check_ins <= started * 3, "{check_ins} of {started}");
+    let unstarted_checked: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM checkins c JOIN actions a ON a.id = c.action_id
+             WHERE a.status = 'not started'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unstarted_checked, 0);
     let conn = Connection::open(&db).unwrap();
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -117,6 +139,20 @@ fn a_generated_file_reads_like_a_liaisons_file_on_its_day() {
         assert_eq!(open_by_cycle(old), 0, "{old}");
     }
     assert!(open_by_cycle("Summer 2025") + open_by_cycle("Autumn 2025") > 0);
+    // Done work has its impact judged; the rest is not yet known.
+    let unjudged_done: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM actions WHERE status = 'done' AND impact = 'not yet known'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unjudged_done, 0);
+    // Rows are stamped on their own days, not on the day of generating.
+    let first_evaluation: String = conn
+        .query_row("SELECT min(created_at) FROM evaluations", [], |r| r.get(0))
+        .unwrap();
+    assert!(first_evaluation.starts_with("2024-06-01"), "{first_evaluation}");
     // Nobody has checked anything after the day the file is as of.
     let after: i64 = conn
         .query_row(

@@ -14,8 +14,9 @@ pub const HEADWAY: &str = env!("CARGO_BIN_EXE_headway");
 pub const SEED: u64 = 2026;
 
 /// Bumped whenever the generator's shape changes, so an older file kept in
-/// HEADWAY_BENCH_DIR is not reused. 2: cycles end at the day, old plans closed.
-const GENERATOR_SHAPE: u32 = 2;
+/// HEADWAY_BENCH_DIR is not reused. 2: cycles end at the day, old plans closed;
+/// 3: check-ins at each cadence, none before work starts, rows stamped on their days.
+const GENERATOR_SHAPE: u32 = 3;
 
 /// School counts to measure: `HEADWAY_BENCH_SCHOOLS=1,20,500` (the default).
 pub fn school_counts() -> Vec<u32> {

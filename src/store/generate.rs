@@ -142,7 +142,14 @@ fn tool_source(n: usize, shape: &Shape, dice: &mut Dice) -> String {
 }
 
 const RAGS: [&str; 3] = ["green", "amber", "red"];
-const CADENCES: [&str; 4] = ["weekly", "fortnightly", "monthly", "half-termly"];
+/// Each cadence and the days between its checks.
+const CADENCES: [(&str, i64); 4] = [
+    ("weekly", 7),
+    ("fortnightly", 14),
+    ("monthly", 30),
+    ("half-termly", 42),
+];
+const IMPACTS: [&str; 3] = ["none seen", "some", "strong"];
 const OPEN_STATUSES: [&str; 3] = ["not started", "in progress", "done"];
 const CLOSED_STATUSES: [&str; 4] = ["done", "done", "done", "dropped"];
 
@@ -177,7 +184,8 @@ impl Store {
             self.import_tool(&source)?;
             tools.push(format!("generated-{n}"));
         }
-        let stamp = super::now();
+        // Schools were added before the first cycle generated.
+        let stamp = format!("{}T09:00:00Z", cycle_of(0, shape.cycles, shape.as_of).0);
         self.write(|tx| {
             // The search indexes are built once at the end, far quicker
             // than row by row through their triggers.
@@ -208,8 +216,8 @@ impl Store {
             let mut action_row = tx.prepare(
                 "INSERT INTO actions (evaluation_id, stage, accepted_on, title, reason, owner, checker,
                      start_date, due_date, success_criteria, impact_check, cadence, status,
-                     created_at, updated_at)
-                 VALUES (?1, 'accepted', ?2, ?3, ?4, ?5, ?6, ?2, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                     impact, created_at, updated_at)
+                 VALUES (?1, 'accepted', ?2, ?3, ?4, ?5, ?6, ?2, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
             )?;
             let mut addresses_row = tx.prepare(
                 "INSERT INTO action_statements (action_id, statement_key, position) VALUES (?1, ?2, 0)",
@@ -229,13 +237,15 @@ impl Store {
                     for cycle in 0..shape.cycles {
                         let (day, name) = cycle_of(cycle, shape.cycles, shape.as_of);
                         let recent = cycle + 2 >= shape.cycles;
+                        // Rows are stamped on the day they would have been written.
+                        let stamp = format!("{day}T09:00:00Z");
                         evaluation_row.execute(params![
                             school,
                             tool,
                             "Whole school",
                             name,
                             "Liaison: A. Adviser; Head: B. Head",
-                            stamp
+                            &stamp
                         ])?;
                         let evaluation = tx.last_insert_rowid();
                         let mut weak = Vec::new();
@@ -256,7 +266,7 @@ impl Store {
                                     if deferred { String::new() } else { dice.sentence(10) },
                                     if dice.chance(30) { dice.sentence(8) } else { String::new() },
                                     if deferred { dice.sentence(6) } else { String::new() },
-                                    stamp,
+                                    &stamp,
                                     carried.filter(|_| level.is_some()),
                                     dice.chance(3) as i64,
                                 ])?;
@@ -265,6 +275,18 @@ impl Store {
                         previous = Some(evaluation);
                         for key in weak.iter().take(shape.actions_per_evaluation) {
                             let due = day.checked_add(jiff::Span::new().days(120)).unwrap_or(day);
+                            let cadence = dice.below(4) as usize;
+                            let status = if recent {
+                                OPEN_STATUSES[dice.below(3) as usize]
+                            } else {
+                                CLOSED_STATUSES[dice.below(4) as usize]
+                            };
+                            // Done work has had its impact judged; the rest not yet.
+                            let impact = if status == "done" {
+                                IMPACTS[dice.below(3) as usize]
+                            } else {
+                                "not yet known"
+                            };
                             action_row.execute(params![
                                 evaluation,
                                 day.to_string(),
@@ -275,13 +297,10 @@ impl Store {
                                 due.to_string(),
                                 dice.sentence(8),
                                 dice.sentence(8),
-                                CADENCES[dice.below(4) as usize],
-                                if recent {
-                                    OPEN_STATUSES[dice.below(3) as usize]
-                                } else {
-                                    CLOSED_STATUSES[dice.below(4) as usize]
-                                },
-                                stamp,
+                                CADENCES[cadence].0,
+                                status,
+                                impact,
+                                &stamp,
                             ])?;
                             let action = tx.last_insert_rowid();
                             addresses_row.execute(params![action, key])?;
@@ -290,9 +309,18 @@ impl Store {
                                 day.checked_add(jiff::Span::new().days(30)).unwrap_or(day).to_string(),
                                 dice.sentence(5)
                             ])?;
-                            for c in 0..shape.check_ins_per_action {
+                            // Work not started has not been checked; the rest is
+                            // checked at its cadence, up to the day.
+                            let check_ins = if status == "not started" {
+                                0
+                            } else {
+                                shape.check_ins_per_action
+                            };
+                            for c in 0..check_ins {
                                 let on = day
-                                    .checked_add(jiff::Span::new().days(7 * (c as i64 + 1)))
+                                    .checked_add(
+                                        jiff::Span::new().days(CADENCES[cadence].1 * (c as i64 + 1)),
+                                    )
                                     .unwrap_or(day);
                                 if on > shape.as_of {
                                     break;
@@ -303,7 +331,7 @@ impl Store {
                                     RAGS[dice.below(3) as usize],
                                     dice.sentence(9),
                                     if dice.chance(25) { dice.sentence(6) } else { String::new() },
-                                    stamp,
+                                    format!("{on}T16:00:00Z"),
                                     dice.chance(3) as i64,
                                 ])?;
                             }
