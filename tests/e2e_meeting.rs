@@ -253,3 +253,80 @@ fn after_a_child_screen_the_selection_is_where_it_was() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn drafting_again_adds_nothing_already_drafted_discarded_or_in_the_plan() {
+    use headway::domain::plan::DraftSeed;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let k1 = "curriculum-sequencing/intent/purpose-stated";
+    let k2 = "curriculum-sequencing/intent/ambition-for-all";
+    {
+        let mut store = Store::open(&db, OpenMode::Write).unwrap();
+        let school = store.add_school("Oakfield Primary").unwrap();
+        // Last cycle: statement 1 weak, and its action is still in the plan.
+        let last = store
+            .create_evaluation(&headway::store::NewEvaluation {
+                school_id: school.id,
+                tool_id: "curriculum-sequencing".into(),
+                tool_version: 1,
+                scope: "English".into(),
+                cycle: "Summer 2026".into(),
+                attendees: String::new(),
+            })
+            .unwrap();
+        let ids = store
+            .add_drafts(
+                last,
+                &[DraftSeed {
+                    title: "Write the curriculum story".into(),
+                    reason: String::new(),
+                    impact_check: String::new(),
+                    statements: vec![k1.into()],
+                }],
+            )
+            .unwrap();
+        store
+            .accept_action(ids[0], jiff::civil::date(2026, 6, 1))
+            .unwrap();
+        // This cycle: statements 1 and 2 weak.
+        let now = add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
+        store.set_level(now, k1, Some(1)).unwrap();
+        store.set_level(now, k2, Some(2)).unwrap();
+    }
+    let drafts = || -> i64 {
+        Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM actions WHERE stage IN ('draft', 'discarded')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("j");
+    s.send("s");
+    s.wait_for("Summary:");
+    s.send("D");
+    s.wait_for("1 draft made from a weak statement; left alone: 1 already in the plan");
+    // The school's whole plan counts: last cycle's action is open.
+    s.wait_for("Open priorities: 1");
+    assert_eq!(drafts(), 1);
+    s.send("q");
+    s.wait_for("Summary:");
+    s.send("D");
+    s.wait_for("No new drafts; left alone: 1 already drafted, 1 already in the plan");
+    assert_eq!(drafts(), 1);
+    // Discarded, it stays discarded.
+    s.send("x");
+    s.wait_for("Draft discarded");
+    s.send("q");
+    s.wait_for("Summary:");
+    s.send("D");
+    s.wait_for("left alone: 1 already in the plan, 1 discarded (u brings one back)");
+    assert_eq!(drafts(), 1);
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

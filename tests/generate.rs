@@ -52,7 +52,10 @@ fn a_generated_file_has_its_shape_and_passes_every_check() {
         .unwrap();
     assert!(started > 0 && started < actions);
     let check_ins = count(&db, "checkins");
-    assert!(started <= check_ins && check_ins <= started * 3, "{check_ins} of {started}");
+    assert!(
+        started <= check_ins && check_ins <= started * 3,
+        "{check_ins} of {started}"
+    );
     let unstarted_checked: i64 = Connection::open(&db)
         .unwrap()
         .query_row(
@@ -152,7 +155,10 @@ fn a_generated_file_reads_like_a_liaisons_file_on_its_day() {
     let first_evaluation: String = conn
         .query_row("SELECT min(created_at) FROM evaluations", [], |r| r.get(0))
         .unwrap();
-    assert!(first_evaluation.starts_with("2024-06-01"), "{first_evaluation}");
+    assert!(
+        first_evaluation.starts_with("2024-06-01"),
+        "{first_evaluation}"
+    );
     // Nobody has checked anything after the day the file is as of.
     let after: i64 = conn
         .query_row(

@@ -119,6 +119,45 @@ fn statements_already_in_the_plan_are_not_drafted_again() {
 }
 
 #[test]
+fn drafting_twice_adds_nothing_and_says_what_it_left_alone() {
+    let (t, j) = (tool(), judgements());
+    let first = drafts_for_weak(&t, &j, &[], &[]);
+    assert_eq!(first.seeds.len(), 2);
+    // The drafts are stored: drafting again finds them.
+    let stored = |stage: Stage, key: &str, id: i64| Action {
+        stage,
+        statements: vec![key.to_string()],
+        ..action(id)
+    };
+    let again = drafts_for_weak(
+        &t,
+        &j,
+        &[stored(Stage::Draft, "t/a/s1", 1), stored(Stage::Draft, "t/a/s2", 2)],
+        &[],
+    );
+    assert_eq!(
+        again,
+        Drafting {
+            already_drafted: 2,
+            ..Default::default()
+        }
+    );
+    // A discarded draft stays discarded; an accepted one is in the plan.
+    let later = drafts_for_weak(
+        &t,
+        &j,
+        &[stored(Stage::Discarded, "t/a/s1", 1), stored(Stage::Accepted, "t/a/s2", 2)],
+        &[],
+    );
+    assert_eq!((later.seeds.len(), later.discarded, later.in_plan), (0, 1, 1));
+    // A live action from last cycle's plan covers the statement too.
+    let next_cycle = drafts_for_weak(&t, &j, &[], &["t/a/s2".to_string()]);
+    assert_eq!(next_cycle.in_plan, 1);
+    assert_eq!(next_cycle.seeds.len(), 1);
+    assert_eq!(next_cycle.seeds[0].statements, vec!["t/a/s1"]);
+}
+
+#[test]
 fn deferred_statements_are_listed_and_drafted_only_on_request() {
     let t = tool();
     let j = judgements();

@@ -225,6 +225,51 @@ pub fn draft_from_weak(tool: &Tool, judgements: &Judgements, covered: &[String])
         .collect()
 }
 
+/// What drafting from the weak statements adds, and what it leaves alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drafting {
+    pub seeds: Vec<DraftSeed>,
+    /// Weak statements this evaluation already has a draft for.
+    pub already_drafted: usize,
+    /// Weak statements whose draft was discarded (brought back only by hand).
+    pub discarded: usize,
+    /// Weak statements with an action in the school's plan, from this cycle
+    /// or an earlier one, still open (or accepted from this evaluation).
+    pub in_plan: usize,
+}
+
+/// One draft per weak statement that nothing addresses yet. Drafting twice
+/// adds nothing the second time: a statement with a draft, an accepted
+/// action of `actions` (this evaluation's), a live action of the school's
+/// plan (`live_in_plan`, statement keys), or a discarded draft is left out
+/// and counted.
+pub fn drafts_for_weak(
+    tool: &Tool,
+    judgements: &Judgements,
+    actions: &[Action],
+    live_in_plan: &[String],
+) -> Drafting {
+    let has = |key: &str, stage: Stage| {
+        actions
+            .iter()
+            .any(|a| a.stage == stage && a.statements.iter().any(|k| k == key))
+    };
+    let mut out = Drafting::default();
+    for item in weak(tool, judgements) {
+        let key = item.key.as_str();
+        if has(key, Stage::Draft) {
+            out.already_drafted += 1;
+        } else if has(key, Stage::Accepted) || live_in_plan.iter().any(|k| k == key) {
+            out.in_plan += 1;
+        } else if has(key, Stage::Discarded) {
+            out.discarded += 1;
+        } else {
+            out.seeds.push(seed_from(&item, judgements));
+        }
+    }
+    out
+}
+
 /// A draft for a deferred statement, made only when asked for.
 pub fn draft_from_deferred(tool: &Tool, judgements: &Judgements, key: &str) -> Option<DraftSeed> {
     deferred(tool, judgements)

@@ -386,6 +386,31 @@ impl Store {
         Ok(())
     }
 
+    /// The statements the school's live plan addresses: those of its
+    /// accepted actions not yet done or dropped, from any cycle.
+    pub fn live_statements(&self, school: i64) -> super::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT x.statement_key FROM evaluations e
+             JOIN actions a ON a.evaluation_id = e.id
+             JOIN action_statements x ON x.action_id = a.id
+             WHERE e.school_id = ?1 AND e.removed_at IS NULL
+               AND a.stage = 'accepted' AND a.status IN ('not started', 'in progress')",
+        )?;
+        let keys = stmt.query_map([school], |r| r.get(0))?;
+        Ok(keys.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many open priorities the school's plan holds: accepted actions
+    /// not yet done or dropped, from every cycle.
+    pub fn open_priorities(&self, school: i64) -> super::Result<usize> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*) FROM evaluations e JOIN actions a ON a.evaluation_id = e.id
+             WHERE e.school_id = ?1 AND e.removed_at IS NULL
+               AND a.stage = 'accepted' AND a.status IN ('not started', 'in progress')",
+        )?;
+        Ok(stmt.query_row([school], |r| r.get::<_, i64>(0))? as usize)
+    }
+
     /// One accepted action as a plan row, or `None` if it is not in a plan.
     pub fn plan_row(&self, action: i64) -> super::Result<Option<PlanRow>> {
         Ok(self

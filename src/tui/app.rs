@@ -389,14 +389,9 @@ impl App {
             },
             Nav::Drafts { evaluation, draft } => {
                 match Drafts::open(&mut self.store, evaluation, draft) {
-                    Ok((s, made)) => {
-                        if draft {
-                            self.status = Status::Saved(match made {
-                                0 => "No new drafts: every weak statement is already in the plan"
-                                    .into(),
-                                1 => "1 draft made from a weak statement".into(),
-                                n => format!("{n} drafts made from weak statements"),
-                            });
+                    Ok((s, said)) => {
+                        if let Some(said) = said {
+                            self.status = Status::Saved(said);
                         }
                         Screen::Drafts(Box::new(s))
                     }

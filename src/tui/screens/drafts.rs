@@ -14,8 +14,8 @@ use ratatui::Frame;
 
 use crate::domain::evaluation::{Evaluation, Judgements, Listed};
 use crate::domain::plan::{
-    draft_from_deferred, draft_from_weak, merge, priority_warning, undrafted_deferred, Action,
-    Stage, Status,
+    draft_from_deferred, drafts_for_weak, merge, priority_warning, undrafted_deferred, Action,
+    Drafting, Stage, Status,
 };
 use crate::domain::tool::Tool;
 use crate::store::{ActionField, Store, StoreError, PRIORITY_LIMIT_KEY};
@@ -67,6 +67,8 @@ pub struct Drafts {
     actions: Vec<Action>,
     deferred: Vec<Listed>,
     limit: usize,
+    /// Open priorities in the school's whole plan, every cycle.
+    open_in_school: usize,
     rows: Vec<Row>,
     selected: usize,
     marked: BTreeSet<i64>,
@@ -80,19 +82,26 @@ pub struct Drafts {
 impl Drafts {
     /// Opens the plan of an evaluation; with `draft` true, first drafts an
     /// action for each weak statement the plan does not yet address.
+    /// Opens the drafts of an evaluation; with `draft`, first drafts from
+    /// the weak statements nothing addresses yet, and says what it did.
     pub fn open(
         store: &mut Store,
         evaluation: i64,
         draft: bool,
-    ) -> Result<(Drafts, usize), StoreError> {
+    ) -> Result<(Drafts, Option<String>), StoreError> {
         let e = store.evaluation(evaluation)?;
         let tool = store.tool(&e.tool_id, e.tool_version)?;
         let judgements = store.judgements(evaluation)?;
-        let mut made = 0;
+        let mut said = None;
         if draft {
-            let covered = covered(&store.actions(evaluation)?);
-            let seeds = draft_from_weak(&tool, &judgements, &covered);
-            made = store.add_drafts(evaluation, &seeds)?.len();
+            let drafting = drafts_for_weak(
+                &tool,
+                &judgements,
+                &store.actions(evaluation)?,
+                &store.live_statements(e.school_id)?,
+            );
+            store.add_drafts(evaluation, &drafting.seeds)?;
+            said = Some(describe(&drafting));
         }
         let mut screen = Drafts {
             evaluation: e,
@@ -101,6 +110,7 @@ impl Drafts {
             actions: Vec::new(),
             deferred: Vec::new(),
             limit: store.priority_limit()?,
+            open_in_school: 0,
             rows: Vec::new(),
             selected: 0,
             marked: BTreeSet::new(),
@@ -109,7 +119,7 @@ impl Drafts {
             revealed: None,
         };
         screen.reload(store)?;
-        Ok((screen, made))
+        Ok((screen, said))
     }
 
     pub fn evaluation_id(&self) -> i64 {
@@ -144,6 +154,7 @@ impl Drafts {
 
     fn reload(&mut self, store: &Store) -> Result<(), StoreError> {
         self.actions = store.actions(self.evaluation.id)?;
+        self.open_in_school = store.open_priorities(self.evaluation.school_id)?;
         self.deferred = undrafted_deferred(&self.tool, &self.judgements, &covered(&self.actions));
         let by = |stage: Stage| {
             self.actions
@@ -167,7 +178,7 @@ impl Drafts {
     }
 
     fn open_count(&self) -> usize {
-        self.actions.iter().filter(|a| a.is_open()).count()
+        self.open_in_school
     }
 
     fn selected_action(&self) -> Option<&Action> {
@@ -566,6 +577,30 @@ impl Drafts {
             );
         }
         (lines, positions)
+    }
+}
+
+/// What drafting did, in a line: what it made and what it left alone.
+fn describe(d: &Drafting) -> String {
+    let made = match d.seeds.len() {
+        0 => "No new drafts".to_string(),
+        1 => "1 draft made from a weak statement".to_string(),
+        n => format!("{n} drafts made from weak statements"),
+    };
+    let mut skipped = Vec::new();
+    if d.already_drafted > 0 {
+        skipped.push(format!("{} already drafted", d.already_drafted));
+    }
+    if d.in_plan > 0 {
+        skipped.push(format!("{} already in the plan", d.in_plan));
+    }
+    if d.discarded > 0 {
+        skipped.push(format!("{} discarded (u brings one back)", d.discarded));
+    }
+    match (skipped.is_empty(), d.seeds.is_empty()) {
+        (true, true) => "No weak statements to draft from".into(),
+        (true, false) => made,
+        (false, _) => format!("{made}; left alone: {}", skipped.join(", ")),
     }
 }
 
