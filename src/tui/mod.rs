@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod nav;
+mod painter;
 pub mod prompts;
 pub mod recovery;
 pub mod screens;
@@ -28,12 +29,20 @@ use crate::store::upkeep::UpkeepProblem;
 use crate::store::Store;
 use app::App;
 
+/// The terminal as the app draws on it.
+type Term = ratatui::Terminal<painter::Painter<ratatui::backend::CrosstermBackend<io::Stdout>>>;
+
 /// Restores the terminal when dropped, and on panic through a chained hook.
 struct TerminalGuard;
 
 impl TerminalGuard {
-    fn enter() -> io::Result<(TerminalGuard, ratatui::DefaultTerminal)> {
-        let terminal = ratatui::try_init()?;
+    fn enter() -> io::Result<(TerminalGuard, Term)> {
+        // As ratatui's own start: raw keys, the alternate screen (blank).
+        enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen)?;
+        let terminal = ratatui::Terminal::new(painter::Painter::new(
+            ratatui::backend::CrosstermBackend::new(stdout()),
+        ))?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let _ = execute!(stdout(), DisableBracketedPaste, crossterm::cursor::Show);
@@ -74,7 +83,7 @@ fn watch_signals(stop: Arc<AtomicI32>) -> io::Result<()> {
 
 /// Ctrl+Z: gives the terminal back and stops like any job; after `fg`,
 /// takes the terminal again and redraws everything.
-fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+fn suspend(terminal: &mut Term) -> io::Result<()> {
     let _ = execute!(stdout(), DisableBracketedPaste, crossterm::cursor::Show);
     ratatui::restore();
     // SAFETY: raising a signal on our own process has no memory effects.
@@ -82,15 +91,20 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
         libc::raise(libc::SIGTSTP);
     }
     enable_raw_mode()?;
-    execute!(
-        stdout(),
-        EnterAlternateScreen,
-        EnableBracketedPaste,
-        Clear(ClearType::All)
-    )?;
-    // `Terminal::clear` would ask the terminal where its cursor is, and a
-    // terminal that never answers would end the session. Drawing a blank
-    // frame instead makes the next frame repaint every cell.
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    repaint_all(terminal)
+}
+
+/// Makes the next frame repaint every cell, after the screen was changed
+/// around ratatui. (`Terminal::clear` would ask the terminal where its
+/// cursor is, and a terminal that never answers would end the session.)
+fn repaint_all(terminal: &mut Term) -> io::Result<()> {
+    use ratatui::backend::Backend;
+    terminal
+        .backend_mut()
+        .clear_region(ratatui::backend::ClearType::All)?;
+    terminal.backend_mut().flush()?;
+    // A blank frame: the next one then draws every cell that is not blank.
     terminal.draw(|_| {})?;
     Ok(())
 }
@@ -218,7 +232,7 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
         if waited.take() {
             // The notice was written around ratatui: draw everything again.
-            terminal.clear()?;
+            repaint_all(&mut terminal)?;
         }
     }
     if signal != 0 {
