@@ -22,6 +22,45 @@ pub fn unaccented(c: char) -> char {
     }
 }
 
+/// `text` in at most `width` columns: whole if it fits, else its start and
+/// its end with "…" between, so a long path keeps its file name.
+pub fn shorten_middle(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let wide = |c: &char| c.width().unwrap_or(0);
+    let total: usize = text.chars().map(|c| wide(&c)).sum();
+    if total <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    // Room for the ellipsis; the end gets two thirds, as a path's end (its
+    // file name) says most.
+    let room = width - 1;
+    let tail_room = room * 2 / 3;
+    let head_room = room - tail_room;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        if used + wide(&c) > head_room {
+            break;
+        }
+        used += wide(&c);
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        if used + wide(&c) > tail_room {
+            break;
+        }
+        used += wide(&c);
+        tail.push(c);
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
 /// Cleans one line of typed or pasted text: tabs become spaces, line breaks
 /// become spaces, and forbidden characters are dropped.
 pub fn clean_line(input: &str) -> String {
@@ -54,6 +93,25 @@ pub fn clean_multiline(input: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_long_message_keeps_its_start_and_its_end() {
+        let path = "Written to /home/liaison/Documents/Reports/2026/Oakfield Primary School/governors-autumn.html";
+        let short = shorten_middle(path, 40);
+        assert_eq!(unicode_width::UnicodeWidthStr::width(short.as_str()), 40);
+        assert!(short.starts_with("Written to"), "{short}");
+        assert!(short.ends_with("governors-autumn.html"), "{short}");
+        assert!(short.contains('…'));
+        assert_eq!(shorten_middle("fits", 10), "fits");
+        assert_eq!(
+            shorten_middle("中文学校报告", 7)
+                .chars()
+                .filter(|c| *c == '…')
+                .count(),
+            1
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -330,3 +330,35 @@ fn drafting_again_adds_nothing_already_drafted_discarded_or_in_the_plan() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn a_message_has_its_own_line_never_hides_a_key_and_fades() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    one_evaluation_in_progress(&db);
+    let mut s = Session::start(&db, TODAY, 80, 24);
+    s.wait_for("Oakfield Primary");
+    s.send("\r");
+    s.wait_for("statement 1 of 13");
+    s.send("3");
+    s.wait_for("Judgement 3 Secure saved");
+    let screen = s.screen();
+    let rows: Vec<&str> = screen.lines().collect();
+    let message = rows
+        .iter()
+        .position(|r| r.contains("Judgement 3 Secure saved"))
+        .unwrap();
+    // The keys are all there, below the message; in a text box `?` is a
+    // letter, so the help is F1.
+    let keys = rows[message + 1..].join(" ");
+    assert!(keys.contains("F1 help"), "{screen}");
+    assert!(keys.contains("Enter next statement"), "{screen}");
+    assert!(!rows[message].contains("help"), "{screen}");
+    // A few seconds later the message has gone; the keys stay.
+    std::thread::sleep(std::time::Duration::from_millis(4600));
+    let screen = s.screen();
+    assert!(!screen.contains("Secure saved"), "{screen}");
+    assert!(screen.contains("Enter next statement"), "{screen}");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

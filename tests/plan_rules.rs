@@ -132,7 +132,10 @@ fn drafting_twice_adds_nothing_and_says_what_it_left_alone() {
     let again = drafts_for_weak(
         &t,
         &j,
-        &[stored(Stage::Draft, "t/a/s1", 1), stored(Stage::Draft, "t/a/s2", 2)],
+        &[
+            stored(Stage::Draft, "t/a/s1", 1),
+            stored(Stage::Draft, "t/a/s2", 2),
+        ],
         &[],
     );
     assert_eq!(
@@ -146,10 +149,16 @@ fn drafting_twice_adds_nothing_and_says_what_it_left_alone() {
     let later = drafts_for_weak(
         &t,
         &j,
-        &[stored(Stage::Discarded, "t/a/s1", 1), stored(Stage::Accepted, "t/a/s2", 2)],
+        &[
+            stored(Stage::Discarded, "t/a/s1", 1),
+            stored(Stage::Accepted, "t/a/s2", 2),
+        ],
         &[],
     );
-    assert_eq!((later.seeds.len(), later.discarded, later.in_plan), (0, 1, 1));
+    assert_eq!(
+        (later.seeds.len(), later.discarded, later.in_plan),
+        (0, 1, 1)
+    );
     // A live action from last cycle's plan covers the statement too.
     let next_cycle = drafts_for_weak(&t, &j, &[], &["t/a/s2".to_string()]);
     assert_eq!(next_cycle.in_plan, 1);

@@ -4,7 +4,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::civil::Date;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
@@ -454,8 +454,30 @@ impl App {
             );
             return;
         }
-        let [body, status] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        // The keys of this screen, on one line or two when narrow, and a
+        // message on a line of its own above them while there is one: a
+        // message never hides a key.
+        let (title, keys, hints) = self.screen_keys();
+        let (title, keys, hints) = match &self.finder {
+            Some(_) => (
+                "Find anything",
+                finder::HELP.to_vec(),
+                vec![("Enter", "go"), ("Esc", "close")],
+            ),
+            None => (title, keys, hints),
+        };
+        // In a text box `?` is a letter like any other: F1 is the help there.
+        let help_key = if self.is_typing() { "F1" } else { "?" };
+        let mut all_hints: Vec<KeyHelp> = vec![(help_key, "help"), ("^F", "find")];
+        all_hints.extend(hints);
+        let hint_lines = help::hint_lines(&all_hints, area.width, 2, &self.theme);
+        let message_rows = self.message_rows(area.width);
+        let [body, message, footer] = Layout::vertical([
+            Constraint::Min(1),
+            Constraint::Length(message_rows),
+            Constraint::Length(hint_lines.len() as u16),
+        ])
+        .areas(area);
         match &self.screen {
             Screen::Home(s) => s.view(frame, body, &self.theme),
             Screen::NewEvaluation(s) => s.view(frame, body, &self.theme),
@@ -467,19 +489,11 @@ impl App {
             Screen::Plan(s) => s.view(frame, body, &self.theme),
             Screen::Action(s) => s.view(frame, body, &self.theme),
         }
-        let (title, keys, hints) = self.screen_keys();
-        let (title, keys, hints) = match &self.finder {
-            Some(f) => {
-                f.view(frame, body, &self.theme);
-                (
-                    "Find anything",
-                    finder::HELP.to_vec(),
-                    vec![("Enter", "go"), ("Esc", "close")],
-                )
-            }
-            None => (title, keys, hints),
-        };
-        self.status_line(frame, status, &hints);
+        if let Some(f) = &self.finder {
+            f.view(frame, body, &self.theme);
+        }
+        frame.render_widget(Paragraph::new(hint_lines), footer);
+        self.message_line(frame, message);
         if let Status::Held(message) = &self.status {
             prompts::held_notice(frame, body, message, &self.theme);
         }
@@ -505,32 +519,48 @@ impl App {
         }
     }
 
-    fn status_line(&self, frame: &mut Frame, area: Rect, hints: &[KeyHelp]) {
-        let (message, style) = match &self.status {
-            Status::None => (String::new(), self.theme.dim()),
+    /// The message on show, and how it is drawn.
+    fn message(&self) -> Option<(String, ratatui::style::Style)> {
+        Some(match &self.status {
+            Status::None => return None,
             Status::Info(m) => (m.clone(), self.theme.strong()),
             Status::Saved(m) => (format!("✓ {m}"), self.theme.good()),
             Status::Error(m) | Status::Held(m) => (format!("✗ {m}"), self.theme.error()),
-        };
-        let message_width = unicode_width::UnicodeWidthStr::width(message.as_str()) as u16;
-        let [left, right] = Layout::horizontal([
-            Constraint::Min(0),
-            Constraint::Length(message_width.min(area.width)),
-        ])
-        .areas(area);
-        let mut spans = vec![
-            Span::styled("?", self.theme.key()),
-            Span::raw(" help  "),
-            Span::styled("^F", self.theme.key()),
-            Span::raw(" find  "),
-        ];
-        spans.extend(help::hints(hints, &self.theme));
-        if matches!(self.status, Status::Error(_) | Status::Held(_)) {
-            // An error takes the whole line: it matters more than hints.
-            frame.render_widget(Paragraph::new(Line::styled(message, style)), area);
-            return;
+        })
+    }
+
+    /// Rows the message takes at `width`: a failure is wrapped whole over up
+    /// to three rows, as every word of it may matter; anything else takes
+    /// one, shortened in the middle (a long path keeps its file name).
+    fn message_rows(&self, width: u16) -> u16 {
+        match (&self.status, self.message()) {
+            (_, None) => 0,
+            (Status::Error(_) | Status::Held(_), Some((text, _))) => {
+                crate::tui::widgets::wrap::wrap(&text, usize::from(width).max(1))
+                    .len()
+                    .clamp(1, 3) as u16
+            }
+            _ => 1,
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), left);
-        frame.render_widget(Paragraph::new(Line::styled(message, style)), right);
+    }
+
+    fn message_line(&self, frame: &mut Frame, area: Rect) {
+        let Some((message, style)) = self.message() else {
+            return;
+        };
+        let width = usize::from(area.width).max(1);
+        let lines: Vec<Line> = if area.height > 1 {
+            crate::tui::widgets::wrap::wrap(&message, width)
+                .into_iter()
+                .take(usize::from(area.height))
+                .map(|l| Line::styled(l, style))
+                .collect()
+        } else {
+            vec![Line::styled(
+                crate::text::shorten_middle(&message, width),
+                style,
+            )]
+        };
+        frame.render_widget(Paragraph::new(lines), area);
     }
 }

@@ -142,8 +142,21 @@ fn paste_tail() -> io::Result<Vec<Event>> {
     Ok(tail)
 }
 
-/// How often the loop looks for a termination signal while idle.
-const SIGNAL_CHECK: Duration = Duration::from_millis(200);
+/// How often the loop looks for a termination signal, or a message to
+/// fade, while idle.
+const MESSAGE_CHECK: Duration = Duration::from_millis(200);
+
+/// How long a message stays on the screen: what was saved, a few seconds;
+/// a note, a little longer; a failure, longer still. A change refused while
+/// no text box was open holds keys until it is answered, and stays.
+fn fades_after(status: &app::Status) -> Option<Duration> {
+    match status {
+        app::Status::Saved(_) => Some(Duration::from_secs(4)),
+        app::Status::Info(_) => Some(Duration::from_secs(8)),
+        app::Status::Error(_) => Some(Duration::from_secs(12)),
+        app::Status::Held(_) | app::Status::None => None,
+    }
+}
 
 /// Which screen the app opens on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +180,8 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     let panic_for_test = std::env::var_os("HEADWAY_TEST_PANIC").is_some();
     let mut signal = 0;
     let mut upkeep: Option<Upkeep> = None;
+    // The message on show, and since when: it fades after a while.
+    let mut message = (app.status.clone(), std::time::Instant::now());
     // A change made while the page check runs waits for it: the bottom line
     // says so as it starts waiting (the frame is redrawn whole afterwards).
     let waited = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -210,10 +225,16 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             suspend(&mut terminal)?;
             continue;
         }
+        if app.status != message.0 {
+            message = (app.status.clone(), std::time::Instant::now());
+        }
+        let faded = || fades_after(&message.0).is_some_and(|d| message.1.elapsed() >= d);
         let mut upkeep_ended = false;
-        while signal == 0 && !upkeep_ended && !event::poll(SIGNAL_CHECK)? {
+        let mut fade = false;
+        while signal == 0 && !upkeep_ended && !fade && !event::poll(MESSAGE_CHECK)? {
             signal = stop.load(Ordering::Relaxed);
             upkeep_ended = upkeep.as_ref().is_some_and(Upkeep::ended);
+            fade = faded();
         }
         signal = stop.load(Ordering::Relaxed);
         if signal != 0 {
@@ -221,6 +242,10 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
         if upkeep_ended {
             // Redraw with what the upkeep said, without waiting for a key.
+            continue;
+        }
+        if fade {
+            app.status = app::Status::None;
             continue;
         }
         match event::read()? {

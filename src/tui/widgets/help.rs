@@ -52,15 +52,36 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[KeyHelp], them
     );
 }
 
-/// The status line's hints: `key what · key what`, as many as fit.
-pub fn hints(keys: &[KeyHelp], theme: &Theme) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
-    for (i, (k, d)) in keys.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled("  ", theme.dim()));
+/// The key hints at the foot of the screen, packed into lines of `width` columns, whole hints only, at
+/// most `max_lines` lines (what does not fit is in the help, `?`).
+pub fn hint_lines(
+    keys: &[KeyHelp],
+    width: u16,
+    max_lines: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    let width = usize::from(width).max(1);
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for (k, d) in keys {
+        let wide = k.width() + 1 + d.width();
+        let gap = if used == 0 { 0 } else { 2 };
+        if used > 0 && used + gap + wide > width {
+            if lines.len() == max_lines {
+                break;
+            }
+            lines.push(Vec::new());
+            used = 0;
         }
-        spans.push(Span::styled(k.to_string(), theme.key()));
-        spans.push(Span::raw(format!(" {d}")));
+        let line = lines.last_mut().expect("one line at least");
+        if used > 0 {
+            line.push(Span::styled("  ", theme.dim()));
+            used += 2;
+        }
+        line.push(Span::styled(k.to_string(), theme.key()));
+        line.push(Span::raw(format!(" {d}")));
+        used += wide;
     }
-    spans
+    lines.into_iter().map(Line::from).collect()
 }
