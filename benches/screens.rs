@@ -533,12 +533,13 @@ fn finder_key(key: char) -> String {
     format!("type {key:?} in the finder")
 }
 
-/// The home screen, whole: its title on the first row and its keys on the last.
+/// The home screen, whole: its title on the first row and its keys at the foot.
 fn home(screen: &vt100::Screen) -> bool {
     let rows = rows(screen);
     rows.first()
         .is_some_and(|r| r.contains("schools and evaluations"))
-        && rows.last().is_some_and(|r| r.contains("? help"))
+        // The keys take the last row, or the last two on a narrow screen.
+        && rows.iter().rev().take(2).any(|r| r.contains("? help"))
 }
 
 /// The walk of an evaluation: one statement and its scale.
