@@ -196,6 +196,8 @@ fn a_refused_action_field_keeps_the_editor_open_on_esc() {
     s.send("\r");
     s.wait_for("Success criteria");
     fail_next_write(s.pid(), &db);
+    // The title opens selected; End keeps it and goes to its end.
+    s.send("\x1b[F");
     s.type_slowly(" now");
     s.wait_for("Not saved yet, your text is kept");
     s.send("\x1b");

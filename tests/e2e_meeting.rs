@@ -362,3 +362,72 @@ fn a_message_has_its_own_line_never_hides_a_key_and_fades() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn a_field_entered_has_its_text_selected_and_shell_keys_edit_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let evaluation = three_drafts(&db);
+    let action = |column: &str| -> String {
+        Connection::open(&db)
+            .unwrap()
+            .query_row(
+                &format!(
+                    "SELECT coalesce({column}, '') FROM actions
+                     WHERE evaluation_id = ?1 ORDER BY id LIMIT 1"
+                ),
+                [evaluation],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("j");
+    s.send("s");
+    s.wait_for("Summary:");
+    s.send("P");
+    s.wait_for("Third draft");
+    s.send("e");
+    s.wait_for("Action · draft · First draft");
+    // The title is selected: typing replaces it.
+    s.type_slowly("Phonics catch-up");
+    s.wait_for("Title saved");
+    assert_eq!(action("title"), "Phonics catch-up");
+    // Down past the description to the owner: typed, then Ctrl+W, Ctrl+/
+    // (undo) and Ctrl+U.
+    s.send("\x1b[B");
+    s.send("\x1b[B");
+    s.type_slowly("R. Patel");
+    s.wait_for("saved");
+    s.send("\x17"); // Ctrl+W: the word before
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(action("owner"), "R. ");
+    s.send("\x1f"); // Ctrl+/ (Ctrl+_): undo
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(action("owner"), "R. Patel");
+    s.send("\x15"); // Ctrl+U: back to the start
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(action("owner"), "");
+    // Down to the due date, twice over: the second replaces the first.
+    for _ in 0..4 {
+        s.send("\x1b[B");
+    }
+    s.wait_for("Due date");
+    s.type_slowly("2026-11-30");
+    s.send("\x1b[A");
+    s.send("\x1b[B");
+    s.type_slowly("2026-12-01");
+    s.send("\x1b[A");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(action("due_date"), "2026-12-01");
+    s.send("\x1b");
+    s.wait_for("Third draft");
+    // The limit of open priorities: typing 3 makes it 3, not 53.
+    s.send("L");
+    s.wait_for("limit");
+    s.send("3\r");
+    s.wait_for("Limit of 3 open priorities saved");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

@@ -23,6 +23,19 @@ use super::widgets::help::{self, KeyHelp};
 use super::widgets::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::store::Store;
 
+/// Keys of a text box, listed in the help (F1) while one is open.
+const TEXT_KEYS: &[KeyHelp] = &[
+    ("", ""),
+    (
+        "Home / End",
+        "start / end of the text (also Ctrl+A / Ctrl+E)",
+    ),
+    ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
+    ("Ctrl+W", "delete the word before the cursor"),
+    ("Ctrl+/", "undo (Ctrl+R redoes)"),
+    ("typing", "on a field's selected text: replaces it"),
+];
+
 /// Keys that work on every screen, listed at the end of each help overlay.
 const GLOBAL_KEYS: &[KeyHelp] = &[
     ("", ""),
@@ -514,6 +527,9 @@ impl App {
         }
         if self.show_help {
             let mut keys = keys;
+            if self.is_typing() {
+                keys.extend_from_slice(TEXT_KEYS);
+            }
             keys.extend_from_slice(GLOBAL_KEYS);
             help::render(frame, area, title, &keys, &self.theme);
         }

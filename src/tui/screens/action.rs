@@ -77,6 +77,19 @@ const FIELDS: [(Field, &str); 14] = [
 ];
 
 impl Field {
+    /// A field of a few words, replaced more often than added to.
+    fn is_short(self) -> bool {
+        matches!(
+            self,
+            Field::Title
+                | Field::Owner
+                | Field::Checker
+                | Field::Start
+                | Field::Due
+                | Field::TargetGroup
+        )
+    }
+
     fn is_choice(self) -> bool {
         matches!(
             self,
@@ -250,8 +263,17 @@ impl ActionEditor {
         // Text copied from a confidential note opens for typing only once
         // F2 has shown it: moving through the fields must not show it.
         let hidden = self.is_hidden(field);
-        self.editing =
-            (!field.is_choice() && !hidden).then(|| TextInput::new(&value(&self.action, field)));
+        // A short field opens with its text selected, so typing replaces
+        // it (a date, a name); a longer note opens with the cursor at its
+        // end, to add to it.
+        self.editing = (!field.is_choice() && !hidden).then(|| {
+            let text = value(&self.action, field);
+            if field.is_short() {
+                TextInput::selected(&text)
+            } else {
+                TextInput::new(&text)
+            }
+        });
         self.edit_saved = false;
         self.unsaved = false;
     }

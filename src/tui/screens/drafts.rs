@@ -332,7 +332,7 @@ impl Drafts {
             KeyCode::Char('M') => self.merge_marked(ctx),
             KeyCode::Char('d') => self.draft_deferred(ctx),
             KeyCode::Char('L') => {
-                self.mode = Mode::Limit(Box::new(TextInput::new(&self.limit.to_string())));
+                self.mode = Mode::Limit(Box::new(TextInput::selected(&self.limit.to_string())));
             }
             _ => {}
         }

@@ -138,6 +138,9 @@ impl NewEvaluation {
         let pos = FIELDS.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
         let next = (pos + step).rem_euclid(FIELDS.len() as isize) as usize;
         self.focus = FIELDS[next];
+        // Entering a field selects its text: typing replaces it.
+        let focus = self.focus;
+        self.input(focus).select_all();
     }
 
     pub fn paste(&mut self, text: &str) {

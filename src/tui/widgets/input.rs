@@ -1,5 +1,11 @@
 //! One line of editable text (wrapped when the box is narrow), built on
 //! ratatui-textarea. Control characters never get in, typed or pasted.
+//!
+//! Keys as in a shell: Home and End (or Ctrl+A, Ctrl+E), Ctrl+U deletes to
+//! the start, Ctrl+K to the end, Ctrl+W the word before; Ctrl+/ undoes
+//! (Ctrl+Z suspends the app, as in any terminal program) and Ctrl+R redoes.
+//! A field entered with its text selected replaces it when typed into, as
+//! a form in a browser does.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -25,8 +31,24 @@ impl TextInput {
         let mut area = TextArea::new(vec![clean_line(text)]);
         area.set_wrap_mode(WrapMode::WordOrGlyph);
         area.set_cursor_line_style(Style::new());
+        area.set_selection_style(Style::new().add_modifier(ratatui::style::Modifier::REVERSED));
         area.move_cursor(CursorMove::End);
         TextInput { area }
+    }
+
+    /// The same, with the whole text selected: typing replaces it, a
+    /// movement key keeps it and moves the cursor.
+    pub fn selected(text: &str) -> TextInput {
+        let mut input = TextInput::new(text);
+        input.select_all();
+        input
+    }
+
+    /// Selects the whole text, as entering a form's field does.
+    pub fn select_all(&mut self) {
+        if !self.text().is_empty() {
+            self.area.select_all();
+        }
     }
 
     pub fn text(&self) -> String {
@@ -48,6 +70,15 @@ impl TextInput {
             KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc => false,
             KeyCode::Char(c) if is_forbidden(c) => false,
             KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => false,
+            // As in a shell, Ctrl+U deletes back to the start.
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.area.cancel_selection();
+                self.area.delete_line_by_head()
+            }
+            // Ctrl+/ (which terminals send as Ctrl+_ or Ctrl+7) undoes.
+            KeyCode::Char('/' | '_' | '7') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.area.undo()
+            }
             _ => {
                 let before = self.text();
                 self.area.input(key);
