@@ -4,9 +4,11 @@
 //! each run of them: `ESC [ row ; col H`, six to eight bytes. Where two
 //! changed runs on a row are a few unchanged cells apart, printing those
 //! cells again is shorter than the move. This backend remembers what the
-//! terminal shows and fills such gaps, so a key that changes a few words
-//! of a line sends about as many bytes as those words. It matters over SSH
-//! and on a projector's remote session.
+//! terminal shows and fills such gaps, and blanks a long run of cells that
+//! became empty with one "erase characters" sequence (`ESC [ n X`) rather
+//! than n spaces, so a key that changes a few words of a line sends about
+//! as many bytes as those words. It matters over SSH and on a projector's
+//! remote session.
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
@@ -17,6 +19,75 @@ use unicode_width::UnicodeWidthStr;
 /// a cursor move costs six bytes or more, a plain cell one.
 const GAP: u16 = 5;
 
+/// Runs of cells that became blank, at least this long, are erased with
+/// one sequence (a cursor move and `ESC [ n X`, about twelve bytes).
+const ERASE_RUN: usize = 12;
+
+/// A backend that can blank `n` cells from a position, in the terminal's
+/// default colours, without moving on.
+pub trait Erase: Backend {
+    fn erase(&mut self, x: u16, y: u16, n: u16) -> Result<(), Self::Error>;
+}
+
+impl<W: std::io::Write> Erase for ratatui::backend::CrosstermBackend<W> {
+    fn erase(&mut self, x: u16, y: u16, n: u16) -> std::io::Result<()> {
+        crossterm::queue!(
+            self,
+            crossterm::cursor::MoveTo(x, y),
+            crossterm::style::Print(format!("\x1b[{n}X"))
+        )
+    }
+}
+
+impl Erase for ratatui::backend::TestBackend {
+    fn erase(&mut self, x: u16, y: u16, n: u16) -> Result<(), Self::Error> {
+        let blank = Cell::default();
+        let cells: Vec<(u16, u16, &Cell)> =
+            (x..x.saturating_add(n)).map(|cx| (cx, y, &blank)).collect();
+        Backend::draw(self, cells.into_iter())
+    }
+}
+
+/// A cell as an erase leaves it: a space in the default colours.
+fn blank(cell: &Cell) -> bool {
+    cell.symbol() == " " && *cell == Cell::default()
+}
+
+/// Takes the long runs of newly blank cells out of `updates` (in order),
+/// as (x, y, length).
+fn take_erasable(updates: &mut Vec<(u16, u16, Cell)>) -> Vec<(u16, u16, u16)> {
+    let mut runs = Vec::new();
+    let mut keep = vec![true; updates.len()];
+    let mut i = 0;
+    while i < updates.len() {
+        let (x, y, ref cell) = updates[i];
+        if !blank(cell) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < updates.len() {
+            let (nx, ny, ref next) = updates[end];
+            let (px, _, _) = updates[end - 1];
+            if ny != y || nx != px + 1 || !blank(next) {
+                break;
+            }
+            end += 1;
+        }
+        if end - i >= ERASE_RUN {
+            runs.push((x, y, (end - i) as u16));
+            keep[i..end].iter_mut().for_each(|k| *k = false);
+        }
+        i = end;
+    }
+    let mut n = 0;
+    updates.retain(|_| {
+        n += 1;
+        keep[n - 1]
+    });
+    runs
+}
+
 pub struct Painter<B: Backend> {
     inner: B,
     /// What the terminal shows, as far as this backend has drawn it; `None`
@@ -24,7 +95,7 @@ pub struct Painter<B: Backend> {
     shown: Option<Buffer>,
 }
 
-impl<B: Backend> Painter<B> {
+impl<B: Erase> Painter<B> {
     /// For a terminal whose screen is blank, as ratatui assumes at start.
     pub fn new(inner: B) -> Painter<B> {
         let shown = inner
@@ -97,7 +168,7 @@ fn same_look(cell: &Cell, other: &Cell) -> bool {
     cell.fg == other.fg && cell.bg == other.bg && cell.modifier == other.modifier
 }
 
-impl<B: Backend> Backend for Painter<B> {
+impl<B: Erase> Backend for Painter<B> {
     type Error = B::Error;
 
     fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
@@ -105,8 +176,14 @@ impl<B: Backend> Backend for Painter<B> {
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
         let updates: Vec<(u16, u16, Cell)> = content.map(|(x, y, c)| (x, y, c.clone())).collect();
-        let out = self.with_gaps_filled(&updates);
         self.remember(&updates);
+        let mut rest = updates;
+        // Erased first, while the colours are the defaults the last frame
+        // ended on; the cells drawn next lie outside the erased runs.
+        for (x, y, n) in take_erasable(&mut rest) {
+            self.inner.erase(x, y, n)?;
+        }
+        let out = self.with_gaps_filled(&rest);
         self.inner.draw(out.iter().map(|(x, y, c)| (*x, *y, c)))
     }
 
@@ -159,7 +236,7 @@ impl<B: Backend> Backend for Painter<B> {
     }
 }
 
-impl<B: Backend> Painter<B> {
+impl<B: Erase> Painter<B> {
     /// The screen was cleared whole: every cell is blank, at today's size.
     fn blank(&mut self) {
         self.shown = self
@@ -240,6 +317,11 @@ mod tests {
         let plain = bytes_for(before, after, false);
         let painted = bytes_for(before, after, true);
         assert!(painted < plain, "{painted} against {plain}");
+        // A line cut short: the rest is erased in one sequence.
+        let (long, short) = ("the cat sat on the mat by the open door", "the cat");
+        let plain = bytes_for(long, short, false);
+        let painted = bytes_for(long, short, true);
+        assert!(painted + 25 < plain, "{painted} against {plain}");
     }
 
     #[test]
