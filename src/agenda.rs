@@ -15,7 +15,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn keeps(&self, owner: &str, checker: &str) -> bool {
+    pub fn keeps(&self, owner: &str, checker: &str) -> bool {
         // Case and accents aside, as the finder matches: "zoe" finds Zoë.
         let plain = |text: &str| -> String {
             text.trim()

@@ -431,3 +431,81 @@ fn a_field_entered_has_its_text_selected_and_shell_keys_edit_it() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn the_check_in_shows_what_was_checked_today_counts_right_and_undoes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (_, action) = common::meeting_db(&db);
+    let today = || -> (i64, String) {
+        Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT count(*), coalesce(max(rag), '') FROM checkins
+                 WHERE action_id = ?1 AND checked_on = '2026-11-22'",
+                [action],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let status = || -> String {
+        Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT status FROM actions WHERE id = ?1", [action], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("c");
+    s.wait_for("Write the curriculum story");
+    // A check-in made by mistake is taken back; its words stay in history.
+    s.send("g");
+    s.type_slowly("Wrong action");
+    s.wait_for("Note saved");
+    s.send("\x1b");
+    // The note closed: the keys of the list are back.
+    s.wait_for("u undo");
+    assert_eq!(today(), (1, "green".into()));
+    s.send("u");
+    s.wait_for("Check-in taken back");
+    assert_eq!(today().0, 0);
+    let kept: String = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT old_value FROM action_revisions WHERE field = 'check-in withdrawn'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(kept.contains("Wrong action"), "{kept}");
+    // Checked for real, then back with ←: nothing is left, not two.
+    s.send("a");
+    s.type_slowly("Slow but moving");
+    s.send("\r");
+    s.wait_for("checks are through");
+    s.send("\x1b[D");
+    s.wait_for("checked 1 · skipped 0 · done 0 · left 0");
+    s.send("q");
+    s.wait_for("schools and evaluations");
+    // Opened again the same day: it says what was checked, and a colour
+    // key changes today's check-in rather than adding one.
+    s.send("c");
+    s.wait_for("CHECKED TODAY: AMBER");
+    s.wait_for("checked 1 · skipped 0 · done 0 · left 0");
+    s.send("g");
+    s.send("\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(today(), (1, "green".into()));
+    // Done, and undone.
+    s.send("D");
+    s.wait_for("Marked done");
+    assert_eq!(status(), "done");
+    s.send("\x1b[D");
+    s.send("u");
+    s.wait_for("No longer marked done");
+    assert_eq!(status(), "in progress");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

@@ -215,6 +215,7 @@ fn an_older_file_gains_its_next_checks_when_it_is_upgraded() {
              DROP INDEX judgements_progress;
              ALTER TABLE actions DROP COLUMN next_check;
              ALTER TABLE evaluations DROP COLUMN removed_at;
+             DROP INDEX checkins_by_day;
              PRAGMA user_version = 4;",
         )
         .unwrap();

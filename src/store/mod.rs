@@ -32,7 +32,7 @@ pub use export::{EvaluationRecord, ExportHead, Snapshot};
 pub use file::APPLICATION_ID;
 pub use identity::Described;
 pub use open::OpenMode;
-pub use plans::{ActionField, DueAction, DueRow, PlanRow, PRIORITY_LIMIT_KEY};
+pub use plans::{ActionField, CheckedAction, DueAction, DueRow, PlanRow, PRIORITY_LIMIT_KEY};
 pub use schema::SCHEMA_VERSION;
 pub use tools::{ImportOutcome, ToolInfo};
 

@@ -84,6 +84,15 @@ pub struct DueRow {
     pub last_check: Option<(Date, Rag)>,
 }
 
+/// An action checked on a given day, with that day's latest check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedAction {
+    pub id: i64,
+    pub owner: String,
+    pub checker: String,
+    pub check_in: i64,
+}
+
 /// The setting that holds the open-priority limit.
 pub const PRIORITY_LIMIT_KEY: &str = "priority_limit";
 
@@ -627,6 +636,51 @@ impl Store {
             for id in std::iter::once(&merged.into).chain(&merged.absorbed) {
                 refresh_next_check(tx, *id)?;
             }
+            Ok(())
+        })
+    }
+
+    /// The actions in a plan checked on `day`, in the order they were
+    /// checked, each with its latest check-in of that day.
+    pub fn checked_on(&self, day: Date) -> super::Result<Vec<CheckedAction>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.owner, a.checker, max(c.id) AS latest
+             FROM checkins c JOIN actions a ON a.id = c.action_id
+             JOIN evaluations e ON e.id = a.evaluation_id
+             WHERE c.checked_on = ?1 AND a.stage = 'accepted' AND e.removed_at IS NULL
+             GROUP BY a.id ORDER BY min(c.id)",
+        )?;
+        let rows = stmt.query_map([day.to_string()], |r| {
+            Ok(CheckedAction {
+                id: r.get(0)?,
+                owner: r.get(1)?,
+                checker: r.get(2)?,
+                check_in: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes back a check-in made by mistake. Its day, colour and notes are
+    /// kept in the action's history, so nothing typed is lost.
+    pub fn withdraw_check_in(&mut self, check_in: i64) -> super::Result<()> {
+        self.write(|tx| {
+            let (action, on, rag, note, impact): (i64, String, String, String, String) = tx
+                .query_row(
+                    "SELECT action_id, checked_on, rag, note, impact_note FROM checkins WHERE id = ?1",
+                    [check_in],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::Missing(format!("There is no check-in {check_in}.")))?;
+            let kept = [format!("{on} {rag}"), note, impact]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            keep_action_revision(tx, action, "check-in withdrawn", &kept)?;
+            tx.execute("DELETE FROM checkins WHERE id = ?1", [check_in])?;
+            refresh_next_check(tx, action)?;
             Ok(())
         })
     }

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/007_latest_check.sql"),
     include_str!("schema/008_search_prefixes.sql"),
     include_str!("schema/009_removed_evaluations.sql"),
+    include_str!("schema/010_checked_by_day.sql"),
 ];
 
 /// The migration whose hook fills `actions.next_check` for existing rows.

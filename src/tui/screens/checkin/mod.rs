@@ -27,6 +27,7 @@ const HELP: &[KeyHelp] = &[
     ("s / →", "skip this action for now"),
     ("←", "previous action"),
     ("D", "mark the action done"),
+    ("u", "undo the last check-in or done mark made here"),
     (
         "!",
         "mark this check-in's notes confidential (kept out of reports)",
@@ -38,6 +39,15 @@ const HELP: &[KeyHelp] = &[
     ),
     ("q / Esc", "back home (everything is already saved)"),
 ];
+
+/// A change made on this screen that `u` can take back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undo {
+    /// A check-in added here (its colour and notes are kept in the history).
+    CheckIn { action: i64, check_in: i64 },
+    /// An action marked done here, and the status it had.
+    Done { action: i64, was: Status },
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -60,6 +70,8 @@ pub struct CheckInScreen {
     made: HashMap<i64, i64>,
     skipped: HashSet<i64>,
     done: HashSet<i64>,
+    /// What `u` takes back, the last first.
+    undo: Vec<Undo>,
     mode: Mode,
     editor: TextInput,
     unsaved: bool,
@@ -74,8 +86,22 @@ pub struct CheckInScreen {
 }
 
 impl CheckInScreen {
+    /// Opens the agenda: what was already checked today first, as checked
+    /// (a colour key changes today's check-in, never adds a second), then
+    /// the actions due, most overdue first.
     pub fn open(store: &Store, today: Date, filter: Filter) -> Result<CheckInScreen, StoreError> {
-        let due = agenda_ids(store, today, &filter)?;
+        let checked: Vec<_> = store
+            .checked_on(today)?
+            .into_iter()
+            .filter(|c| filter.keeps(&c.owner, &c.checker))
+            .collect();
+        let made: HashMap<i64, i64> = checked.iter().map(|c| (c.id, c.check_in)).collect();
+        let mut due: Vec<i64> = checked.iter().map(|c| c.id).collect();
+        due.extend(
+            agenda_ids(store, today, &filter)?
+                .into_iter()
+                .filter(|id| !made.contains_key(id)),
+        );
         let mut screen = CheckInScreen {
             filter,
             today,
@@ -83,9 +109,10 @@ impl CheckInScreen {
             items: HashMap::new(),
             check_ins: HashMap::new(),
             index: 0,
-            made: HashMap::new(),
+            made,
             skipped: HashSet::new(),
             done: HashSet::new(),
+            undo: Vec::new(),
             mode: Mode::Browse,
             editor: TextInput::default(),
             unsaved: false,
@@ -265,6 +292,7 @@ impl CheckInScreen {
                 };
             }
             KeyCode::Char('D') => self.mark_done(ctx),
+            KeyCode::Char('u') => self.undo_last(ctx),
             KeyCode::Char('!') => self.toggle_confidential(ctx),
             _ => {}
         }
@@ -302,7 +330,15 @@ impl CheckInScreen {
         let action = item.row.action.id;
         let id = match self.made.get(&action) {
             Some(&existing) => ctx.store.set_check_in_rag(existing, rag).map(|()| existing),
-            None => ctx.store.add_check_in(action, self.today, rag),
+            None => ctx
+                .store
+                .add_check_in(action, self.today, rag)
+                .inspect(|&id| {
+                    self.undo.push(Undo::CheckIn {
+                        action,
+                        check_in: id,
+                    })
+                }),
         }?;
         self.made.insert(action, id);
         self.skipped.remove(&action);
@@ -405,6 +441,7 @@ impl CheckInScreen {
             return;
         };
         let action = item.row.action.id;
+        let was = item.row.action.status;
         match ctx.store.set_action_field(
             action,
             ActionField::Status,
@@ -412,6 +449,7 @@ impl CheckInScreen {
             true,
         ) {
             Ok(()) => {
+                self.undo.push(Undo::Done { action, was });
                 self.done.insert(action);
                 if let Some(item) = self.items.get_mut(&action) {
                     item.row.action.status = Status::Done;
@@ -421,6 +459,59 @@ impl CheckInScreen {
             }
             Err(e) => ctx.failed("Marking it done", e),
         }
+    }
+
+    /// Takes back the last check-in or done mark made on this screen, and
+    /// shows that action again.
+    fn undo_last(&mut self, ctx: &mut Ctx) {
+        let Some(last) = self.undo.pop() else {
+            ctx.info("Nothing made here to undo.");
+            return;
+        };
+        let (action, result, said) = match last {
+            Undo::CheckIn { action, check_in } => (
+                action,
+                ctx.store.withdraw_check_in(check_in),
+                "Check-in taken back (its notes are kept in the action's history)",
+            ),
+            Undo::Done { action, was } => (
+                action,
+                ctx.store
+                    .set_action_field(action, ActionField::Status, Some(was.as_str()), true),
+                "No longer marked done",
+            ),
+        };
+        if let Err(e) = result {
+            self.undo.push(last);
+            ctx.failed("The undo", e);
+            return;
+        }
+        match last {
+            Undo::CheckIn { .. } => {
+                self.made.remove(&action);
+            }
+            Undo::Done { was, .. } => {
+                self.done.remove(&action);
+                if let Some(item) = self.items.get_mut(&action) {
+                    item.row.action.status = was;
+                }
+            }
+        }
+        self.reload(ctx.store, action);
+        if let Some(pos) = self.due.iter().position(|&id| id == action) {
+            self.index = pos;
+        }
+        ctx.saved(said);
+    }
+
+    /// Actions of the agenda not yet checked, skipped or marked done here.
+    fn left(&self) -> usize {
+        self.due
+            .iter()
+            .filter(|id| {
+                !self.made.contains_key(id) && !self.skipped.contains(id) && !self.done.contains(id)
+            })
+            .count()
     }
 
     pub fn help(&self) -> Vec<KeyHelp> {
@@ -434,6 +525,7 @@ impl CheckInScreen {
                 ("g/a/r", "status"),
                 ("s", "skip"),
                 ("D", "done"),
+                ("u", "undo"),
                 ("h", "history"),
                 ("q", "home"),
             ],

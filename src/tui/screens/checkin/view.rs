@@ -48,7 +48,7 @@ impl CheckInScreen {
                         self.made.len(),
                         self.skipped.len(),
                         self.done.len(),
-                        self.due.len().saturating_sub(self.index)
+                        self.left()
                     ),
                     theme.dim(),
                 ),
@@ -83,16 +83,19 @@ impl CheckInScreen {
 
     fn item_view(&self, frame: &mut Frame, area: Rect, item: &AgendaItem, theme: &Theme) {
         let a = &item.row.action;
-        let state_style = match item.check.state {
-            CheckState::Overdue(_) => theme.error(),
+        // Checked today: what was said, not when the next check falls.
+        let checked = self
+            .current_check_in()
+            .map(|c| format!("checked today: {}", c.rag.as_str()));
+        let state_style = match (item.check.state, &checked) {
+            (_, Some(_)) => theme.good(),
+            (CheckState::Overdue(_), None) => theme.error(),
             _ => theme.key(),
         };
+        let state = checked.unwrap_or_else(|| when(item.check.state));
         let mut lines = vec![
             Line::from(vec![
-                Span::styled(
-                    format!(" {} ", when(item.check.state).to_uppercase()),
-                    state_style,
-                ),
+                Span::styled(format!(" {} ", state.to_uppercase()), state_style),
                 Span::styled(
                     format!(
                         "· {} · {} · {}",
