@@ -315,9 +315,57 @@ pub fn match_words(matcher: &SkimMatcherV2, text: &str, query: &str) -> Option<(
             matched = at;
         }
     }
+    // Text where every word typed begins a word (or is one) comes before
+    // letters found scattered: "identity" means the word, not i…d…e….
+    let starts = word_starts(&plain);
+    let mut whole = Vec::new();
+    for word in &words {
+        let word: Vec<char> = word.to_lowercase().chars().collect();
+        let found = starts.iter().find(|(_, w)| w.starts_with(&word[..]));
+        let Some((at, own)) = found else {
+            whole.clear();
+            break;
+        };
+        score += if own.len() == word.len() {
+            WORD_BONUS * 3 / 2
+        } else {
+            WORD_BONUS
+        };
+        whole.extend(*at..*at + word.len());
+    }
+    if !whole.is_empty() {
+        matched = whole;
+    }
     matched.sort_unstable();
     matched.dedup();
     Some((score, matched))
+}
+
+/// A match's bonus for each word typed that begins a word of the text (half
+/// as much again when it is the whole word): more than any fuzzy score.
+const WORD_BONUS: i64 = 1_000;
+
+/// Each word of `text` (lower case) with the char index it starts at.
+fn word_starts(text: &str) -> Vec<(usize, Vec<char>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphanumeric() {
+                i += 1;
+            }
+            let word: Vec<char> = chars[start..i]
+                .iter()
+                .flat_map(|c| c.to_lowercase())
+                .collect();
+            out.push((start, word));
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Items matching `query`, best first: (item index, matched char indices).
@@ -351,4 +399,40 @@ pub fn to_text(hits: &[Hit]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_that_begin_words_rank_above_letters_found_scattered() {
+        let items = [
+            "I do enjoy new topics in tidy year groups",
+            "The school's identity is clear to everyone",
+            "Pupils can say what makes the school distinct",
+            "Identity and belonging",
+        ];
+        let ranked: Vec<usize> = filter("identity", &items)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
+        // The whole word first (the shorter text on a tie of words); the
+        // letters found scattered come after both.
+        assert_eq!(&ranked[..2], &[3, 1]);
+        assert!(ranked.contains(&0), "scattered letters still match");
+        // Its highlight is the word itself.
+        let (_, at) = match_words(
+            &SkimMatcherV2::default().ignore_case(),
+            items[1],
+            "identity",
+        )
+        .unwrap();
+        assert_eq!(at, (13..21).collect::<Vec<_>>());
+        // A beginning counts, in any order, accents aside.
+        let ranked = filter("sch dist", &items);
+        assert_eq!(ranked[0].0, 2);
+        let ranked = filter("ecole", &["Reading in école", "e c o l e scattered"]);
+        assert_eq!(ranked[0].0, 0);
+    }
 }
