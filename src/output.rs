@@ -34,9 +34,12 @@ impl Protected {
             .iter()
             .map(|suffix| PathBuf::from(format!("{}{suffix}", real.display())))
             .collect();
-        // Text a failed save left for the next start.
+        // Text a failed save left for the next start, and where the last
+        // session was.
         if let Some(name) = real.file_name() {
-            files.push(real.with_file_name(format!(".{}.unsaved", name.to_string_lossy())));
+            let name = name.to_string_lossy();
+            files.push(real.with_file_name(format!(".{name}.unsaved")));
+            files.push(real.with_file_name(format!(".{name}.session")));
         }
         let backups = crate::store::backup::backup_folder(&real);
         Protected {

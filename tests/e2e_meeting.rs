@@ -509,3 +509,40 @@ fn the_check_in_shows_what_was_checked_today_counts_right_and_undoes() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn after_an_unclean_end_the_half_typed_rationale_is_shown_and_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    one_evaluation_in_progress(&db);
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("\r");
+    s.wait_for("statement 1 of 13");
+    s.send("\x1b[C"); // on to statement 2
+    s.wait_for("statement 2 of 13");
+    s.send("2");
+    s.type_slowly("Staff agree the routines but the corridors at lunch are noi");
+    s.wait_for("Rationale saved");
+    s.kill_hard();
+    // The next start says where the meeting was and how the text ends.
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Pick up where you were?");
+    s.wait_for("statement 2 of 13");
+    s.wait_for("lunch are noi\"");
+    s.send("\r");
+    s.wait_for("statement 2 of 13");
+    s.wait_for("Rationale");
+    assert!(s.screen().contains("lunch are noi"));
+    // Quitting normally leaves nothing to pick up.
+    s.send("q");
+    s.wait_for("schools and evaluations");
+    s.send("q");
+    assert!(s.wait_exit());
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!s.screen().contains("Pick up where you were?"));
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

@@ -7,6 +7,7 @@ mod painter;
 pub mod prompts;
 pub mod recovery;
 pub mod screens;
+mod session;
 pub mod theme;
 mod unsaved;
 pub mod widgets;
@@ -170,6 +171,12 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
     if let Start::CheckIn(filter) = start {
         app.navigate(app::Nav::CheckIn { filter });
     }
+    // Where the last session was, if it ended without quitting: offered
+    // (after any unsaved text, which comes first).
+    let (mut mark, left) = session::SessionMark::begin(app.store.path());
+    if let (None, Some(Some((evaluation, index)))) = (&app.prompt, left) {
+        app.prompt = resume_prompt(&app.store, evaluation, index);
+    }
     // SIGTERM, SIGHUP and SIGINT end the loop, so the guard restores the
     // terminal. Every change is already committed, and text the store
     // refused is already in the recovery file, so nothing is lost.
@@ -255,6 +262,10 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
             }
             event => app.event(event),
         }
+        mark.at(match &app.screen {
+            app::Screen::Walk(w) => Some((w.evaluation_id(), w.index())),
+            _ => None,
+        });
         if waited.take() {
             // The notice was written around ratatui: draw everything again.
             repaint_all(&mut terminal)?;
@@ -280,6 +291,8 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         }
         std::process::exit(128 + signal);
     }
+    // Quitting: nothing to pick up next time.
+    mark.end();
     let halted = app.store.halted().map(str::to_string);
     drop(app);
     drop(terminal);
@@ -293,6 +306,44 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         upkeep.finish();
     }
     Ok(())
+}
+
+/// The offer to go back to statement `index` of `evaluation`, where the
+/// last session was when it ended without quitting; `None` if that
+/// evaluation or statement is no longer there.
+fn resume_prompt(store: &Store, evaluation: i64, index: usize) -> Option<prompts::Prompt> {
+    let e = store.evaluation(evaluation).ok()?;
+    let tool = store.tool(&e.tool_id, e.tool_version).ok()?;
+    let keys = tool.statement_keys();
+    let key = keys.get(index)?;
+    let judgements = store.judgements(evaluation).ok()?;
+    let j = judgements.get(key).cloned().unwrap_or_default();
+    let note = [&j.rationale, &j.defer_note, &j.evidence]
+        .into_iter()
+        .find(|t| !t.trim().is_empty())
+        .cloned()
+        .unwrap_or_default();
+    // The end of it, where a sentence may stop mid-word.
+    let chars: Vec<char> = crate::text::clean_line(&note).chars().collect();
+    let typed = if chars.len() > 80 {
+        format!("…{}", chars[chars.len() - 80..].iter().collect::<String>())
+    } else {
+        chars.into_iter().collect()
+    };
+    Some(prompts::Prompt::Resume {
+        evaluation,
+        index,
+        place: crate::text::clean_line(&format!(
+            "statement {} of {} of {}, {} · {} · {}",
+            index + 1,
+            keys.len(),
+            tool.title,
+            e.school_name,
+            e.scope,
+            e.cycle
+        )),
+        typed,
+    })
 }
 
 /// Said on the status line when damage is found while a text box is open.

@@ -22,6 +22,14 @@ pub enum Prompt {
     Offer { show: bool, discarding: bool },
     /// The user asked to go to `nav` (or quit) while text is unsaved.
     Leave { nav: Nav },
+    /// The last session ended without quitting, in a walk: where it was,
+    /// described, and the end of what was typed there.
+    Resume {
+        evaluation: i64,
+        index: usize,
+        place: String,
+        typed: String,
+    },
 }
 
 /// What the user answered.
@@ -34,6 +42,8 @@ pub enum Answer {
     Later,
     Go(Nav),
     Stay,
+    /// The offer to pick up where the last session was is declined.
+    NotNow,
 }
 
 pub fn key(prompt: &Prompt, key: KeyEvent) -> Answer {
@@ -65,6 +75,15 @@ pub fn key(prompt: &Prompt, key: KeyEvent) -> Answer {
         Prompt::Leave { nav } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => Answer::Go(nav),
             _ => Answer::Stay,
+        },
+        Prompt::Resume {
+            evaluation, index, ..
+        } => match key.code {
+            KeyCode::Enter => Answer::Go(Nav::Walk {
+                evaluation,
+                index: Some(index),
+            }),
+            _ => Answer::NotNow,
         },
     }
 }
@@ -170,7 +189,31 @@ pub fn view(
                 theme,
             );
         }
+        Prompt::Resume { place, typed, .. } => resume_view(frame, area, place, typed, theme),
     }
+}
+
+/// The offer to go back to where an unfinished session was.
+fn resume_view(frame: &mut Frame, area: Rect, place: &str, typed: &str, theme: &Theme) {
+    let lines = vec![
+        Line::styled(
+            "headway did not close normally last time (everything typed was saved).",
+            theme.strong(),
+        ),
+        Line::raw(""),
+        Line::raw(format!("The meeting was at {place}.")),
+        if typed.is_empty() {
+            Line::styled("Nothing was typed there yet.", theme.dim())
+        } else {
+            Line::raw(format!("What was typed there ends: \"{typed}\""))
+        },
+        Line::raw(""),
+        Line::styled(
+            "Enter: go there to finish it · any other key: not now",
+            theme.key(),
+        ),
+    ];
+    boxed(frame, area, "Pick up where you were?", lines, theme);
 }
 
 /// The notice over the screen while keys are held after a failed change.

@@ -128,6 +128,7 @@ impl App {
                 self.prompt = None;
                 self.status = Status::Info("Still here: your text is kept".into());
             }
+            Answer::NotNow => self.prompt = None,
         }
     }
 
