@@ -546,3 +546,56 @@ fn after_an_unclean_end_the_half_typed_rationale_is_shown_and_reached() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn ctrl_x_writes_a_note_in_the_users_own_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    one_evaluation_in_progress(&db);
+    // An "editor" that says how private its file was and what it was given.
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nwas=$(cat \"$1\")\nprintf 'mode %s, was [%s], now written in an editor\\n' \"$(stat -c %a \"$1\")\" \"$was\" > \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let db_arg = db.to_string_lossy().to_string();
+    let mut s = Session::start_program(
+        env!("CARGO_BIN_EXE_headway"),
+        &["--db", &db_arg, "--today", "2026-11-22"],
+        &[
+            ("VISUAL", editor.to_str().unwrap()),
+            ("TMPDIR", dir.path().to_str().unwrap()),
+        ],
+        100,
+        30,
+    );
+    s.wait_for("Oakfield Primary");
+    s.send("\r");
+    s.wait_for("statement 1 of 13");
+    s.send("3");
+    s.type_slowly("Typed here");
+    s.wait_for("Rationale saved");
+    s.send("\x18"); // Ctrl+X
+    s.wait_for("now written in an editor");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let rationale: String = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT rationale FROM judgements", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        rationale,
+        "mode 600, was [Typed here], now written in an editor"
+    );
+    // The temporary file is gone.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("headway-note"))
+        .collect();
+    assert!(left.is_empty());
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

@@ -33,6 +33,7 @@ const TEXT_KEYS: &[KeyHelp] = &[
     ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
     ("Ctrl+W", "delete the word before the cursor"),
     ("Ctrl+/", "undo (Ctrl+R redoes)"),
+    ("Ctrl+X", "in a note: write it in your own editor ($VISUAL, $EDITOR)"),
     ("typing", "on a field's selected text: replaces it"),
 ];
 
@@ -97,6 +98,9 @@ pub struct App {
     pub suspend: bool,
     /// Screens left for another, to come back to (see [`Place`]).
     parked: Vec<Screen>,
+    /// Text to write in the user's own editor (Ctrl+X in a text box); the
+    /// run loop hands the terminal over and gives back what was written.
+    pub external_edit: Option<String>,
     /// The file that keeps text the store refused.
     pub(super) recovery: Recovery,
     /// Unsaved text not on the current screen: left by an earlier session,
@@ -140,6 +144,7 @@ impl App {
             quit: false,
             suspend: false,
             parked: Vec::new(),
+            external_edit: None,
         }
     }
 
@@ -220,6 +225,16 @@ impl App {
             self.suspend = true;
             return;
         }
+        if ctrl && key.code == KeyCode::Char('x') && self.finder.is_none() {
+            match self.editor_mut() {
+                Some(editor) => self.external_edit = Some(editor.text()),
+                None => {
+                    self.status =
+                        Status::Info("Ctrl+X opens your editor from a note being typed.".into())
+                }
+            }
+            return;
+        }
         if ctrl && key.code == KeyCode::Char('f') {
             match Finder::open(&self.store) {
                 Ok(f) => self.finder = Some(Box::new(f)),
@@ -273,6 +288,35 @@ impl App {
             Screen::Action(s) => s.key(key, &mut ctx),
         };
         self.go(nav);
+    }
+
+    /// The text box open on the screen, for the notes that can be written
+    /// in the user's own editor.
+    fn editor_mut(&mut self) -> Option<&mut crate::tui::widgets::input::TextInput> {
+        match &mut self.screen {
+            Screen::Walk(s) => s.editor_mut(),
+            Screen::CheckIn(s) => s.editor_mut(),
+            Screen::Action(s) => s.editor_mut(),
+            _ => None,
+        }
+    }
+
+    /// What was written in the user's editor replaces the text box's text,
+    /// saved as a paste is.
+    pub fn replace_typed(&mut self, text: &str) {
+        let Some(editor) = self.editor_mut() else {
+            return;
+        };
+        if text.trim().is_empty() {
+            self.status = Status::Info("Nothing was written there: the note is as it was.".into());
+            return;
+        }
+        if editor.text() == crate::text::clean_line(text) {
+            self.status = Status::Info("The note is as it was.".into());
+            return;
+        }
+        editor.replace_all("");
+        self.paste(text);
     }
 
     fn paste(&mut self, text: &str) {

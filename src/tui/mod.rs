@@ -96,6 +96,58 @@ fn suspend(terminal: &mut Term) -> io::Result<()> {
     repaint_all(terminal)
 }
 
+/// Hands the terminal to the user's editor ($VISUAL, else $EDITOR, else vi)
+/// on a private temporary file holding `text`, as `git commit` does, and
+/// returns what it holds when the editor closes. The file is removed.
+fn edit_outside(terminal: &mut Term, text: &str) -> io::Result<String> {
+    use std::io::{Read, Write};
+    use std::os::unix::fs::OpenOptionsExt;
+    static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("headway-note-{}-{n}.txt", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)?;
+    file.write_all(text.as_bytes())?;
+    file.write_all(b"\n")?;
+    drop(file);
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".into());
+    let _ = execute!(stdout(), DisableBracketedPaste, crossterm::cursor::Show);
+    ratatui::restore();
+    // The editor may be a command with arguments ("code -w"): the shell
+    // splits it, and the file is passed as one argument whatever its name.
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    repaint_all(terminal)?;
+    let mut written = String::new();
+    let read = std::fs::File::open(&path).and_then(|mut f| f.read_to_string(&mut written));
+    let _ = std::fs::remove_file(&path);
+    match ran {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            return Err(io::Error::other(format!(
+                "{editor} ended with {status}; the note is as it was"
+            )))
+        }
+        Err(e) => return Err(e),
+    }
+    read?;
+    Ok(written.trim_end_matches(['\n', '\r']).to_string())
+}
+
 /// Makes the next frame repaint every cell, after the screen was changed
 /// around ratatui. (`Terminal::clear` would ask the terminal where its
 /// cursor is, and a terminal that never answers would end the session.)
@@ -261,6 +313,14 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
                 app.paste_burst(&text, tail);
             }
             event => app.event(event),
+        }
+        if let Some(text) = app.external_edit.take() {
+            match edit_outside(&mut terminal, &text) {
+                Ok(written) => app.replace_typed(&written),
+                Err(e) => {
+                    app.status = app::Status::Error(format!("Your editor could not be used: {e}"))
+                }
+            }
         }
         mark.at(match &app.screen {
             app::Screen::Walk(w) => Some((w.evaluation_id(), w.index())),

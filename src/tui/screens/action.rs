@@ -297,6 +297,11 @@ impl ActionEditor {
         true
     }
 
+    /// The field open for typing, if any.
+    pub fn editor_mut(&mut self) -> Option<&mut TextInput> {
+        self.editing.as_mut()
+    }
+
     pub fn paste(&mut self, text: &str, ctx: &mut Ctx) {
         if let Some(input) = &mut self.editing {
             if input.paste(text) && !self.field().checked_on_enter() {

@@ -44,6 +44,13 @@ impl TextInput {
         input
     }
 
+    /// Replaces the whole text with `text` (cleaned); true if it changed.
+    pub fn replace_all(&mut self, text: &str) -> bool {
+        let before = self.text();
+        *self = TextInput::new(text);
+        self.text() != before
+    }
+
     /// Selects the whole text, as entering a form's field does.
     pub fn select_all(&mut self) {
         if !self.text().is_empty() {

@@ -189,6 +189,11 @@ impl CheckInScreen {
         matches!(self.mode, Mode::Note | Mode::Impact)
     }
 
+    /// The note open for typing, if any.
+    pub fn editor_mut(&mut self) -> Option<&mut TextInput> {
+        self.is_typing().then_some(&mut self.editor)
+    }
+
     fn current(&self) -> Option<&AgendaItem> {
         self.items.get(self.due.get(self.index)?)
     }

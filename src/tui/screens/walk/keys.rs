@@ -44,7 +44,7 @@ const EDIT_HELP: &[KeyHelp] = &[
     ("Tab", "switch between rationale and evidence note"),
     ("Esc", "done: stay on this statement"),
     ("← → Home End", "move in the text"),
-    ("Ctrl+U", "undo"),
+    ("Ctrl+X", "write it in your own editor ($VISUAL or $EDITOR)"),
 ];
 
 const JUMP_HELP: &[KeyHelp] = &[

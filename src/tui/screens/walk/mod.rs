@@ -133,6 +133,11 @@ impl Walk {
         self.evaluation.id
     }
 
+    /// The text box open for typing, if any.
+    pub fn editor_mut(&mut self) -> Option<&mut TextInput> {
+        matches!(self.mode, Mode::Edit(_)).then_some(&mut self.editor)
+    }
+
     pub fn index(&self) -> usize {
         self.index
     }
