@@ -663,3 +663,37 @@ fn the_check_in_list_finds_owners_without_their_accents() {
         );
     }
 }
+
+#[test]
+fn a_report_of_a_removed_evaluation_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let (id, school): (i64, String) = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.query_row(
+            "SELECT e.id, s.name FROM evaluations e JOIN schools s ON s.id = e.school_id
+                 WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.evaluation_id = e.id
+                                   AND a.stage = 'accepted')
+                 ORDER BY e.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let mut store =
+        headway::store::Store::open(std::path::Path::new(&db), headway::store::OpenMode::Write)
+            .unwrap();
+    store.remove_evaluation(id).unwrap();
+    drop(store);
+    let out = headway(&[
+        "--db",
+        &db,
+        "report",
+        "--school",
+        &school,
+        "--evaluation",
+        &id.to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains(&format!("no evaluation {id}")));
+}

@@ -599,3 +599,114 @@ fn ctrl_x_writes_a_note_in_the_users_own_editor() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn ctrl_c_saves_a_typed_date_first_and_asks_twice_over_text_that_would_be_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (_, action) = common::meeting_db(&db);
+    let column = |name: &str| -> String {
+        Connection::open(&db)
+            .unwrap()
+            .query_row(
+                &format!("SELECT coalesce({name}, '') FROM actions WHERE id = ?1"),
+                [action],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("p");
+    s.wait_for("Plan for Oakfield Primary");
+    s.send("\r");
+    s.wait_for("Action ·");
+    for _ in 0..6 {
+        s.send("\x1b[B");
+    }
+    s.wait_for("Due date");
+    s.type_slowly("2027-02-11");
+    // Ctrl+C: the date is checked and saved, then the app ends.
+    s.send("\x03");
+    assert!(s.wait_exit());
+    assert_eq!(column("due_date"), "2027-02-11");
+    // Text that is not a date: the first Ctrl+C says so, the second quits.
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("p");
+    s.wait_for("Plan for Oakfield Primary");
+    s.send("\r");
+    s.wait_for("Action ·");
+    for _ in 0..6 {
+        s.send("\x1b[B");
+    }
+    s.wait_for("Due date");
+    s.type_slowly("2027-13-01");
+    s.send("\x03");
+    s.wait_for("again to quit without it");
+    s.send("\x03");
+    assert!(s.wait_exit());
+    assert_eq!(column("due_date"), "2027-02-11");
+}
+
+#[test]
+fn an_evaluation_with_a_plan_is_not_offered_for_removal_and_home_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    common::meeting_db(&db);
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("j");
+    s.send("x");
+    s.wait_for("has actions in the school's plan");
+    assert!(!s.screen().contains("Remove this evaluation?"));
+    // Keys still work at once.
+    s.send("p");
+    s.wait_for("Plan for Oakfield Primary");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn a_colour_changed_by_mistake_is_put_back_and_kept_in_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let (_, action) = common::meeting_db(&db);
+    let rag = || -> String {
+        Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT rag FROM checkins WHERE action_id = ?1 AND checked_on = '2026-11-22'",
+                [action],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let mut s = Session::start(&db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("c");
+    s.wait_for("Write the curriculum story");
+    s.send("g");
+    s.wait_for("Check-in (green) saved");
+    s.send("\x1b");
+    s.wait_for("u undo");
+    s.send("r");
+    s.wait_for("Check-in (red) saved");
+    s.send("\x1b");
+    s.wait_for("u undo");
+    assert_eq!(rag(), "red");
+    s.send("u");
+    s.wait_for("Colour put back");
+    assert_eq!(rag(), "green");
+    let kept: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM action_revisions WHERE field = 'check-in colour'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 2, "green replaced by red, then red by green");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

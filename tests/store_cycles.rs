@@ -160,3 +160,34 @@ fn confidential_marks_round_trip_for_judgements_and_check_ins() {
     store.set_check_in_confidential(c, true).unwrap();
     assert!(store.check_ins(ids[0]).unwrap()[0].confidential);
 }
+
+#[test]
+fn scope_and_cycle_match_without_case_or_extra_spaces() {
+    use headway::store::{NewEvaluation, OpenMode, Store, StoreError};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    let new = |scope: &str, cycle: &str| NewEvaluation {
+        school_id: school.id,
+        tool_id: "curriculum-sequencing".into(),
+        tool_version: 1,
+        scope: headway::domain::school::clean_name(scope, "scope").unwrap(),
+        cycle: headway::domain::school::clean_name(cycle, "cycle").unwrap(),
+        attendees: String::new(),
+    };
+    let first = store
+        .create_evaluation(&new("English", "Summer 2026"))
+        .unwrap();
+    assert!(matches!(
+        store.create_evaluation(&new("  english ", "Summer   2026")),
+        Err(StoreError::AlreadyStarted(id)) if id == first
+    ));
+    // The next cycle builds on the last whatever the scope's case.
+    let next = store
+        .create_evaluation(&new("ENGLISH", "Autumn 2026"))
+        .unwrap();
+    let next = store.evaluation(next).unwrap();
+    assert_eq!(next.cycle, "Autumn 2026");
+    let last = store.previous_evaluation(&next).unwrap().unwrap();
+    assert_eq!(last.id, first);
+}

@@ -11,7 +11,11 @@ pub const MAX_NAME_CHARS: usize = 200;
 
 /// Cleans and checks a name typed by a user (school, department, cycle).
 pub fn clean_name(raw: &str, what: &str) -> Result<String, String> {
-    let name = crate::text::clean_line(raw).trim().to_string();
+    // Runs of spaces count as one, so "Autumn  2026" is "Autumn 2026".
+    let name = crate::text::clean_line(raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.is_empty() {
         return Err(format!("The {what} must not be empty."));
     }

@@ -235,7 +235,12 @@ pub fn load(
         .collect();
     all.sort_by_key(|e| e.id);
     let chosen: Vec<Evaluation> = if let Some(id) = selection.evaluation {
-        all.into_iter().filter(|e| e.id == id).collect()
+        let found: Vec<Evaluation> = all.into_iter().filter(|e| e.id == id).collect();
+        if found.is_empty() {
+            // Removed, or of another school: nothing to report.
+            return Err(user_error(format!("{school} has no evaluation {id}.")));
+        }
+        found
     } else {
         let cycle = match &selection.cycle {
             Some(c) => c.trim().to_string(),

@@ -412,8 +412,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {EVALUATION_COLUMNS} FROM evaluations e
              JOIN schools s ON s.id = e.school_id
-             WHERE e.school_id = ?1 AND e.tool_id = ?2 AND e.scope = ?3
-               AND e.removed_at IS NULL
+             WHERE e.school_id = ?1 AND e.tool_id = ?2
+               AND lower(trim(e.scope)) = lower(trim(?3)) AND e.removed_at IS NULL
              ORDER BY e.id"
         ))?;
         let rows = stmt.query_map(params![school_id, tool_id, scope], evaluation_from)?;

@@ -708,8 +708,18 @@ impl Store {
         })
     }
 
+    /// Changes a check-in's colour; the colour it replaces is kept in the
+    /// action's history.
     pub fn set_check_in_rag(&mut self, check_in: i64, rag: Rag) -> super::Result<()> {
         self.write(|tx| {
+            let (action, on, was): (i64, String, String) = tx.query_row(
+                "SELECT action_id, checked_on, rag FROM checkins WHERE id = ?1",
+                [check_in],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            if was != rag.as_str() {
+                keep_action_revision(tx, action, "check-in colour", &format!("{on} {was}"))?;
+            }
             tx.execute(
                 "UPDATE checkins SET rag = ?2 WHERE id = ?1",
                 params![check_in, rag.as_str()],

@@ -33,7 +33,10 @@ const TEXT_KEYS: &[KeyHelp] = &[
     ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
     ("Ctrl+W", "delete the word before the cursor"),
     ("Ctrl+/", "undo (Ctrl+R redoes)"),
-    ("Ctrl+X", "in a note: write it in your own editor ($VISUAL, $EDITOR)"),
+    (
+        "Ctrl+X",
+        "in a note: write it in your own editor ($VISUAL, $EDITOR)",
+    ),
     ("typing", "on a field's selected text: replaces it"),
 ];
 
@@ -98,6 +101,9 @@ pub struct App {
     pub suspend: bool,
     /// Screens left for another, to come back to (see [`Place`]).
     parked: Vec<Screen>,
+    /// Ctrl+C was pressed once over text that would be dropped: a second
+    /// one quits anyway.
+    quit_armed: bool,
     /// Text to write in the user's own editor (Ctrl+X in a text box); the
     /// run loop hands the terminal over and gives back what was written.
     pub external_edit: Option<String>,
@@ -144,6 +150,7 @@ impl App {
             quit: false,
             suspend: false,
             parked: Vec::new(),
+            quit_armed: false,
             external_edit: None,
         }
     }
@@ -217,9 +224,17 @@ impl App {
             }
         }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            if !std::mem::take(&mut self.quit_armed) {
+                if let Some(why) = self.before_quit() {
+                    self.status = Status::Error(why);
+                    self.quit_armed = true;
+                    return;
+                }
+            }
             self.go(Nav::Quit);
             return;
         }
+        self.quit_armed = false;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && key.code == KeyCode::Char('z') {
             self.suspend = true;
@@ -288,6 +303,24 @@ impl App {
             Screen::Action(s) => s.key(key, &mut ctx),
         };
         self.go(nav);
+    }
+
+    /// Before quitting: what is typed and not saved yet is saved, or the
+    /// reason it cannot be (then a second Ctrl+C quits anyway).
+    fn before_quit(&mut self) -> Option<String> {
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            today: self.today,
+            status: &mut self.status,
+        };
+        match &mut self.screen {
+            Screen::Action(s) => s.commit_before_quit(&mut ctx),
+            Screen::NewEvaluation(s) if s.has_typed() => Some(
+                "The new evaluation is not started yet (Enter on the last field starts it); press Ctrl+C again to quit without it."
+                    .into(),
+            ),
+            _ => None,
+        }
     }
 
     /// The text box open on the screen, for the notes that can be written
@@ -524,7 +557,11 @@ impl App {
             None => (title, keys, hints),
         };
         // In a text box `?` is a letter like any other: F1 is the help there.
-        let help_key = if self.is_typing() { "F1" } else { "?" };
+        let help_key = if self.is_typing() || self.finder.is_some() {
+            "F1"
+        } else {
+            "?"
+        };
         let mut all_hints: Vec<KeyHelp> = vec![(help_key, "help"), ("^F", "find")];
         all_hints.extend(hints);
         let hint_lines = help::hint_lines(&all_hints, area.width, 2, &self.theme);
@@ -589,38 +626,38 @@ impl App {
         })
     }
 
-    /// Rows the message takes at `width`: a failure is wrapped whole over up
-    /// to three rows, as every word of it may matter; anything else takes
-    /// one, shortened in the middle (a long path keeps its file name).
-    fn message_rows(&self, width: u16) -> u16 {
-        match (&self.status, self.message()) {
-            (_, None) => 0,
-            (Status::Error(_) | Status::Held(_), Some((text, _))) => {
-                crate::tui::widgets::wrap::wrap(&text, usize::from(width).max(1))
-                    .len()
-                    .clamp(1, 3) as u16
-            }
-            _ => 1,
+    /// The message as shown at `width`: wrapped over up to three rows, as
+    /// every word of it may matter; a longer one is shortened in the middle
+    /// first (a long path keeps its file name).
+    fn message_lines(&self, width: u16) -> Vec<String> {
+        let Some((text, _)) = self.message() else {
+            return Vec::new();
+        };
+        let width = usize::from(width).max(1);
+        let wrapped = crate::tui::widgets::wrap::wrap(&text, width);
+        if wrapped.len() <= 3 {
+            return wrapped;
         }
+        let room = (width * 3).saturating_sub(width / 2);
+        crate::tui::widgets::wrap::wrap(&crate::text::shorten_middle(&text, room), width)
+            .into_iter()
+            .take(3)
+            .collect()
+    }
+
+    fn message_rows(&self, width: u16) -> u16 {
+        self.message_lines(width).len() as u16
     }
 
     fn message_line(&self, frame: &mut Frame, area: Rect) {
-        let Some((message, style)) = self.message() else {
+        let Some((_, style)) = self.message() else {
             return;
         };
-        let width = usize::from(area.width).max(1);
-        let lines: Vec<Line> = if area.height > 1 {
-            crate::tui::widgets::wrap::wrap(&message, width)
-                .into_iter()
-                .take(usize::from(area.height))
-                .map(|l| Line::styled(l, style))
-                .collect()
-        } else {
-            vec![Line::styled(
-                crate::text::shorten_middle(&message, width),
-                style,
-            )]
-        };
+        let lines: Vec<Line> = self
+            .message_lines(area.width)
+            .into_iter()
+            .map(|l| Line::styled(l, style))
+            .collect();
         frame.render_widget(Paragraph::new(lines), area);
     }
 }

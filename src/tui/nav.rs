@@ -69,6 +69,12 @@ impl Ctx<'_> {
         let time = jiff::Zoned::now().strftime("%H:%M:%S").to_string();
         *self.status = Status::Saved(format!("{what} saved {time}"));
     }
+    /// Something was done and saved, said as it is ("Marked done"), with
+    /// the time.
+    pub fn done(&mut self, what: &str) {
+        let time = jiff::Zoned::now().strftime("%H:%M:%S").to_string();
+        *self.status = Status::Saved(format!("{what} · {time}"));
+    }
     pub fn error(&mut self, message: impl Into<String>) {
         *self.status = Status::Error(message.into());
     }

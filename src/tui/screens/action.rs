@@ -297,6 +297,25 @@ impl ActionEditor {
         true
     }
 
+    /// Before quitting: a date or milestones typed but not yet checked and
+    /// saved (that happens when the field is left) are saved now. Returns
+    /// why not, if what is typed is not valid.
+    pub fn commit_before_quit(&mut self, ctx: &mut Ctx) -> Option<String> {
+        let field = self.field();
+        if self.editing.is_none() || !field.checked_on_enter() {
+            return None;
+        }
+        if self.save_checked(field, ctx) {
+            None
+        } else {
+            Some(format!(
+                "{}: {} Fix it, or press Ctrl+C again to quit without it.",
+                FIELDS[self.selected].1,
+                self.error.clone().unwrap_or_default()
+            ))
+        }
+    }
+
     /// The field open for typing, if any.
     pub fn editor_mut(&mut self) -> Option<&mut TextInput> {
         self.editing.as_mut()

@@ -280,7 +280,7 @@ impl Drafts {
                 Some(a) if a.stage == Stage::Draft => {
                     let id = a.id;
                     match ctx.store.accept_action(id, ctx.today) {
-                        Ok(()) => ctx.saved("Accepted into the plan"),
+                        Ok(()) => ctx.done("Accepted into the plan"),
                         Err(e) => ctx.failed("That change", e),
                     }
                     if let Err(e) = self.reload(ctx.store) {
@@ -341,7 +341,7 @@ impl Drafts {
 
     fn change(&mut self, ctx: &mut Ctx, id: i64, field: ActionField, value: &str, what: &str) {
         match ctx.store.set_action_field(id, field, Some(value), true) {
-            Ok(()) => ctx.saved(what),
+            Ok(()) => ctx.done(what),
             Err(e) => ctx.failed("That change", e),
         }
         if let Err(e) = self.reload(ctx.store) {
@@ -382,7 +382,7 @@ impl Drafts {
             return;
         };
         match ctx.store.add_drafts(self.evaluation.id, &[seed]) {
-            Ok(_) => ctx.saved("Draft made for the deferred statement"),
+            Ok(_) => ctx.done("Draft made for the deferred statement"),
             Err(e) => ctx.failed("That change", e),
         }
         if let Err(e) = self.reload(ctx.store) {

@@ -15,6 +15,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::evaluation::Progress;
+use crate::domain::plan::Stage;
 use crate::domain::school::{clean_name, School};
 use crate::store::{EvaluationListing, Store};
 use crate::tui::nav::{Ctx, Nav, Status};
@@ -340,12 +341,16 @@ impl Home {
                 match ctx.store.remove_evaluation(evaluation) {
                     Ok(()) => {
                         let mut status = Status::None;
-                        *self = Home::load(ctx.store, None, &mut status);
+                        let old = std::mem::replace(self, Home::load(ctx.store, None, &mut status));
+                        self.keep_selection(&old, ctx.store, &mut status);
                         self.select_school(school);
                         *ctx.status = Status::Saved(format!(
                             "Removed {label}; it stays in the file's history"
                         ));
                     }
+                    // Refused for a reason (a plan hangs from it): said, and
+                    // the screen goes on as before.
+                    Err(crate::store::StoreError::Conflict(why)) => ctx.error(why),
                     Err(e) => ctx.failed("Removal", e),
                 }
                 Nav::Stay
@@ -391,6 +396,16 @@ impl Home {
                 None => ctx.info("Add a school first: press a."),
             },
             KeyCode::Char('x') => match self.selected_listing() {
+                Some(listing)
+                    if ctx
+                        .store
+                        .actions(listing.evaluation.id)
+                        .is_ok_and(|a| a.iter().any(|a| a.stage == Stage::Accepted)) =>
+                {
+                    ctx.error(
+                        "This evaluation has actions in the school's plan, so it is not removed; drop them in the plan first.",
+                    );
+                }
                 Some(listing) => {
                     let e = &listing.evaluation;
                     let p = listing.progress;

@@ -143,6 +143,12 @@ impl NewEvaluation {
         self.input(focus).select_all();
     }
 
+    /// Whether anything was typed into the form, which is saved only when
+    /// the evaluation starts.
+    pub fn has_typed(&self) -> bool {
+        self.scope_edited || !self.room.text().trim().is_empty() || !self.query.text().is_empty()
+    }
+
     pub fn paste(&mut self, text: &str) {
         let focus = self.focus;
         if self.input(focus).paste(text) {

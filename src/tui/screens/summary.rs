@@ -141,7 +141,7 @@ impl Summary {
                 }
             };
             match self.write_report(ctx, format) {
-                Ok(path) => ctx.saved(&format!("Report written to {path}")),
+                Ok(path) => ctx.done(&format!("Report written to {path}")),
                 Err(e) => ctx.failed("The report", e),
             }
             return Nav::Stay;

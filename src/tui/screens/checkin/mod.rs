@@ -27,7 +27,7 @@ const HELP: &[KeyHelp] = &[
     ("s / →", "skip this action for now"),
     ("←", "previous action"),
     ("D", "mark the action done"),
-    ("u", "undo the last check-in or done mark made here"),
+    ("u", "undo the last check-in, colour or done mark made here"),
     (
         "!",
         "mark this check-in's notes confidential (kept out of reports)",
@@ -47,6 +47,12 @@ enum Undo {
     CheckIn { action: i64, check_in: i64 },
     /// An action marked done here, and the status it had.
     Done { action: i64, was: Status },
+    /// A check-in's colour changed here, and the colour it had.
+    Colour {
+        action: i64,
+        check_in: i64,
+        was: Rag,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,8 +339,18 @@ impl CheckInScreen {
             return Ok(());
         };
         let action = item.row.action.id;
+        let was = self.current_check_in().map(|c| c.rag);
         let id = match self.made.get(&action) {
-            Some(&existing) => ctx.store.set_check_in_rag(existing, rag).map(|()| existing),
+            Some(&existing) => ctx.store.set_check_in_rag(existing, rag).map(|()| {
+                if let Some(was) = was.filter(|w| *w != rag) {
+                    self.undo.push(Undo::Colour {
+                        action,
+                        check_in: existing,
+                        was,
+                    });
+                }
+                existing
+            }),
             None => ctx
                 .store
                 .add_check_in(action, self.today, rag)
@@ -360,7 +376,7 @@ impl CheckInScreen {
         match ctx.store.set_check_in_confidential(id, confidential) {
             Ok(()) => {
                 self.reload(ctx.store, action);
-                ctx.saved(if confidential {
+                ctx.done(if confidential {
                     "Notes marked confidential: reports leave them out"
                 } else {
                     "Notes no longer confidential"
@@ -459,7 +475,7 @@ impl CheckInScreen {
                 if let Some(item) = self.items.get_mut(&action) {
                     item.row.action.status = Status::Done;
                 }
-                ctx.saved("Marked done");
+                ctx.done("Marked done");
                 self.index += 1;
             }
             Err(e) => ctx.failed("Marking it done", e),
@@ -485,6 +501,15 @@ impl CheckInScreen {
                     .set_action_field(action, ActionField::Status, Some(was.as_str()), true),
                 "No longer marked done",
             ),
+            Undo::Colour {
+                action,
+                check_in,
+                was,
+            } => (
+                action,
+                ctx.store.set_check_in_rag(check_in, was),
+                "Colour put back",
+            ),
         };
         if let Err(e) = result {
             self.undo.push(last);
@@ -501,12 +526,13 @@ impl CheckInScreen {
                     item.row.action.status = was;
                 }
             }
+            Undo::Colour { .. } => {}
         }
         self.reload(ctx.store, action);
         if let Some(pos) = self.due.iter().position(|&id| id == action) {
             self.index = pos;
         }
-        ctx.saved(said);
+        ctx.done(said);
     }
 
     /// Actions of the agenda not yet checked, skipped or marked done here.

@@ -202,7 +202,7 @@ impl Walk {
                     ctx.saved("Left until next time");
                     self.start_edit(TextField::DeferNote);
                 } else {
-                    ctx.saved("Taken back into the walk");
+                    ctx.done("Taken back into the walk");
                 }
             }
             Msg::Carry => {
@@ -242,7 +242,7 @@ impl Walk {
                     return Nav::Stay;
                 }
                 self.judgements.entry(key).or_default().confidential = confidential;
-                ctx.saved(if confidential {
+                ctx.done(if confidential {
                     "Notes marked confidential: reports leave them out"
                 } else {
                     "Notes no longer confidential"
