@@ -83,3 +83,34 @@ fn keys_behind_a_paste_with_no_box_open_are_dropped() {
         .unwrap();
     assert_eq!(judged, 0, "3 did not judge");
 }
+
+/// A paste the terminal does not mark (no bracketed paste) arrives as a
+/// burst of keys: while a text box is open it is text, all of it, line
+/// breaks included, and never runs as commands across the next statements.
+#[test]
+fn an_unmarked_paste_of_several_kilobytes_with_line_breaks_is_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut s = walk_at_statement_2(&db);
+    s.send("2");
+    s.wait_for("Judgement 2");
+    s.wait_for("Esc stop typing");
+    let line = "Pupils in lower sets get the same texts with more support; ";
+    let pasted: String = (0..40).map(|n| format!("{line}{n}\r")).collect();
+    assert!(pasted.len() > 2048);
+    s.send(&pasted);
+    let want: String = (0..40)
+        .map(|n| format!("{line}{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let start = std::time::Instant::now();
+    while rationale(&db).trim() != want.trim() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(rationale(&db).trim(), want.trim());
+    // Still on statement 2, still typing: the line breaks were not Enter.
+    assert!(s.screen().contains("statement 2 of 15"), "{}", s.screen());
+    assert!(s.screen().contains("Esc stop typing"), "{}", s.screen());
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

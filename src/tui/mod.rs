@@ -181,6 +181,51 @@ fn neutralise(buffer: &mut Buffer) {
 /// Events that arrive this soon after a paste belong to the same burst of
 /// input: no one types that fast after pasting.
 const PASTE_BURST: Duration = Duration::from_millis(30);
+/// How long to look for input already waiting: no real wait (the poll
+/// rounds it down), but not zero, which crossterm's /dev/tty reader treats
+/// as "do not look at all".
+const WAITING: Duration = Duration::from_micros(100);
+
+/// A burst of keys is taken as a paste only when the app had been waiting
+/// for input at least this long before it came.
+const QUIET_BEFORE_PASTE: Duration = Duration::from_millis(5);
+
+/// Keys arriving together, at least this many of them characters, are a
+/// paste rather than typing: nobody types eight keys in the same instant.
+const BURST_KEYS: usize = 8;
+
+/// How many of `events` are printable characters (a burst of Tab and Enter
+/// alone is someone moving through a form quickly, not a paste).
+fn typed_characters(events: &[Event]) -> usize {
+    events
+        .iter()
+        .filter(|e| {
+            matches!(e, Event::Key(k) if k.kind == event::KeyEventKind::Press
+                && !k.modifiers.contains(event::KeyModifiers::CONTROL)
+                && matches!(k.code, event::KeyCode::Char(_)))
+        })
+        .count()
+}
+
+/// The text a burst of keys spells: characters as they are, a line break
+/// or Tab as a space; anything else (arrows, control keys) left out.
+fn burst_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::Key(k) if k.kind == event::KeyEventKind::Press => match k.code {
+                event::KeyCode::Char(_) if k.modifiers.contains(event::KeyModifiers::CONTROL) => {}
+                event::KeyCode::Char(c) => text.push(c),
+                event::KeyCode::Enter | event::KeyCode::Tab => text.push(' '),
+                _ => {}
+            },
+            Event::Paste(more) => text.push_str(more),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// The most events taken as one paste's tail.
 const PASTE_TAIL_MAX: usize = 100_000;
 
@@ -290,6 +335,7 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
         let faded = || fades_after(&message.0).is_some_and(|d| message.1.elapsed() >= d);
         let mut upkeep_ended = false;
         let mut fade = false;
+        let waiting_since = std::time::Instant::now();
         while signal == 0 && !upkeep_ended && !fade && !event::poll(MESSAGE_CHECK)? {
             signal = stop.load(Ordering::Relaxed);
             upkeep_ended = upkeep.as_ref().is_some_and(Upkeep::ended);
@@ -312,7 +358,35 @@ pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
                 let tail = paste_tail()?;
                 app.paste_burst(&text, tail);
             }
-            event => app.event(event),
+            event => {
+                // Everything already waiting is read before the next frame.
+                // Keys that come all at once while a text box is open are a
+                // paste the terminal did not mark as one: they are text, and
+                // a line break in them is not Enter.
+                let mut burst = vec![event];
+                while burst.len() < PASTE_TAIL_MAX && event::poll(WAITING)? {
+                    burst.push(event::read()?);
+                }
+                // Keys queued while the app was busy (a save waiting for the
+                // page check, say) are typing, not a paste: only a burst
+                // that breaks a quiet is taken as one.
+                let after_quiet = waiting_since.elapsed() >= QUIET_BEFORE_PASTE;
+                if app.is_typing() && after_quiet && typed_characters(&burst) >= BURST_KEYS {
+                    burst.extend(paste_tail()?);
+                    let text = burst_text(&burst);
+                    app.paste_burst(&text, Vec::new());
+                } else {
+                    for event in burst {
+                        match event {
+                            Event::Paste(text) => app.paste_burst(&text, Vec::new()),
+                            event => app.event(event),
+                        }
+                        if app.quit {
+                            break;
+                        }
+                    }
+                }
+            }
         }
         if let Some(text) = app.external_edit.take() {
             match edit_outside(&mut terminal, &text) {
