@@ -317,21 +317,20 @@ pub fn match_words(matcher: &SkimMatcherV2, text: &str, query: &str) -> Option<(
     }
     // Text where every word typed begins a word (or is one) comes before
     // letters found scattered: "identity" means the word, not i…d…e….
-    let starts = word_starts(&plain);
+    let chars: Vec<char> = plain.chars().collect();
     let mut whole = Vec::new();
     for word in &words {
-        let word: Vec<char> = word.to_lowercase().chars().collect();
-        let found = starts.iter().find(|(_, w)| w.starts_with(&word[..]));
-        let Some((at, own)) = found else {
+        let word: Vec<char> = word.chars().collect();
+        let Some((at, entire)) = word_beginning(&chars, &word) else {
             whole.clear();
             break;
         };
-        score += if own.len() == word.len() {
+        score += if entire {
             WORD_BONUS * 3 / 2
         } else {
             WORD_BONUS
         };
-        whole.extend(*at..*at + word.len());
+        whole.extend(at..at + word.len());
     }
     if !whole.is_empty() {
         matched = whole;
@@ -345,27 +344,24 @@ pub fn match_words(matcher: &SkimMatcherV2, text: &str, query: &str) -> Option<(
 /// as much again when it is the whole word): more than any fuzzy score.
 const WORD_BONUS: i64 = 1_000;
 
-/// Each word of `text` (lower case) with the char index it starts at.
-fn word_starts(text: &str) -> Vec<(usize, Vec<char>)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_alphanumeric() {
-            let start = i;
-            while i < chars.len() && chars[i].is_alphanumeric() {
-                i += 1;
-            }
-            let word: Vec<char> = chars[start..i]
-                .iter()
-                .flat_map(|c| c.to_lowercase())
-                .collect();
-            out.push((start, word));
-        } else {
-            i += 1;
-        }
-    }
-    out
+/// Where in `text` a word begins with `word` (case aside), and whether it
+/// is the whole word; read without allocating, as it runs for every item
+/// on every key.
+fn word_beginning(text: &[char], word: &[char]) -> Option<(usize, bool)> {
+    let same = |a: char, b: char| a == b || a.to_lowercase().eq(b.to_lowercase());
+    (0..text.len())
+        .filter(|&i| text[i].is_alphanumeric() && (i == 0 || !text[i - 1].is_alphanumeric()))
+        .find(|&i| {
+            text.len() - i >= word.len()
+                && text[i..i + word.len()]
+                    .iter()
+                    .zip(word)
+                    .all(|(a, b)| same(*a, *b))
+        })
+        .map(|i| {
+            let end = i + word.len();
+            (i, end == text.len() || !text[end].is_alphanumeric())
+        })
 }
 
 /// Items matching `query`, best first: (item index, matched char indices).
