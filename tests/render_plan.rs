@@ -190,6 +190,25 @@ fn action_form_shows_every_field() {
 }
 
 #[test]
+fn on_a_short_screen_the_field_being_typed_into_is_always_shown() {
+    let mut f = fixture();
+    let id = f.app.store.actions(f.evaluation).unwrap()[0].id;
+    f.app.navigate(Nav::Action {
+        id,
+        back: Box::new(Nav::Home),
+    });
+    for step in 0..14 {
+        let text = screen(&f.app, 60, 20);
+        assert_eq!(
+            text.matches('▶').count(),
+            1,
+            "field {step}: the selected row is on screen:\n{text}"
+        );
+        f.app.key(key(KeyCode::Down));
+    }
+}
+
+#[test]
 fn plan_screens_draw_at_every_size_without_panic() {
     let f = fixture();
     let mut apps = Vec::new();

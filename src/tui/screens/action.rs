@@ -552,10 +552,16 @@ impl ActionEditor {
             .max()
             .unwrap_or(10)
             + 2;
-        let rows: Vec<Rect> = Layout::vertical(vec![Constraint::Length(1); FIELDS.len()])
-            .split(inner)
-            .to_vec();
-        for (i, ((field, label), rect)) in FIELDS.iter().zip(rows).enumerate() {
+        // One row a field; on a short screen the rows scroll so that the
+        // field being typed into is always the one on show.
+        let visible = usize::from(inner.height).max(1);
+        let first = self.selected.saturating_sub(visible - 1);
+        let rows = (first..FIELDS.len())
+            .take(visible)
+            .map(|i| Rect::new(inner.x, inner.y + (i - first) as u16, inner.width, 1));
+        for (n, rect) in rows.enumerate() {
+            let i = first + n;
+            let (field, label) = &FIELDS[i];
             let selected = i == self.selected;
             let [l, v] = Layout::horizontal([
                 Constraint::Length(label_width as u16 + 2),
