@@ -183,6 +183,25 @@ fn too_small_says_so() {
 }
 
 #[test]
+fn on_a_short_screen_the_note_being_typed_is_the_one_shown() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: Some(0),
+    });
+    f.app.key(key(KeyCode::Char('3')));
+    f.app.key(key(KeyCode::Esc));
+    f.app.key(key(KeyCode::Char('e')));
+    for c in "seen in books".chars() {
+        f.app.key(key(KeyCode::Char(c)));
+    }
+    for (w, h) in [(60, 20), (80, 24), (200, 50)] {
+        let text = screen(&f.app, w, h);
+        assert!(text.contains("seen in books"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
 fn every_size_from_one_by_one_draws_without_panic() {
     let mut f = app_with_evaluation(false);
     f.app.navigate(Nav::Walk {

@@ -289,10 +289,23 @@ impl Walk {
         } else {
             TextField::Rationale
         };
-        let evidence_rows = (area.height / 3).clamp(3, 5);
-        let [top, bottom] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(evidence_rows)]).areas(area);
-        for (field, rect) in [(first, top), (TextField::Evidence, bottom)] {
+        // Two boxes need six rows to show a line of text each; with fewer,
+        // only the box being typed into (or the first) is shown, whole, so
+        // no text is ever typed into a box that cannot be seen.
+        let boxes: Vec<(TextField, Rect)> = if area.height < 6 {
+            let shown = match self.mode {
+                Mode::Edit(field) => field,
+                _ => first,
+            };
+            vec![(shown, area)]
+        } else {
+            let evidence_rows = (area.height / 3).clamp(3, 5);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(evidence_rows)])
+                    .areas(area);
+            vec![(first, top), (TextField::Evidence, bottom)]
+        };
+        for (field, rect) in boxes {
             let title = match field {
                 TextField::Rationale => "Rationale",
                 TextField::DeferNote => "Why it is left until next time (optional)",
