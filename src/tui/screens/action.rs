@@ -412,6 +412,11 @@ impl ActionEditor {
 
     fn save_checked(&mut self, field: Field, ctx: &mut Ctx) -> bool {
         let text = self.editing.as_ref().map(|i| i.text()).unwrap_or_default();
+        // Passing through a field changes nothing, and says nothing.
+        if text == value(&self.action, field) {
+            self.error = None;
+            return true;
+        }
         let result = match field {
             Field::Milestones => parse_milestones(&text).and_then(|m| {
                 ctx.store
