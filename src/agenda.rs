@@ -17,13 +17,7 @@ pub struct Filter {
 impl Filter {
     pub fn keeps(&self, owner: &str, checker: &str) -> bool {
         // Case and accents aside, as the finder matches: "zoe" finds Zoë.
-        let plain = |text: &str| -> String {
-            text.trim()
-                .chars()
-                .flat_map(char::to_lowercase)
-                .map(crate::text::unaccented)
-                .collect()
-        };
+        let plain = |text: &str| crate::text::folded(text.trim());
         let has = |field: &str, want: &Option<String>| {
             want.as_ref()
                 .is_none_or(|w| plain(field).contains(&plain(w)))

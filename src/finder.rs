@@ -107,20 +107,32 @@ fn searchable(text: &str) -> String {
     }
 }
 
+/// Adds an item for `text`, made searchable, unless nothing is left of it.
+fn push_item(
+    items: &mut Vec<Item>,
+    kind: Kind,
+    text: &str,
+    place: String,
+    target: Target,
+    confidential: bool,
+) {
+    let text = searchable(text);
+    if !text.is_empty() {
+        items.push(Item {
+            kind,
+            text,
+            place,
+            target,
+            confidential,
+        });
+    }
+}
+
 impl Index {
     pub fn load(store: &Store) -> Result<Index, StoreError> {
         let mut items = Vec::new();
-        let mut push = |kind, text: &str, place: String, target, confidential| {
-            let text = searchable(text);
-            if !text.is_empty() {
-                items.push(Item {
-                    kind,
-                    text,
-                    place,
-                    target,
-                    confidential,
-                });
-            }
+        let mut push = |kind, text: &str, place, target, confidential| {
+            push_item(&mut items, kind, text, place, target, confidential)
         };
         for school in store.schools()? {
             push(
@@ -210,17 +222,8 @@ impl Index {
 fn notes(store: &Store, query: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
     let found = store.search_notes(query, limit)?;
     let mut items = Vec::new();
-    let mut push = |kind, text: &str, place: String, target, confidential| {
-        let text = searchable(text);
-        if !text.is_empty() {
-            items.push(Item {
-                kind,
-                text,
-                place,
-                target,
-                confidential,
-            });
-        }
+    let mut push = |kind, text: &str, place, target, confidential| {
+        push_item(&mut items, kind, text, place, target, confidential)
     };
     for j in &found.judgements {
         let e = &j.evaluation;

@@ -61,6 +61,15 @@ pub fn shorten_middle(text: &str, width: usize) -> String {
     format!("{head}…{}", tail.into_iter().collect::<String>())
 }
 
+/// `text` as searches and filters compare it: lower case, Latin accents
+/// off (`École` to `ecole`).
+pub fn folded(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(unaccented)
+        .collect()
+}
+
 /// Cleans one line of typed or pasted text: tabs become spaces, line breaks
 /// become spaces, and forbidden characters are dropped.
 pub fn clean_line(input: &str) -> String {

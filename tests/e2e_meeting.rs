@@ -603,6 +603,21 @@ fn ctrl_x_writes_a_note_in_the_users_own_editor() {
     assert!(s.wait_exit());
 }
 
+/// The app on the school's plan, in its first action's due date.
+fn due_date_of_the_first_action(db: &Path) -> Session {
+    let mut s = Session::start(db, TODAY, 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("p");
+    s.wait_for("Plan for Oakfield Primary");
+    s.send("\r");
+    s.wait_for("Action ·");
+    for _ in 0..6 {
+        s.send("\x1b[B");
+    }
+    s.wait_for("Due date");
+    s
+}
+
 #[test]
 fn ctrl_c_saves_a_typed_date_first_and_asks_twice_over_text_that_would_be_dropped() {
     let dir = tempfile::tempdir().unwrap();
@@ -618,32 +633,14 @@ fn ctrl_c_saves_a_typed_date_first_and_asks_twice_over_text_that_would_be_droppe
             )
             .unwrap()
     };
-    let mut s = Session::start(&db, TODAY, 100, 30);
-    s.wait_for("Oakfield Primary");
-    s.send("p");
-    s.wait_for("Plan for Oakfield Primary");
-    s.send("\r");
-    s.wait_for("Action ·");
-    for _ in 0..6 {
-        s.send("\x1b[B");
-    }
-    s.wait_for("Due date");
+    let mut s = due_date_of_the_first_action(&db);
     s.type_slowly("2027-02-11");
     // Ctrl+C: the date is checked and saved, then the app ends.
     s.send("\x03");
     assert!(s.wait_exit());
     assert_eq!(column("due_date"), "2027-02-11");
     // Text that is not a date: the first Ctrl+C says so, the second quits.
-    let mut s = Session::start(&db, TODAY, 100, 30);
-    s.wait_for("Oakfield Primary");
-    s.send("p");
-    s.wait_for("Plan for Oakfield Primary");
-    s.send("\r");
-    s.wait_for("Action ·");
-    for _ in 0..6 {
-        s.send("\x1b[B");
-    }
-    s.wait_for("Due date");
+    let mut s = due_date_of_the_first_action(&db);
     s.type_slowly("2027-13-01");
     s.send("\x03");
     s.wait_for("again to quit without it");

@@ -30,10 +30,11 @@ pub struct Revision {
     pub replaced_at: String,
 }
 
-const EVALUATION_COLUMNS: &str = "e.id, e.school_id, s.name, e.tool_id, e.tool_version, e.scope, \
+pub(super) const EVALUATION_COLUMNS: &str =
+    "e.id, e.school_id, s.name, e.tool_id, e.tool_version, e.scope, \
      e.cycle, e.attendees, e.created_at";
 
-fn evaluation_from(r: &Row<'_>) -> rusqlite::Result<Evaluation> {
+pub(super) fn evaluation_from(r: &Row<'_>) -> rusqlite::Result<Evaluation> {
     Ok(Evaluation {
         id: r.get(0)?,
         school_id: r.get(1)?,

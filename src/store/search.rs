@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{Store, StoreError};
 use crate::domain::evaluation::Evaluation;
 use crate::domain::plan::{Rag, Stage, Status};
+use crate::text::folded;
 
 /// The notes of one judgement that matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,14 +112,6 @@ fn raw_words(typed: &str) -> Vec<String> {
         .collect()
 }
 
-/// Text as the check of whole words compares it: lower case, accents off.
-fn folded(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(crate::text::unaccented)
-        .collect()
-}
-
 /// A full-text query in which every word must begin a word of the note
 /// (`"word"*`, quoted so no character acts as query syntax), each word cut
 /// to its first `cut` letters if given. `None` when nothing typed can begin
@@ -185,6 +178,15 @@ impl Store {
         };
         let words: Vec<String> = raw.iter().map(|w| folded(w)).collect();
         let cut = raw.iter().any(|w| w.chars().count() > INDEXED_PREFIX);
+        // An evaluation's columns first, as the store reads them everywhere.
+        let judgement_read = format!(
+            "SELECT {}, j.statement_key, j.rationale, j.evidence, j.defer_note, j.confidential
+             FROM judgements j
+             JOIN evaluations e ON e.id = j.evaluation_id
+             JOIN schools s ON s.id = e.school_id
+             WHERE j.rowid = ?1 AND e.removed_at IS NULL",
+            super::evaluations::EVALUATION_COLUMNS
+        );
         let search = Search {
             store: self,
             first: &first,
@@ -195,26 +197,10 @@ impl Store {
         Ok(Found {
             judgements: search.newest(&Kind {
                 index: "judgement_search",
-                read: "SELECT e.id, e.school_id, s.name, e.tool_id, e.tool_version, e.scope,
-                        e.cycle, e.attendees, e.created_at, j.statement_key, j.rationale,
-                        j.evidence, j.defer_note, j.confidential
-                 FROM judgements j
-                 JOIN evaluations e ON e.id = j.evaluation_id
-                 JOIN schools s ON s.id = e.school_id
-                 WHERE j.rowid = ?1 AND e.removed_at IS NULL",
+                read: &judgement_read,
                 from_row: |r| {
                     Ok(Some(FoundJudgement {
-                        evaluation: Evaluation {
-                            id: r.get(0)?,
-                            school_id: r.get(1)?,
-                            school_name: r.get(2)?,
-                            tool_id: r.get(3)?,
-                            tool_version: r.get(4)?,
-                            scope: r.get(5)?,
-                            cycle: r.get(6)?,
-                            attendees: r.get(7)?,
-                            created_at: r.get(8)?,
-                        },
+                        evaluation: super::evaluations::evaluation_from(r)?,
                         statement_key: r.get(9)?,
                         rationale: r.get(10)?,
                         evidence: r.get(11)?,

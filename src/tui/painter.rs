@@ -273,38 +273,26 @@ mod tests {
     /// the painter.
     fn bytes_for(before: &str, after: &str, painted: bool) -> usize {
         use ratatui::backend::CrosstermBackend;
-        fn frame<B: Backend>(terminal: &mut Terminal<B>, text: &str) {
-            terminal
-                .draw(|f| f.render_widget(Line::raw(text), Rect::new(0, 0, 40, 1)))
-                .unwrap();
+        fn sent<B: Backend>(backend: B, tap: &Tap, before: &str, after: &str) -> usize {
+            let viewport = ratatui::Viewport::Fixed(Rect::new(0, 0, 40, 1));
+            let mut t =
+                Terminal::with_options(backend, ratatui::TerminalOptions { viewport }).unwrap();
+            let mut frame = |text: &str| {
+                t.draw(|f| f.render_widget(Line::raw(text), Rect::new(0, 0, 40, 1)))
+                    .unwrap();
+            };
+            frame(before);
+            let start = tap.0.borrow().len();
+            frame(after);
+            let end = tap.0.borrow().len();
+            end - start
         }
         let tap = Tap::default();
-        let sent = || tap.0.borrow().len();
+        let backend = CrosstermBackend::new(tap.clone());
         if painted {
-            let backend = Painter::new(CrosstermBackend::new(tap.clone()));
-            let mut t = Terminal::with_options(
-                backend,
-                ratatui::TerminalOptions {
-                    viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 40, 1)),
-                },
-            )
-            .unwrap();
-            frame(&mut t, before);
-            let start = sent();
-            frame(&mut t, after);
-            sent() - start
+            sent(Painter::new(backend), &tap, before, after)
         } else {
-            let mut t = Terminal::with_options(
-                CrosstermBackend::new(tap.clone()),
-                ratatui::TerminalOptions {
-                    viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 40, 1)),
-                },
-            )
-            .unwrap();
-            frame(&mut t, before);
-            let start = sent();
-            frame(&mut t, after);
-            sent() - start
+            sent(backend, &tap, before, after)
         }
     }
 
