@@ -514,6 +514,14 @@ impl Bench<'_> {
                 .map(|f| f.changed)
                 .collect::<Vec<_>>(),
         );
+        if let (Some(c), Some(Amount::Bytes(f))) = (changed, full) {
+            // No terminal protocol sends less than the changed text: where
+            // it alone is over a quarter of a full redraw, so is the key.
+            report::note(&format!(
+                "{what}: the changed text alone is {:.2} of a full redraw",
+                c as f64 / f.max(1) as f64
+            ));
+        }
         if let (Some(b), Some(c)) = (self.bytes(step), changed) {
             report::line(
                 &format!("{what}, beside the cells it changed"),

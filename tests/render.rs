@@ -271,3 +271,30 @@ fn no_color_keeps_the_selection_visible() {
     let text = screen(&f.app, 80, 24);
     assert!(text.contains('▶'), "and marked with a character");
 }
+
+/// Moving on redraws only what changed: the notes keep their place and
+/// size from one statement to the next, whatever the statement's length.
+#[test]
+fn the_notes_stay_in_one_place_as_statements_change() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: Some(0),
+    });
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut places = std::collections::BTreeSet::new();
+        for _ in 0..15 {
+            let text = screen(&f.app, w, h);
+            let rows: Vec<&str> = text.lines().collect();
+            let top = rows.iter().position(|r| r.contains("╭ Rationale"));
+            let bottom = rows.iter().rposition(|r| r.contains("╰"));
+            places.insert((top, bottom));
+            f.app.key(key(KeyCode::Right));
+        }
+        for _ in 0..15 {
+            f.app.key(key(KeyCode::Left));
+        }
+        assert_eq!(places.len(), 1, "{w}x{h}: {places:?}");
+        assert!(places.iter().all(|(t, _)| t.is_some()), "{w}x{h}");
+    }
+}

@@ -31,7 +31,7 @@ use crate::store::Store;
 use app::App;
 
 /// The terminal as the app draws on it.
-type Term = ratatui::Terminal<painter::Painter<ratatui::backend::CrosstermBackend<io::Stdout>>>;
+type Term = ratatui::Terminal<painter::Painter<io::Stdout>>;
 
 /// Restores the terminal when dropped, and on panic through a chained hook.
 struct TerminalGuard;

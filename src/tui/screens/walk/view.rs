@@ -21,6 +21,7 @@ use unicode_width::UnicodeWidthStr;
 /// The walk's widest and the notes' tallest, for readability on big screens.
 const MAX_WIDTH: u16 = 120;
 const NOTES_MAX_ROWS: u16 = 16;
+const NOTES_MIN_ROWS: u16 = 6;
 
 impl Walk {
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -46,9 +47,20 @@ impl Walk {
             .as_ref()
             .map_or(0, |l| wrapped_rows(&line_text(l), width).min(2));
         let plan_lines = self.plan_lines(usize::from(width), theme);
-        // The notes sit on the progress line, not under the statement: on a
-        // tall screen they stay put as statements of other lengths come and
-        // go, so moving on redraws only what changed.
+        // The notes sit on the progress line with a height set by the screen,
+        // not by the statement: as statements of other lengths come and go
+        // they stay put, so moving on redraws only what changed. Only a
+        // statement too long to fit above them takes rows from them.
+        let above = 3
+            + statement_rows
+            + guidance_rows
+            + 1
+            + scale_rows
+            + 1
+            + earlier_rows
+            + plan_lines.len() as u16
+            + 1;
+        let notes_rows = notes_rows(area.height, above);
         let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, _, notes, progress_area] =
             Layout::vertical([
                 Constraint::Length(1),
@@ -62,7 +74,7 @@ impl Walk {
                 Constraint::Length(earlier_rows),
                 Constraint::Length(plan_lines.len() as u16),
                 Constraint::Fill(1),
-                Constraint::Max(NOTES_MAX_ROWS),
+                Constraint::Length(notes_rows),
                 Constraint::Length(1),
             ])
             .areas(area);
@@ -460,6 +472,18 @@ fn line_text(line: &Line) -> String {
 }
 
 /// Rows `text` takes when word-wrapped to `width`.
+/// Rows for the notes on a screen `height` rows tall whose other parts
+/// need `above` rows: a third of the screen (6 to 16 rows) whatever the
+/// statement, less only what a long statement needs, and never under the
+/// three that show one box with a line of text.
+fn notes_rows(height: u16, above: u16) -> u16 {
+    let settled = (height / 3).clamp(NOTES_MIN_ROWS, NOTES_MAX_ROWS);
+    settled
+        .min(height.saturating_sub(above))
+        .max(3)
+        .min(height.saturating_sub(1))
+}
+
 fn wrapped_rows(text: &str, width: u16) -> u16 {
     wrap(text, usize::from(width))
         .len()
