@@ -21,6 +21,22 @@ pub struct Evaluation {
     pub created_at: String,
 }
 
+impl Evaluation {
+    /// Where and when, and who was in the room if that was written down:
+    /// "school · scope · cycle · attendees".
+    pub fn context(&self) -> String {
+        let mut parts = vec![
+            self.school_name.as_str(),
+            self.scope.as_str(),
+            self.cycle.as_str(),
+        ];
+        if !self.attendees.trim().is_empty() {
+            parts.push(self.attendees.trim());
+        }
+        parts.join(" · ")
+    }
+}
+
 /// What the meeting has said about one statement so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Judgement {

@@ -8,7 +8,8 @@ use std::rc::Rc;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::style::Style;
+use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
@@ -22,9 +23,11 @@ use crate::store::{ActionField, Store, StoreError, PRIORITY_LIMIT_KEY};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::{shown, HIDDEN};
+use crate::tui::widgets::fit::{fit, Part};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{popup, render_scrolled};
+use crate::tui::widgets::wrap::wrap;
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move"),
@@ -422,31 +425,37 @@ impl Drafts {
     }
 
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let [header, list] =
-            Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
         let open = self.open_count();
         let e = &self.evaluation;
+        let width = usize::from(area.width);
         let mut head = vec![
-            Line::from(vec![
-                Span::styled(" Plan ", theme.title()),
-                Span::styled(
-                    format!(
-                        "from {} · {} · {} · {}",
-                        self.tool.title, e.school_name, e.scope, e.cycle
-                    ),
-                    theme.dim(),
-                ),
-            ]),
+            fit(
+                vec![
+                    Part::whole(" Plan from ", theme.title()),
+                    Part::shrinks(self.tool.title.clone(), theme.dim(), 12),
+                    Part::whole(" · ", theme.dim()),
+                    Part::shrinks(e.school_name.clone(), theme.dim(), 12),
+                    Part::whole(format!(" · {} · {}", e.scope, e.cycle), theme.dim()),
+                ],
+                width,
+            ),
             Line::from(format!(" Open priorities: {open} (limit {})", self.limit)),
         ];
+        // The warning is wrapped, never cut: it says why the plan is at risk.
         if let Some(w) = priority_warning(open, self.limit) {
-            head.push(Line::styled(format!(" ⚠ {w}"), theme.error()));
+            for (i, row) in wrap(&w, width.saturating_sub(3).max(1)).iter().enumerate() {
+                let lead = if i == 0 { " ⚠ " } else { "   " };
+                head.push(Line::styled(format!("{lead}{row}"), theme.error()));
+            }
         }
+        let head_rows = (head.len() as u16).max(3);
+        let [header, list] =
+            Layout::vertical([Constraint::Length(head_rows), Constraint::Min(1)]).areas(area);
         frame.render_widget(Paragraph::new(head), header);
         let block = Block::bordered().border_type(BorderType::Rounded);
         let inner = block.inner(list);
         frame.render_widget(block, list);
-        let (lines, positions) = self.lines(theme);
+        let (lines, positions) = self.lines(theme, usize::from(inner.width));
         let wanted = positions.get(self.selected).copied().unwrap_or(0);
         render_scrolled(frame, inner, lines, wanted, &self.offset);
         match &self.mode {
@@ -479,7 +488,7 @@ impl Drafts {
         }
     }
 
-    fn lines(&self, theme: &Theme) -> (Vec<Line<'static>>, Vec<usize>) {
+    fn lines(&self, theme: &Theme, width: usize) -> (Vec<Line<'static>>, Vec<usize>) {
         let mut lines = Vec::new();
         let mut positions = Vec::new();
         let heading = |lines: &mut Vec<Line<'static>>, text: String, empty: bool, hint: &str| {
@@ -519,18 +528,20 @@ impl Drafts {
             let line = match row {
                 Row::Deferred(i) => {
                     let d = &self.deferred[*i];
-                    Line::from(vec![
-                        Span::raw(format!("{marker}{:>2}. {}", d.index + 1, d.text)),
-                        Span::styled(
-                            if d.note.is_empty() {
-                                String::new()
-                            } else {
-                                let revealed = self.revealed == Some(pos);
-                                format!(" — {}", shown(&d.note, d.confidential, revealed, HIDDEN))
-                            },
-                            theme.dim(),
-                        ),
-                    ])
+                    let note = if d.note.is_empty() {
+                        String::new()
+                    } else {
+                        let revealed = self.revealed == Some(pos);
+                        format!(" — {}", shown(&d.note, d.confidential, revealed, HIDDEN))
+                    };
+                    fit(
+                        vec![
+                            Part::whole(format!("{marker}{:>2}. ", d.index + 1), Style::new()),
+                            Part::shrinks(d.text.clone(), Style::new(), 20),
+                            Part::shrinks(note, theme.dim(), 12),
+                        ],
+                        width,
+                    )
                 }
                 Row::Draft(i) | Row::Accepted(i) | Row::Discarded(i) => {
                     let a = &self.actions[*i];
@@ -553,12 +564,17 @@ impl Drafts {
                         ),
                         _ => format!("  ({})", self.statement_numbers(a)),
                     };
-                    Line::from(vec![
-                        Span::raw(marker.to_string()),
-                        Span::styled(mark.to_string(), theme.key()),
-                        Span::raw(a.title.clone()),
-                        Span::styled(detail, theme.dim()),
-                    ])
+                    // The statement numbers and the owner are kept; the
+                    // title gives way.
+                    fit(
+                        vec![
+                            Part::whole(marker, Style::new()),
+                            Part::whole(mark, theme.key()),
+                            Part::shrinks(a.title.clone(), Style::new(), 16),
+                            Part::shrinks(detail, theme.dim(), 24),
+                        ],
+                        width,
+                    )
                 }
             };
             positions.push(lines.len());

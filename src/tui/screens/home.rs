@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use ratatui::Frame;
@@ -20,6 +21,7 @@ use crate::domain::school::{clean_name, School};
 use crate::store::{EvaluationListing, Store};
 use crate::tui::nav::{Ctx, Nav, Status};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::fit::{fit, Part};
 use crate::tui::widgets::fuzzy;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
@@ -675,25 +677,26 @@ impl Home {
                             return Line::styled(format!("{marker}   …"), theme.dim());
                         };
                         let e = &l.evaluation;
-                        Line::from(vec![
-                            Span::raw(format!("{marker}   ")),
-                            Span::raw(format!("{:<12} ", e.cycle)),
-                            progress_bar(&l.progress, 10, theme),
-                            Span::raw(format!(
-                                " {:>3}/{:<3} ",
-                                l.progress.judged,
-                                l.progress.total()
-                            )),
-                            Span::raw(format!("{} · {}", l.tool_title, e.scope)),
-                            Span::styled(
-                                if l.progress.deferred > 0 {
-                                    format!("  ({} deferred)", l.progress.deferred)
-                                } else {
-                                    String::new()
-                                },
-                                theme.dim(),
-                            ),
-                        ])
+                        let bar = progress_bar(&l.progress, 10, theme);
+                        let deferred = if l.progress.deferred > 0 {
+                            format!("  ({} deferred)", l.progress.deferred)
+                        } else {
+                            String::new()
+                        };
+                        fit(
+                            vec![
+                                Part::whole(format!("{marker}   {:<12} ", e.cycle), Style::new()),
+                                Part::whole(bar.content, bar.style),
+                                Part::whole(
+                                    format!(" {:>3}/{:<3} ", l.progress.judged, l.progress.total()),
+                                    Style::new(),
+                                ),
+                                Part::shrinks(l.tool_title.clone(), Style::new(), 12),
+                                Part::shrinks(format!(" · {}", e.scope), Style::new(), 16),
+                                Part::whole(deferred, theme.dim()),
+                            ],
+                            usize::from(inner.width),
+                        )
                     }
                 };
                 if selected {

@@ -6,6 +6,7 @@ use std::cell::Cell;
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::civil::Date;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
@@ -14,8 +15,11 @@ use crate::domain::plan::{check_state, is_overdue, next_check, CheckState};
 use crate::store::{PlanRow, Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::fit::{fit, Part};
 use crate::tui::widgets::help::KeyHelp;
-use crate::tui::widgets::layout::render_scrolled;
+use crate::tui::widgets::layout::render_scrolled_rows;
+use crate::tui::widgets::wrap::shorten;
+use unicode_width::UnicodeWidthStr;
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move between actions"),
@@ -288,12 +292,22 @@ impl Plan {
         }
         let mut lines = Vec::new();
         let mut positions = Vec::new();
+        let title_column = self
+            .entries
+            .iter()
+            .map(|e| e.row.action.title.width())
+            .max()
+            .unwrap_or(0);
         for (pos, (i, starts)) in self.order.iter().enumerate() {
             if let Some(group) = starts {
                 if !lines.is_empty() {
                     lines.push(Line::from(""));
                 }
-                lines.push(Line::styled(format!(" {group}"), theme.strong()));
+                let room = usize::from(inner.width).saturating_sub(1);
+                lines.push(Line::styled(
+                    format!(" {}", shorten(group, room)),
+                    theme.strong(),
+                ));
             }
             let e = &self.entries[*i];
             let a = &e.row.action;
@@ -312,41 +326,78 @@ impl Plan {
                 .as_ref()
                 .map(|c| c.rag.as_str().to_uppercase())
                 .unwrap_or_else(|| "-".into());
-            let line = Line::from(vec![
-                Span::raw(if selected { " ▶ " } else { "   " }),
-                Span::styled(format!("{rag:<5} "), theme.key()),
-                Span::raw(a.title.clone()),
-                Span::styled(
-                    format!(
-                        "  {} · due {} · {} · impact {}  ",
-                        if a.owner.is_empty() {
-                            "no owner"
-                        } else {
-                            &a.owner
-                        },
-                        a.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-                        a.status.as_str(),
-                        a.impact.as_str()
-                    ),
-                    if late { theme.error() } else { theme.dim() },
-                ),
-                Span::styled(
-                    check_text,
-                    if matches!(check, Some(CheckState::Overdue(_))) {
-                        theme.error()
-                    } else {
-                        theme.dim()
-                    },
-                ),
-            ]);
-            positions.push(lines.len());
-            lines.push(if selected {
-                line.patch_style(theme.selected())
+            let width = usize::from(inner.width);
+            let owner = if a.owner.is_empty() {
+                "no owner".to_string()
             } else {
-                line
-            });
+                a.owner.clone()
+            };
+            let due = format!(
+                " · due {}",
+                a.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+            );
+            let status = format!(" · {}", a.status.as_str());
+            let impact = format!(" · impact {}", a.impact.as_str());
+            let details_width = owner.width() + due.width() + status.width() + impact.width();
+            let details_style = if late { theme.error() } else { theme.dim() };
+            let check_style = if matches!(check, Some(CheckState::Overdue(_))) {
+                theme.error()
+            } else {
+                theme.dim()
+            };
+            let lead = vec![
+                Part::whole(if selected { " ▶ " } else { "   " }, Style::new()),
+                Part::whole(format!("{rag:<5} "), theme.key()),
+            ];
+            // On one line where the title keeps 40 columns; else the
+            // owner, dates and checks go on a line of their own, so they
+            // are never what is cut.
+            let one_line = width >= 9 + 40 + 2 + details_width + 2 + check_text.width();
+            let mut rows = if one_line {
+                let mut parts = lead;
+                // Titles padded to the longest, so the details line up.
+                let room = width.saturating_sub(9 + 2 + details_width + 2 + check_text.width());
+                let pad = title_column.min(room).saturating_sub(a.title.width());
+                parts.extend([
+                    Part::shrinks(format!("{}{}", a.title, " ".repeat(pad)), Style::new(), 40),
+                    Part::whole("  ", Style::new()),
+                    Part::whole(owner, details_style),
+                    Part::whole(due, details_style),
+                    Part::whole(status, details_style),
+                    Part::whole(impact, details_style),
+                    Part::whole("  ", Style::new()),
+                    Part::whole(check_text, check_style),
+                ]);
+                vec![fit(parts, width)]
+            } else {
+                let mut parts = lead;
+                parts.push(Part::shrinks(a.title.clone(), Style::new(), 10));
+                vec![
+                    fit(parts, width),
+                    fit(
+                        vec![
+                            Part::whole("         ", Style::new()),
+                            Part::shrinks(owner, details_style, 10),
+                            Part::whole(due, details_style),
+                            Part::shrinks(status, details_style, 0),
+                            Part::shrinks(impact, details_style, 0),
+                            Part::whole("  ", Style::new()),
+                            Part::whole(check_text, check_style),
+                        ],
+                        width,
+                    ),
+                ]
+            };
+            if selected {
+                rows = rows
+                    .into_iter()
+                    .map(|l| l.patch_style(theme.selected()))
+                    .collect();
+            }
+            positions.push(lines.len()..lines.len() + rows.len());
+            lines.extend(rows);
         }
-        let wanted = positions.get(self.selected).copied().unwrap_or(0);
-        render_scrolled(frame, inner, lines, wanted, &self.offset);
+        let wanted = positions.get(self.selected).cloned().unwrap_or(0..1);
+        render_scrolled_rows(frame, inner, lines, wanted, &self.offset);
     }
 }

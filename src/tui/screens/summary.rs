@@ -21,7 +21,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::{shown, HIDDEN};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_selectable;
-use crate::tui::widgets::wrap::wrap;
+use crate::tui::widgets::wrap::{shorten, wrap};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move between aspects and statements"),
@@ -274,26 +274,23 @@ impl Summary {
     fn lines(&self, theme: &Theme, width: usize) -> (Vec<Line<'static>>, Vec<usize>) {
         let e = &self.evaluation;
         let scale = &self.tool.scale;
-        let mut lines = vec![
-            Line::from(vec![Span::styled(
-                format!(" Summary: {}", self.tool.title),
-                theme.title(),
-            )]),
-            Line::styled(
-                format!(
-                    " {} · {} · {} · {}",
-                    e.school_name, e.scope, e.cycle, e.attendees
-                ),
-                theme.dim(),
-            ),
-            Line::from(format!(
-                " {} judged · {} deferred · {} left, of {}",
-                self.progress.judged,
-                self.progress.deferred,
-                self.progress.left,
-                self.progress.total()
-            )),
-        ];
+        let mut lines = vec![Line::from(vec![Span::styled(
+            format!(" Summary: {}", self.tool.title),
+            theme.title(),
+        )])];
+        // One line, so the weak statements start high on a small screen;
+        // who was in the room is written in full in the reports.
+        lines.push(Line::styled(
+            format!(" {}", shorten(&e.context(), width.saturating_sub(2).max(1))),
+            theme.dim(),
+        ));
+        lines.extend([Line::from(format!(
+            " {} judged · {} deferred · {} left, of {}",
+            self.progress.judged,
+            self.progress.deferred,
+            self.progress.left,
+            self.progress.total()
+        ))]);
         if let Some(cycle) = &self.previous_cycle {
             lines.push(Line::styled(
                 format!(

@@ -2,54 +2,53 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::layout::centered;
+use super::wrap::wrap;
 use crate::tui::theme::Theme;
 
 /// A key and what it does, as shown in help and the status line.
 pub type KeyHelp = (&'static str, &'static str);
 
 pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[KeyHelp], theme: &Theme) {
-    let width = keys
+    let key_width = keys.iter().map(|(k, _)| k.width()).max().unwrap_or(1);
+    let widest = keys
         .iter()
-        .map(|(k, d)| k.chars().count() + d.chars().count() + 4)
+        .map(|(k, d)| key_width.max(k.width()) + d.width() + 4)
         .max()
         .unwrap_or(20)
-        .max(title.chars().count() + 8) as u16
-        + 4;
-    let height = keys.len() as u16 + 4;
-    let popup = centered(area, width, height);
-    frame.render_widget(Clear, popup);
-    let key_width = keys
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(1);
-    let mut lines: Vec<Line> = keys
-        .iter()
-        .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:>key_width$}  "), theme.key()),
-                Span::raw(*d),
-            ])
-        })
-        .collect();
+        .max(title.width() + 8);
+    // The box is as wide as its longest line, within the screen; a
+    // description that does not fit wraps under itself, not under the key.
+    let width = (widest + 2).min(usize::from(area.width));
+    let text_width = width.saturating_sub(2 + key_width + 3).max(8);
+    let indent = " ".repeat(key_width + 3);
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, d) in keys {
+        for (i, row) in wrap(d, text_width).into_iter().enumerate() {
+            let lead = if i == 0 {
+                Span::styled(format!(" {k:>key_width$}  "), theme.key())
+            } else {
+                Span::raw(indent.clone())
+            };
+            lines.push(Line::from(vec![lead, Span::raw(row)]));
+        }
+    }
     lines.push(Line::from(""));
     lines.push(Line::styled(
         " Press any key to close this help.",
         theme.dim(),
     ));
+    let height = (lines.len() + 2).min(usize::from(u16::MAX)) as u16;
+    let popup = centered(area, width as u16, height);
+    frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Span::styled(format!(" Keys: {title} "), theme.title()));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
 /// The key hints at the foot of the screen, packed into lines of `width` columns, whole hints only, at

@@ -68,7 +68,24 @@ pub fn render_scrolled(
     wanted: usize,
     offset: &std::cell::Cell<usize>,
 ) {
-    let first = scroll_offset(wanted, offset.get(), usize::from(area.height));
+    render_scrolled_rows(frame, area, lines, wanted..wanted + 1, offset);
+}
+
+/// As `render_scrolled`, keeping a selected item of several lines (the
+/// range `wanted`) in view whole where the area is tall enough.
+pub fn render_scrolled_rows(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'_>>,
+    wanted: std::ops::Range<usize>,
+    offset: &std::cell::Cell<usize>,
+) {
+    let height = usize::from(area.height);
+    let last = wanted.end.saturating_sub(1).max(wanted.start);
+    // The last line in view first, then the first: if both cannot be
+    // shown, the first is.
+    let first = scroll_offset(last, offset.get(), height);
+    let first = scroll_offset(wanted.start, first, height);
     offset.set(first);
     let first = first.min(usize::from(u16::MAX)) as u16;
     frame.render_widget(Paragraph::new(lines).scroll((first, 0)), area);

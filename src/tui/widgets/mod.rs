@@ -1,6 +1,7 @@
 //! Pieces two or more screens share.
 
 pub mod confidential;
+pub mod fit;
 pub mod fuzzy;
 pub mod help;
 pub mod input;

@@ -13,6 +13,11 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::HIDDEN;
 use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::note_box::{self, NoteBox};
+use crate::tui::widgets::wrap::shorten;
+use unicode_width::UnicodeWidthStr;
+
+/// The check-in's widest, for readability on big screens.
+const MAX_WIDTH: u16 = 120;
 
 impl CheckInScreen {
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -82,6 +87,8 @@ impl CheckInScreen {
     }
 
     fn item_view(&self, frame: &mut Frame, area: Rect, item: &AgendaItem, theme: &Theme) {
+        // Long lines are hard to read on a shared screen, as in the walk.
+        let area = centered(area, MAX_WIDTH, area.height);
         let a = &item.row.action;
         // Checked today: what was said, not when the next check falls.
         let checked = self
@@ -140,13 +147,21 @@ impl CheckInScreen {
             lines.push(labelled("Milestones due", &due_milestones.join("; ")));
         }
         lines.push(Line::styled(" Last check-ins:", theme.key()));
+        // Tall notes on a tall screen, and as many earlier check-ins as
+        // the rows left over hold (two at least).
+        let note_rows = (area.height / 8).clamp(3, 6);
+        let legend = self.rag_legend(usize::from(area.width), theme);
+        let legend_rows = legend.len() as u16;
+        let rows_left = area
+            .height
+            .saturating_sub(legend_rows + 2 * note_rows + lines.len() as u16);
         let earlier: Vec<&CheckIn> = self
             .check_ins
             .get(&a.id)
             .map(|l| {
                 l.iter()
                     .filter(|c| Some(&c.id) != self.made.get(&a.id))
-                    .take(2)
+                    .take(usize::from(rows_left).max(2))
                     .collect()
             })
             .unwrap_or_default();
@@ -157,34 +172,20 @@ impl CheckInScreen {
         for c in earlier {
             lines.push(check_in_line("   ", c, revealed, theme));
         }
-        let [info, rag_row, note, impact] = Layout::vertical([
-            Constraint::Min(3),
-            Constraint::Length(3),
-            Constraint::Length(3),
-            Constraint::Length(3),
+        // The boxes follow the text, and what is left over stays below
+        // them rather than between.
+        let width = usize::from(area.width.max(1));
+        let info_rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+        let [info, rag_row, note, impact, _] = Layout::vertical([
+            Constraint::Max(info_rows.min(usize::from(u16::MAX)) as u16),
+            Constraint::Length(legend_rows),
+            Constraint::Length(note_rows),
+            Constraint::Length(note_rows),
+            Constraint::Fill(1),
         ])
         .areas(area);
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), info);
-        let chosen = self.current_check_in().map(|c| c.rag);
-        let mut rag_spans = vec![Span::styled(" Status: ", theme.dim())];
-        for (key, rag) in [("g", Rag::Green), ("a", Rag::Amber), ("r", Rag::Red)] {
-            let mut style = rag_style(rag, theme);
-            let marker = if chosen == Some(rag) {
-                style = style.patch(theme.selected());
-                "▶"
-            } else {
-                " "
-            };
-            rag_spans.push(Span::styled(
-                format!("{marker}{key} {} ", rag.as_str()),
-                style.patch(theme.strong()),
-            ));
-            rag_spans.push(Span::styled(format!("{}   ", rag.meaning()), theme.dim()));
-        }
-        frame.render_widget(
-            Paragraph::new(Line::from(rag_spans)).wrap(Wrap { trim: true }),
-            rag_row,
-        );
+        frame.render_widget(Paragraph::new(legend), rag_row);
         let current = self.current_check_in();
         let note_title = if current.is_some_and(|c| c.confidential) {
             "Note: one line of progress [confidential]"
@@ -213,6 +214,59 @@ impl CheckInScreen {
             };
             note_box::render(frame, rect, note, theme);
         }
+    }
+
+    /// The three colours with their keys and meanings: on one line where
+    /// they fit, else one to a line under each other, never broken inside
+    /// an item.
+    fn rag_legend(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+        let chosen = self.current_check_in().map(|c| c.rag);
+        let lead = " Status: ";
+        let items: Vec<(Span<'static>, Span<'static>)> =
+            [("g", Rag::Green), ("a", Rag::Amber), ("r", Rag::Red)]
+                .into_iter()
+                .map(|(key, rag)| {
+                    let mut style = rag_style(rag, theme);
+                    let marker = if chosen == Some(rag) {
+                        style = style.patch(theme.selected());
+                        "▶"
+                    } else {
+                        " "
+                    };
+                    (
+                        Span::styled(
+                            format!("{marker}{key} {:<5} ", rag.as_str()),
+                            style.patch(theme.strong()),
+                        ),
+                        Span::styled(rag.meaning().to_string(), theme.dim()),
+                    )
+                })
+                .collect();
+        let one_line: usize = lead.width()
+            + items
+                .iter()
+                .map(|(k, m)| k.width() + m.width() + 3)
+                .sum::<usize>();
+        if one_line <= width {
+            let mut spans = vec![Span::styled(lead, theme.dim())];
+            for (key, meaning) in items {
+                spans.extend([key, meaning, Span::raw("   ")]);
+            }
+            return vec![Line::from(spans)];
+        }
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (key, meaning))| {
+                let lead = if i == 0 { lead } else { "         " };
+                let room = width.saturating_sub(lead.width() + key.width());
+                Line::from(vec![
+                    Span::styled(lead, theme.dim()),
+                    key,
+                    Span::styled(shorten(&meaning.content, room), meaning.style),
+                ])
+            })
+            .collect()
     }
 
     fn history_view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -103,15 +103,8 @@ impl Walk {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 format!(
-                    " {} · {} · {}{}",
-                    self.evaluation.school_name,
-                    self.evaluation.scope,
-                    self.evaluation.cycle,
-                    if self.evaluation.attendees.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" · {}", self.evaluation.attendees)
-                    }
+                    " {}",
+                    shorten(&self.evaluation.context(), usize::from(width))
                 ),
                 theme.dim(),
             )),

@@ -1,0 +1,179 @@
+//! Every screen at 80x24, 60x20 and 200x50, on the demo's data: what a
+//! row is for (an owner, a due date, a statement number, a scope) is never
+//! what falls off the edge, and help wraps under itself.
+
+mod common;
+
+use common::screen;
+use headway::agenda::Filter;
+use headway::store::{OpenMode, Store};
+use headway::tui::app::{App, Nav};
+use headway::tui::theme::Theme;
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (60, 20), (200, 50)];
+
+struct Demo {
+    _dir: tempfile::TempDir,
+    app: App,
+    /// Oakfield's Autumn evaluation, with a plan.
+    evaluation: i64,
+    school: i64,
+}
+
+fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let today = jiff::civil::date(2026, 11, 23);
+    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    headway::demo::fill(&mut store, today).unwrap();
+    let e = store
+        .evaluations()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.school_name.starts_with("Oakfield") && e.cycle == "Autumn 2026")
+        .unwrap();
+    let app = App::new(store, today, Theme { color: true });
+    Demo {
+        _dir: dir,
+        app,
+        evaluation: e.id,
+        school: e.school_id,
+    }
+}
+
+#[test]
+fn home_keeps_each_evaluation_s_scope_and_deferrals() {
+    let d = demo();
+    for (w, h) in SIZES {
+        let text = screen(&d.app, w, h);
+        if w >= 80 {
+            assert!(text.contains("· English  (1 deferred)"), "{w}x{h}:\n{text}");
+            assert!(text.contains("· Whole school"), "{w}x{h}:\n{text}");
+        }
+        assert!(text.contains("15/15"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn the_plan_keeps_owners_due_dates_and_checks() {
+    let mut d = demo();
+    d.app.navigate(Nav::Plan { school: d.school });
+    for (w, h) in SIZES {
+        let text = screen(&d.app, w, h);
+        assert!(
+            text.contains("D. Okafor · due 2026-12-21"),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(text.contains("check overdue"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn drafts_keep_their_statement_numbers() {
+    let mut d = demo();
+    d.app.navigate(Nav::Drafts {
+        evaluation: d.evaluation,
+        draft: true,
+    });
+    for (w, h) in SIZES {
+        let text = screen(&d.app, w, h);
+        assert!(text.contains("(statement 8)"), "{w}x{h}:\n{text}");
+        assert!(text.contains("(statement 10)"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn the_check_in_legend_keeps_each_colour_whole() {
+    let mut d = demo();
+    d.app.navigate(Nav::CheckIn {
+        filter: Filter::default(),
+    });
+    for (w, h) in SIZES {
+        let text = screen(&d.app, w, h);
+        for item in ["g green", "a amber", "r red"] {
+            let row = text.lines().find(|l| l.contains(item));
+            assert!(row.is_some(), "{item} at {w}x{h}:\n{text}");
+        }
+        if w >= 80 {
+            assert!(
+                text.contains("off track: needs intervention"),
+                "{w}x{h}:\n{text}"
+            );
+        }
+        // Nothing of the legend starts a line on its own, broken off.
+        assert!(
+            !text.lines().any(|l| l.starts_with("r red")),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_summary_shortens_who_was_in_the_room_and_help_wraps_under_itself() {
+    let mut d = demo();
+    d.app.navigate(Nav::Summary {
+        evaluation: d.evaluation,
+    });
+    let text = screen(&d.app, 80, 24);
+    let context = text
+        .lines()
+        .find(|l| l.contains("Oakfield Primary School ·"));
+    assert!(
+        context.is_some_and(|l| l.contains("Liaison: R. Patel") && l.contains('…')),
+        "{text}"
+    );
+    let text = screen(&d.app, 200, 50);
+    assert!(text.contains("English lead: D. Okafor"), "{text}");
+    d.app.key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('?'),
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    let text = screen(&d.app, 80, 24);
+    // The rest of a long description sits under its first line.
+    let rows: Vec<&str> = text.lines().collect();
+    let first = rows
+        .iter()
+        .position(|r| r.contains("confidential note"))
+        .expect("the v key is in the help");
+    let next = rows[first + 1];
+    let column = |r: &str, s: &str| r.find(s).map(|b| r[..b].chars().count());
+    assert_eq!(
+        column(next, "you move"),
+        column(rows[first], "show the"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_evaluation_without_attendees_has_no_dangling_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    let evaluation =
+        common::add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
+    let mut app = App::new(
+        store,
+        jiff::civil::date(2026, 11, 23),
+        Theme { color: true },
+    );
+    for nav in [
+        Nav::Summary { evaluation },
+        Nav::Walk {
+            evaluation,
+            index: Some(0),
+        },
+    ] {
+        app.navigate(nav);
+        let text = screen(&app, 80, 24);
+        let row = text
+            .lines()
+            .find(|l| l.contains("Oakfield Primary ·"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            !row.trim_end()
+                .trim_end_matches('│')
+                .trim_end()
+                .ends_with('·'),
+            "{row}"
+        );
+    }
+}
