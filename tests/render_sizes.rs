@@ -177,3 +177,59 @@ fn an_evaluation_without_attendees_has_no_dangling_separator() {
         );
     }
 }
+
+/// On a tall screen the walk tells the statement's whole story: the
+/// cycles before last time fill the room above the notes.
+#[test]
+fn a_tall_walk_shows_the_cycles_before_last_time() {
+    use headway::domain::evaluation::TextField;
+    use headway::store::NewEvaluation;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    let key = "curriculum-sequencing/intent/purpose-stated";
+    let mut ids = Vec::new();
+    for (cycle, level, why) in [
+        ("Spring 2026", 1, "Nobody could say it"),
+        ("Summer 2026", 2, "The head could say it"),
+        ("Autumn 2026", 3, "Everyone could say it"),
+    ] {
+        let id = store
+            .create_evaluation(&NewEvaluation {
+                school_id: school.id,
+                tool_id: "curriculum-sequencing".into(),
+                tool_version: 1,
+                scope: "English".into(),
+                cycle: cycle.into(),
+                attendees: String::new(),
+            })
+            .unwrap();
+        store.set_level(id, key, Some(level)).unwrap();
+        store
+            .set_text(id, key, TextField::Rationale, why, true)
+            .unwrap();
+        ids.push(id);
+    }
+    let mut app = App::new(
+        store,
+        jiff::civil::date(2026, 11, 23),
+        Theme { color: true },
+    );
+    app.navigate(Nav::Walk {
+        evaluation: ids[2],
+        index: Some(0),
+    });
+    let tall = screen(&app, 200, 50);
+    assert!(
+        tall.contains("Last time · Summer 2026: 2 Emerging — The head could say it"),
+        "{tall}"
+    );
+    assert!(tall.contains("Before that:"), "{tall}");
+    assert!(
+        tall.contains("Spring 2026  1 Not yet — Nobody could say it"),
+        "{tall}"
+    );
+    // On a small screen the notes come first.
+    let small = screen(&app, 80, 24);
+    assert!(small.contains("Rationale"), "{small}");
+}

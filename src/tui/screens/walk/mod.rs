@@ -45,12 +45,18 @@ enum Pending {
     Defer,
 }
 
+/// How many cycles before the earlier one the walk reads, for tall screens.
+const OLDER_CYCLES: usize = 10;
+
 pub struct Walk {
     evaluation: Evaluation,
     tool: Rc<Tool>,
     keys: Vec<String>,
     judgements: Judgements,
     earlier: Option<Earlier>,
+    /// The cycles before the earlier one, newest first (a few): shown on a
+    /// tall screen, where there is room for the statement's whole story.
+    older: Vec<(Evaluation, Judgements)>,
     plan: HashMap<String, Vec<PlanLink>>,
     /// Statement indices in the order the walk visits them.
     order: Vec<usize>,
@@ -79,7 +85,18 @@ impl Walk {
         let evaluation = store.evaluation(evaluation)?;
         let tool = store.tool(&evaluation.tool_id, evaluation.tool_version)?;
         let judgements = store.judgements(evaluation.id)?;
-        let earlier = match store.previous_evaluation(&evaluation)? {
+        let series = store.series(evaluation.school_id, &evaluation.tool_id, &evaluation.scope)?;
+        let mut before: Vec<Evaluation> = series
+            .into_iter()
+            .take_while(|e| e.id != evaluation.id)
+            .collect();
+        let previous = before.pop();
+        let mut older = Vec::new();
+        for e in before.into_iter().rev().take(OLDER_CYCLES) {
+            let judgements = store.judgements(e.id)?;
+            older.push((e, judgements));
+        }
+        let earlier = match previous {
             Some(before) => {
                 let old_tool = store.tool(&before.tool_id, before.tool_version)?;
                 Some(Earlier {
@@ -110,6 +127,7 @@ impl Walk {
         Ok(Walk {
             keys,
             earlier,
+            older,
             plan,
             order,
             evaluation,

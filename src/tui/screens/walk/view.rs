@@ -61,7 +61,7 @@ impl Walk {
             + plan_lines.len() as u16
             + 1;
         let notes_rows = notes_rows(area.height, above);
-        let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, _, notes, progress_area] =
+        let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, gap, notes, progress_area] =
             Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),
@@ -183,6 +183,15 @@ impl Walk {
             );
         }
         frame.render_widget(Paragraph::new(plan_lines), inset(plan_area));
+        // A tall screen has room for the cycles before last time.
+        if gap.height >= 3 {
+            let older = self.older_lines(usize::from(width), theme);
+            if !older.is_empty() {
+                let [_, list] =
+                    Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(gap);
+                frame.render_widget(Paragraph::new(older), inset(list));
+            }
+        }
         frame.render_widget(Paragraph::new(state_line), state);
         self.notes(frame, notes, &judgement, theme);
         self.progress(frame, progress_area, theme);
@@ -231,6 +240,50 @@ impl Walk {
             }
         }
         Some(Line::from(spans))
+    }
+
+    /// One line for each cycle before last time that judged the current
+    /// statement, newest first, headed; empty when there are none.
+    fn older_lines(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+        let key = self.key_here();
+        let mut lines = Vec::new();
+        for (e, judgements) in &self.older {
+            let Some(j) = judgements.get(key) else {
+                continue;
+            };
+            let (said, note, style) = match j.mark() {
+                Mark::Judged(level) => (
+                    format!("{level} {}", self.tool.scale.label(level).unwrap_or("?")),
+                    &j.rationale,
+                    theme.level(level, self.tool.scale.len(), self.tool.scale.weak_up_to),
+                ),
+                Mark::Deferred => (
+                    "left until next time".to_string(),
+                    &j.defer_note,
+                    theme.dim(),
+                ),
+                Mark::Open => continue,
+            };
+            let note = if note.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " — {}",
+                    shown(note, j.confidential, self.is_revealed(), HIDDEN)
+                )
+            };
+            let lead = format!("{:<12} ", e.cycle);
+            let room = width.saturating_sub(lead.width() + said.width());
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.dim()),
+                Span::styled(said, style),
+                Span::styled(shorten(&note, room), theme.dim()),
+            ]));
+        }
+        if !lines.is_empty() {
+            lines.insert(0, Line::styled("Before that:", theme.key()));
+        }
+        lines
     }
 
     /// One line per plan action addressing the current statement: its
