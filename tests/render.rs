@@ -298,3 +298,16 @@ fn the_notes_stay_in_one_place_as_statements_change() {
         assert!(places.iter().all(|(t, _)| t.is_some()), "{w}x{h}");
     }
 }
+
+/// The help lists Ctrl+Z and Ctrl+C: with the help open they close it and
+/// still do their work, so a `fg` typed after is not taken as keys.
+#[test]
+fn ctrl_z_suspends_even_with_the_help_open() {
+    let mut f = app_with_evaluation(true);
+    f.app.key(key(KeyCode::Char('?')));
+    assert!(f.app.show_help);
+    f.app
+        .key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+    assert!(!f.app.show_help);
+    assert!(f.app.suspend, "Ctrl+Z asks to suspend");
+}

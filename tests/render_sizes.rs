@@ -233,3 +233,70 @@ fn a_tall_walk_shows_the_cycles_before_last_time() {
     let small = screen(&app, 80, 24);
     assert!(small.contains("Rationale"), "{small}");
 }
+
+/// A box drawn over wide characters keeps its left edge: the character
+/// whose right half falls under the edge is blanked, not drawn over it.
+#[test]
+fn a_popup_over_wide_characters_keeps_its_left_edge() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    for n in 0..16 {
+        // Names that shift by one column each, so some wide character
+        // straddles the box's edge whatever the width.
+        let name = format!("{}中文学校中文学校中文学校中文学校 {n}", "x".repeat(n % 4));
+        store.add_school(&name).unwrap();
+    }
+    drop(store);
+    for width in [79, 80, 81] {
+        let store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+        let mut app = App::new(
+            store,
+            jiff::civil::date(2026, 11, 23),
+            Theme { color: true },
+        );
+        app.key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('a'),
+            crossterm::event::KeyModifiers::NONE,
+        ));
+        let text = screen(&app, width, 24);
+        let rows: Vec<&str> = text.lines().collect();
+        let top = rows
+            .iter()
+            .position(|r| r.contains("Add a school"))
+            .unwrap();
+        let edge = column_of(rows[top], '╭').unwrap();
+        let bottom = (top + 1..rows.len())
+            .find(|&i| rows[i].contains('╰'))
+            .unwrap();
+        for row in &rows[top + 1..bottom] {
+            assert_eq!(char_at(row, edge), Some('│'), "{width}:\n{text}");
+        }
+    }
+}
+
+/// The column where `c` first starts in `row`, counting display columns.
+fn column_of(row: &str, c: char) -> Option<usize> {
+    let mut col = 0;
+    for ch in row.chars() {
+        if ch == c {
+            return Some(col);
+        }
+        col += unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+    }
+    None
+}
+
+/// The character that starts at display column `at` of `row`, if one does.
+fn char_at(row: &str, at: usize) -> Option<char> {
+    let mut col = 0;
+    for ch in row.chars() {
+        if col == at {
+            return Some(ch);
+        }
+        col += unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if col > at {
+            return None;
+        }
+    }
+    None
+}

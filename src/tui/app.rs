@@ -210,7 +210,12 @@ impl App {
         }
         if self.show_help {
             self.show_help = false;
-            return;
+            // Any key closes the help; Ctrl+C and Ctrl+Z, which the help
+            // lists, also do their work.
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            if !(ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('z'))) {
+                return;
+            }
         }
         if let Status::Held(message) = &self.status {
             // Ctrl+C (which asks first if text is unsaved) and Ctrl+Z still work.
@@ -565,13 +570,23 @@ impl App {
         let mut all_hints: Vec<KeyHelp> = vec![(help_key, "help"), ("^F", "find")];
         all_hints.extend(hints);
         let hint_lines = help::hint_lines(&all_hints, area.width, 2, &self.theme);
-        let message_rows = self.message_rows(area.width);
-        let [body, message, footer] = Layout::vertical([
+        // One row is kept for messages, so that one coming or fading never
+        // moves the screen; a longer one (up to three rows) covers the foot
+        // of the screen above it while it lasts.
+        let [body, status_row, footer] = Layout::vertical([
             Constraint::Min(1),
-            Constraint::Length(message_rows),
+            Constraint::Length(1),
             Constraint::Length(hint_lines.len() as u16),
         ])
         .areas(area);
+        let message_rows = self
+            .message_rows(area.width)
+            .clamp(1, status_row.y + 1 - body.y);
+        let message = Rect {
+            y: status_row.y + 1 - message_rows,
+            height: message_rows,
+            ..status_row
+        };
         match &self.screen {
             Screen::Home(s) => s.view(frame, body, &self.theme),
             Screen::NewEvaluation(s) => s.view(frame, body, &self.theme),
@@ -653,6 +668,7 @@ impl App {
         let Some((_, style)) = self.message() else {
             return;
         };
+        crate::tui::widgets::layout::clear(frame, area);
         let lines: Vec<Line> = self
             .message_lines(area.width)
             .into_iter()

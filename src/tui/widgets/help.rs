@@ -2,11 +2,11 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::layout::centered;
+use super::layout::{centered, clear};
 use super::wrap::wrap;
 use crate::tui::theme::Theme;
 
@@ -44,7 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[KeyHelp], them
     ));
     let height = (lines.len() + 2).min(usize::from(u16::MAX)) as u16;
     let popup = centered(area, width as u16, height);
-    frame.render_widget(Clear, popup);
+    clear(frame, popup);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Span::styled(format!(" Keys: {title} "), theme.title()));

@@ -4,6 +4,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use crate::tui::theme::Theme;
 
@@ -36,6 +37,24 @@ pub fn scroll_offset(selected: usize, current: usize, height: usize) -> usize {
     }
 }
 
+/// Blanks `area` for something drawn over the screen. A wide character
+/// just left of it, whose right half lies inside, is blanked too: else the
+/// terminal would draw it whole over the box's left edge.
+pub fn clear(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buffer = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buffer.cell_mut((area.x - 1, y)) {
+            if cell.symbol().width() > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+}
+
 /// Clears a centred box of at most `width` x `height`, draws its rounded
 /// border with `title` (and `footer`, if any), and returns the inside.
 pub fn popup(
@@ -47,7 +66,7 @@ pub fn popup(
     theme: &Theme,
 ) -> Rect {
     let outer = centered(area, width, height);
-    frame.render_widget(Clear, outer);
+    clear(frame, outer);
     let mut block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(Span::styled(format!(" {title} "), theme.title()));

@@ -370,8 +370,8 @@ impl Walk {
                 TextField::Evidence => "Evidence next time: how could we know better?",
             };
             let placeholder = match field {
-                TextField::Evidence => "e to add",
-                _ => "Enter to type",
+                TextField::Evidence => "press e to add",
+                _ => "press Enter to type",
             };
             let editing =
                 (self.mode == Mode::Edit(field)).then_some((&self.editor, self.has_unsaved()));
