@@ -248,8 +248,8 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
     let today = today(&cli.global)?;
     match cli.command {
         None => {
-            let store = open_for_app(&cli.global)?;
-            run_tui(store, today, crate::tui::Start::Home)
+            let (store, config) = open_for_app(&cli.global)?;
+            run_tui(store, today, crate::tui::Start::Home, config)
         }
         Some(Command::Checkin(args)) => {
             let name = |given: Option<String>, option: &str| {
@@ -275,8 +275,8 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                 crate::agenda::write_text(&store, today, &filter, &mut |text| console::text(text))?;
                 return Ok(());
             }
-            let store = open_for_app(&cli.global)?;
-            run_tui(store, today, crate::tui::Start::CheckIn(filter))
+            let (store, config) = open_for_app(&cli.global)?;
+            run_tui(store, today, crate::tui::Start::CheckIn(filter), config)
         }
         Some(Command::Tools(ToolsCommand::Check { files })) => crate::tool_files::check(&files),
         Some(Command::Tools(ToolsCommand::List)) => {
@@ -560,8 +560,13 @@ fn confirm(question: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
-fn run_tui(store: Store, today: Date, start: crate::tui::Start) -> Result<(), UserError> {
-    crate::tui::run(store, today, start)
+fn run_tui(
+    store: Store,
+    today: Date,
+    start: crate::tui::Start,
+    config: crate::tui::config::Config,
+) -> Result<(), UserError> {
+    crate::tui::run(store, today, start, config)
         .map_err(|e| {
             UserError::Message(format!(
                 "The terminal could not be used ({}); run headway in a terminal, or use a command such as `checkin --list`.",
@@ -646,10 +651,13 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
     Ok(folder.join("headway.db"))
 }
 
-/// Opens for the app, which takes today's backup after its first frame.
-fn open_for_app(global: &Global) -> Result<Store, UserError> {
+/// Opens for the app, which takes today's backup after its first frame,
+/// after reading the user's config file (a mistake in it stops here, before
+/// the database is touched).
+fn open_for_app(global: &Global) -> Result<(Store, crate::tui::config::Config), UserError> {
+    let config = crate::tui::config::load().map_err(UserError::Message)?;
     let path = database_path(global)?;
-    Ok(Store::open_for_app(&path)?)
+    Ok((Store::open_for_app(&path)?, config))
 }
 
 fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {

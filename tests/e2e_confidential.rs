@@ -24,9 +24,9 @@ fn last_cycles_confidential_rationale_is_not_sent_to_the_terminal_until_v() {
     s.send("v");
     s.wait_for("Head of maths on a capability plan");
     s.wait_for("Teacher off sick");
-    s.send("n");
+    s.send("l");
     s.wait_for("statement 2 of 15");
-    s.send("p");
+    s.send("h");
     s.wait_for("statement 1 of 15");
     s.wait_for("[confidential: press v to show]");
     assert!(!s.screen().contains("capability"), "{}", s.screen());

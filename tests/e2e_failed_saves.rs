@@ -171,7 +171,7 @@ fn after_a_failed_change_outside_a_text_box_keys_are_held_until_seen() {
     );
     s.send("\r");
     pause();
-    s.send("n");
+    s.send("l");
     s.wait_for("statement 2 of 15");
     s.send("\x03");
     assert!(s.wait_exit());

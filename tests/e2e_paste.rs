@@ -38,7 +38,7 @@ fn keys_behind_an_early_paste_end_are_text_while_a_box_is_open() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
     let mut s = walk_at_statement_2(&db);
-    s.send("r");
+    s.send("\r");
     s.wait_for("Esc stop typing");
     // One burst: the paste ends early, then a space and "world", Enter, n,
     // Ctrl+C, Alt+q (ESC q) and a lone Esc. As commands they would save and

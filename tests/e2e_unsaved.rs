@@ -188,7 +188,7 @@ fn text_left_behind_is_dropped_once_newer_text_is_saved_in_the_same_place() {
     s.wait_for("statement 3 of 15");
     s.send("\x1b[D");
     s.wait_for("statement 2 of 15");
-    s.send("r");
+    s.send("\r");
     std::thread::sleep(Duration::from_millis(150));
     s.type_slowly("fresh");
     s.wait_for("Rationale saved");
@@ -208,7 +208,7 @@ fn typing_the_first_rationale(db: &Path) -> Session {
     s.wait_for("statement 2 of 15");
     s.send("\x1b[D");
     s.wait_for("statement 1 of 15");
-    s.send("r");
+    s.send("\r");
     s.wait_for("Esc stop typing");
     s
 }

@@ -80,10 +80,10 @@ fn a_meeting_walks_quits_and_resumes_where_it_left_off() {
     s.wait_for("3/15");
     s.send("j\r");
     s.wait_for("statement 5 of 15");
-    s.send("p");
+    s.send("h");
     s.wait_for("statement 4 of 15");
     s.wait_for("No one could explain the choices");
-    s.send("p");
+    s.send("h");
     s.wait_for("Left until next time");
     s.wait_for("Wait for the new subject lead");
     s.send("q");

@@ -81,7 +81,7 @@ fn a_failing_write_at_every_point_of_an_action_loses_nothing() {
         s.wait_for("statement 2 of 15");
         s.send("\x1b[D"); // back to statement 1, already judged
         s.wait_for("statement 1 of 15");
-        s.send("r"); // edit its rationale: nothing written yet
+        s.send("\r"); // edit its rationale: nothing written yet
         s.wait_for("Esc stop typing");
         let used = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
         let header = if used == 0 { 32 } else { 0 };

@@ -35,7 +35,7 @@ fn app_with_evaluation(color: bool) -> Fixture {
     store.add_school("Oakfield Primary").unwrap();
     let evaluation =
         common::add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
-    let app = App::new(store, jiff::civil::date(2026, 11, 22), Theme { color });
+    let app = App::new(store, jiff::civil::date(2026, 11, 22), Theme::new(color));
     Fixture {
         _dir: dir,
         app,
@@ -47,11 +47,7 @@ fn app_with_evaluation(color: bool) -> Fixture {
 fn an_empty_database_greets_the_user_with_what_to_do_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
-    let app = App::new(
-        store,
-        jiff::civil::date(2026, 11, 22),
-        Theme { color: true },
-    );
+    let app = App::new(store, jiff::civil::date(2026, 11, 22), Theme::new(true));
     let text = screen(&app, 80, 24);
     assert!(text.contains("Welcome to headway."), "{text}");
     assert!(text.contains("press a"), "{text}");
@@ -310,4 +306,29 @@ fn ctrl_z_suspends_even_with_the_help_open() {
         .key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
     assert!(!f.app.show_help);
     assert!(f.app.suspend, "Ctrl+Z asks to suspend");
+}
+
+/// Keys keep one meaning: h and l step back and on, g and G go to the
+/// first and last, H shows history, / finds a statement.
+#[test]
+fn the_walk_steps_with_h_and_l_and_jumps_with_g_and_g_shifted() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: Some(0),
+    });
+    let at = |app: &App| screen(app, 80, 24);
+    f.app.key(key(KeyCode::Char('l')));
+    assert!(at(&f.app).contains("statement 2 of 15"));
+    f.app.key(key(KeyCode::Char('h')));
+    assert!(at(&f.app).contains("statement 1 of 15"));
+    f.app.key(key(KeyCode::Char('G')));
+    assert!(at(&f.app).contains("statement 15 of 15"), "{}", at(&f.app));
+    f.app.key(key(KeyCode::Char('g')));
+    assert!(at(&f.app).contains("statement 1 of 15"));
+    f.app.key(key(KeyCode::Char('H')));
+    assert!(at(&f.app).contains("Earlier values of this statement"));
+    f.app.key(key(KeyCode::Esc));
+    f.app.key(key(KeyCode::Char('/')));
+    assert!(at(&f.app).contains("Go to statement"));
 }

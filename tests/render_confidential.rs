@@ -26,7 +26,7 @@ fn app() -> (tempfile::TempDir, App, i64) {
     let db = dir.path().join("c.db");
     let (_, autumn, _) = confidential_db(&db);
     let store = Store::open(&db, OpenMode::Write).unwrap();
-    let app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    let app = App::new(store, date(2026, 11, 22), Theme::new(true));
     (dir, app, autumn)
 }
 
@@ -53,13 +53,13 @@ fn the_walk_hides_last_cycles_confidential_notes_until_v() {
     assert!(text.contains(SECRET), "{text}");
     assert!(text.contains(CHECK_IN_SECRET), "{text}");
     // Moving away hides it again.
-    app.key(key(KeyCode::Char('n')));
+    app.key(key(KeyCode::Char('l')));
     let text = screen(&app, 120, 40);
     assert!(
         text.contains("Open remark"),
         "open notes are shown:\n{text}"
     );
-    app.key(key(KeyCode::Char('p')));
+    app.key(key(KeyCode::Char('h')));
     let text = screen(&app, 120, 40);
     assert!(text.contains(MARK), "{text}");
     assert!(!text.contains(SECRET), "{text}");
@@ -77,7 +77,7 @@ fn the_check_in_screen_hides_earlier_confidential_notes_until_v() {
         assert!(text.contains(MARK), "{text}");
         assert!(!text.contains(CHECK_IN_SECRET), "{text}");
     }
-    app.key(key(KeyCode::Char('h')));
+    app.key(key(KeyCode::Char('H')));
     let text = screen(&app, 120, 40);
     assert!(!text.contains(CHECK_IN_SECRET), "history too:\n{text}");
     app.key(key(KeyCode::Esc));
@@ -167,7 +167,7 @@ fn an_action_drafted_from_a_confidential_rationale_hides_its_reason_until_f2() {
             }],
         )
         .unwrap()[0];
-    let mut app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    let mut app = App::new(store, date(2026, 11, 22), Theme::new(true));
     app.navigate(Nav::Action {
         id,
         back: Box::new(Nav::Home),
@@ -224,7 +224,7 @@ fn a_confidential_judgement_carried_forward_is_hidden_in_the_new_walk() {
             autumn,
         )
         .unwrap();
-    let mut app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    let mut app = App::new(store, date(2026, 11, 22), Theme::new(true));
     app.navigate(Nav::Walk {
         evaluation: spring,
         index: Some(0),

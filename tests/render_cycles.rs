@@ -91,7 +91,7 @@ fn fixture() -> Fixture {
         .unwrap();
     store.set_level(new, "reading/r/phonics", Some(2)).unwrap();
     store.carry_forward(new, "reading/r/catch-up", old).unwrap();
-    let app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    let app = App::new(store, date(2026, 11, 22), Theme::new(true));
     Fixture {
         _dir: dir,
         app,

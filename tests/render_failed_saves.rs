@@ -36,7 +36,7 @@ fn read_only() -> (tempfile::TempDir, App, i64) {
             .unwrap();
     }
     let store = Store::open(&db, OpenMode::Read).unwrap();
-    let app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    let app = App::new(store, date(2026, 11, 22), Theme::new(true));
     (dir, app, evaluation)
 }
 

@@ -82,7 +82,7 @@ fn fixture() -> Fixture {
         .add_check_in(ids[0], date(2026, 11, 8), Rag::Amber)
         .unwrap();
     store.set_check_in_text(c, false, "Slow start").unwrap();
-    let app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    let app = App::new(store, date(2026, 11, 22), Theme::new(true));
     Fixture {
         _dir: dir,
         app,

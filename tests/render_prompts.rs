@@ -33,7 +33,7 @@ fn the_offer_of_kept_text_hides_it_until_v_and_draws_at_every_size() {
     meeting_db(&db);
     std::fs::write(dir.path().join(".k.db.unsaved"), KEPT).unwrap();
     let store = Store::open(&db, OpenMode::Write).unwrap();
-    let mut app = App::new(store, date(2026, 11, 22), Theme { color: false });
+    let mut app = App::new(store, date(2026, 11, 22), Theme::new(false));
     let text = screen(&app, 80, 24);
     assert!(text.contains("Unsaved text from last time"), "{text}");
     assert!(text.contains("Write the curriculum story"), "{text}");
@@ -53,7 +53,7 @@ fn the_held_notice_draws_at_every_size() {
     let db = dir.path().join("r.db");
     let (evaluation, _) = meeting_db(&db);
     let store = Store::open(&db, OpenMode::Read).unwrap();
-    let mut app = App::new(store, date(2026, 11, 22), Theme { color: true });
+    let mut app = App::new(store, date(2026, 11, 22), Theme::new(true));
     app.navigate(Nav::Walk {
         evaluation,
         index: Some(0),

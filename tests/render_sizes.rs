@@ -31,7 +31,7 @@ fn demo() -> Demo {
         .into_iter()
         .find(|e| e.school_name.starts_with("Oakfield") && e.cycle == "Autumn 2026")
         .unwrap();
-    let app = App::new(store, today, Theme { color: true });
+    let app = App::new(store, today, Theme::new(true));
     Demo {
         _dir: dir,
         app,
@@ -150,11 +150,7 @@ fn an_evaluation_without_attendees_has_no_dangling_separator() {
     let school = store.add_school("Oakfield Primary").unwrap();
     let evaluation =
         common::add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
-    let mut app = App::new(
-        store,
-        jiff::civil::date(2026, 11, 23),
-        Theme { color: true },
-    );
+    let mut app = App::new(store, jiff::civil::date(2026, 11, 23), Theme::new(true));
     for nav in [
         Nav::Summary { evaluation },
         Nav::Walk {
@@ -210,11 +206,7 @@ fn a_tall_walk_shows_the_cycles_before_last_time() {
             .unwrap();
         ids.push(id);
     }
-    let mut app = App::new(
-        store,
-        jiff::civil::date(2026, 11, 23),
-        Theme { color: true },
-    );
+    let mut app = App::new(store, jiff::civil::date(2026, 11, 23), Theme::new(true));
     app.navigate(Nav::Walk {
         evaluation: ids[2],
         index: Some(0),
@@ -249,11 +241,7 @@ fn a_popup_over_wide_characters_keeps_its_left_edge() {
     drop(store);
     for width in [79, 80, 81] {
         let store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
-        let mut app = App::new(
-            store,
-            jiff::civil::date(2026, 11, 23),
-            Theme { color: true },
-        );
+        let mut app = App::new(store, jiff::civil::date(2026, 11, 23), Theme::new(true));
         app.key(crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Char('a'),
             crossterm::event::KeyModifiers::NONE,

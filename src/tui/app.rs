@@ -8,6 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::keymap::{KeyMap, KeyPlace};
 pub use super::nav::{Ctx, Nav, Status};
 use super::prompts::{self, Prompt};
 use super::recovery::{Recovery, Unsaved};
@@ -93,6 +94,8 @@ pub struct App {
     pub screen: Screen,
     pub status: Status,
     pub show_help: bool,
+    /// The keys in force, with any the user's config file chose.
+    pub keys: KeyMap,
     /// The finder overlay, over whatever screen is showing.
     pub finder: Option<Box<Finder>>,
     pub theme: Theme,
@@ -145,6 +148,7 @@ impl App {
             screen: Screen::Home(Box::new(home)),
             status,
             show_help: false,
+            keys: KeyMap::default(),
             finder: None,
             theme,
             quit: false,
@@ -291,6 +295,12 @@ impl App {
             self.show_help = true;
             return;
         }
+        // A key the user chose in the config file becomes the key the
+        // screen knows.
+        let key = match self.key_place() {
+            Some(place) => self.keys.translate(place, key),
+            None => key,
+        };
         let mut ctx = Ctx {
             store: &mut self.store,
             today: self.today,
@@ -521,6 +531,34 @@ impl App {
         Some(screen)
     }
 
+    /// The screen whose keys the config file may change, outside text
+    /// boxes, the finder, prompts and the help.
+    fn key_place(&self) -> Option<KeyPlace> {
+        if self.is_typing() || self.finder.is_some() || self.prompt.is_some() {
+            return None;
+        }
+        Some(match &self.screen {
+            Screen::Home(_) => KeyPlace::Home,
+            Screen::Walk(_) => KeyPlace::Walk,
+            Screen::Summary(_) => KeyPlace::Summary,
+            Screen::Compare(_) => KeyPlace::Compare,
+            Screen::CheckIn(_) => KeyPlace::CheckIn,
+            Screen::Drafts(_) => KeyPlace::Drafts,
+            Screen::Plan(_) => KeyPlace::Plan,
+            Screen::NewEvaluation(_) | Screen::Action(_) => return None,
+        })
+    }
+
+    /// Key labels as the user's keys have them.
+    fn relabelled(&self, keys: &[KeyHelp]) -> Vec<(String, &'static str)> {
+        keys.iter()
+            .map(|(k, d)| match self.key_place() {
+                Some(place) => (self.keys.relabel(place, k), *d),
+                None => (k.to_string(), *d),
+            })
+            .collect()
+    }
+
     fn screen_keys(&self) -> (&'static str, Vec<KeyHelp>, Vec<KeyHelp>) {
         match &self.screen {
             Screen::Home(s) => ("Home", s.help(), s.hints()),
@@ -569,6 +607,7 @@ impl App {
         };
         let mut all_hints: Vec<KeyHelp> = vec![(help_key, "help"), ("^F", "find")];
         all_hints.extend(hints);
+        let all_hints = self.relabelled(&all_hints);
         let hint_lines = help::hint_lines(&all_hints, area.width, 2, &self.theme);
         // One row is kept for messages, so that one coming or fading never
         // moves the screen; a longer one (up to three rows) covers the foot
@@ -627,6 +666,7 @@ impl App {
                 keys.extend_from_slice(TEXT_KEYS);
             }
             keys.extend_from_slice(GLOBAL_KEYS);
+            let keys = self.relabelled(&keys);
             help::render(frame, area, title, &keys, &self.theme);
         }
     }

@@ -2,6 +2,8 @@
 //! terminal back, panic included.
 
 pub mod app;
+pub mod config;
+pub mod keymap;
 pub mod nav;
 mod painter;
 pub mod prompts;
@@ -263,8 +265,9 @@ pub enum Start {
     CheckIn(crate::agenda::Filter),
 }
 
-pub fn run(store: Store, today: Date, start: Start) -> io::Result<()> {
-    let mut app = App::new(store, today, theme::Theme::from_env());
+pub fn run(store: Store, today: Date, start: Start, config: config::Config) -> io::Result<()> {
+    let mut app = App::new(store, today, theme::Theme::from_env(config.palette));
+    app.keys = config.keys;
     if let Start::CheckIn(filter) = start {
         app.navigate(app::Nav::CheckIn { filter });
     }

@@ -79,6 +79,9 @@ impl Session {
         for a in args {
             cmd.arg(a);
         }
+        // No config file unless a test gives one: a developer's own keys
+        // must not change what the tests press.
+        cmd.env("HEADWAY_CONFIG", "/nonexistent-headway-test/config.toml");
         for (k, v) in vars {
             cmd.env(k, v);
         }
@@ -141,6 +144,11 @@ impl Session {
 
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// The emulated screen itself, with each cell's colours.
+    pub fn vt_screen(&self) -> vt100::Screen {
+        self.parser.lock().unwrap().screen().clone()
     }
 
     /// Waits until the screen contains `text`; panics with the screen if not.

@@ -43,7 +43,7 @@ const HELP: &[KeyHelp] = &[
         "discard a draft, or drop an accepted action (asks first)",
     ),
     ("u", "bring a discarded draft back"),
-    ("d", "on a deferred statement: draft an action for it"),
+    ("D", "on a deferred statement: draft an action for it"),
     ("L", "change the limit of open priorities"),
     ("v", "show or hide a confidential note"),
     ("q / Esc", "back to the summary"),
@@ -333,7 +333,7 @@ impl Drafts {
                 _ => ctx.info("Only drafts can be merged."),
             },
             KeyCode::Char('M') => self.merge_marked(ctx),
-            KeyCode::Char('d') => self.draft_deferred(ctx),
+            KeyCode::Char('D') => self.draft_deferred(ctx),
             KeyCode::Char('L') => {
                 self.mode = Mode::Limit(Box::new(TextInput::selected(&self.limit.to_string())));
             }
@@ -512,7 +512,7 @@ impl Drafts {
                         count(&|r| matches!(r, Row::Draft(_))),
                     ),
                     Row::Deferred(_) => (
-                        " Deferred statements (d drafts one)",
+                        " Deferred statements (D drafts one)",
                         count(&|r| matches!(r, Row::Deferred(_))),
                     ),
                     Row::Accepted(_) => (" In the plan", count(&|r| matches!(r, Row::Accepted(_)))),

@@ -13,7 +13,7 @@ use crate::tui::theme::Theme;
 /// A key and what it does, as shown in help and the status line.
 pub type KeyHelp = (&'static str, &'static str);
 
-pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[KeyHelp], theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[(String, &str)], theme: &Theme) {
     let key_width = keys.iter().map(|(k, _)| k.width()).max().unwrap_or(1);
     let widest = keys
         .iter()
@@ -54,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[KeyHelp], them
 /// The key hints at the foot of the screen, packed into lines of `width` columns, whole hints only, at
 /// most `max_lines` lines (what does not fit is in the help, `?`).
 pub fn hint_lines(
-    keys: &[KeyHelp],
+    keys: &[(String, &str)],
     width: u16,
     max_lines: usize,
     theme: &Theme,

@@ -24,15 +24,15 @@ const HELP: &[KeyHelp] = &[
     ("Enter", "while typing: save and go to the next action"),
     ("Tab", "while typing: switch between note and impact seen"),
     ("i", "type what impact was seen"),
-    ("s / →", "skip this action for now"),
-    ("←", "previous action"),
+    ("→ / l", "skip this action for now"),
+    ("← / h", "previous action"),
     ("D", "mark the action done"),
     ("u", "undo the last check-in, colour or done mark made here"),
     (
         "!",
         "mark this check-in's notes confidential (kept out of reports)",
     ),
-    ("h", "every check-in of this action"),
+    ("H", "every check-in of this action"),
     (
         "v",
         "show earlier confidential notes of this action (hidden again when you move)",
@@ -282,7 +282,7 @@ impl CheckInScreen {
         }
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => return Nav::Home,
-            KeyCode::Char('s') | KeyCode::Right => {
+            KeyCode::Char('l') | KeyCode::Right => {
                 if let Some(item) = self.current() {
                     let id = item.row.action.id;
                     if !self.made.contains_key(&id) {
@@ -291,10 +291,10 @@ impl CheckInScreen {
                     self.index += 1;
                 }
             }
-            KeyCode::Left => self.index = self.index.saturating_sub(1),
-            KeyCode::Enter | KeyCode::Char('n') => self.edit_if_checked(false, ctx),
+            KeyCode::Char('h') | KeyCode::Left => self.index = self.index.saturating_sub(1),
+            KeyCode::Enter => self.edit_if_checked(false, ctx),
             KeyCode::Char('i') => self.edit_if_checked(true, ctx),
-            KeyCode::Char('h') if self.current().is_some() => self.mode = Mode::History,
+            KeyCode::Char('H') if self.current().is_some() => self.mode = Mode::History,
             KeyCode::Char('v') => {
                 self.revealed = if self.revealed == Some(self.index) {
                     None
@@ -551,13 +551,13 @@ impl CheckInScreen {
 
     pub fn hints(&self) -> Vec<KeyHelp> {
         match self.mode {
-            Mode::Browse if self.current().is_none() => vec![("←", "back"), ("q", "home")],
+            Mode::Browse if self.current().is_none() => vec![("← / h", "back"), ("q", "home")],
             Mode::Browse => vec![
                 ("g/a/r", "status"),
-                ("s", "skip"),
+                ("l", "skip"),
                 ("D", "done"),
                 ("u", "undo"),
-                ("h", "history"),
+                ("H", "history"),
                 ("q", "home"),
             ],
             Mode::Note | Mode::Impact => {

@@ -321,7 +321,7 @@ fn check_in_line(indent: &str, c: &CheckIn, revealed: bool, theme: &Theme) -> Li
 fn rag_style(rag: Rag, theme: &Theme) -> ratatui::style::Style {
     match rag {
         Rag::Green => theme.good(),
-        Rag::Amber => theme.key(),
+        Rag::Amber => theme.warning(),
         Rag::Red => theme.weak(),
     }
 }

@@ -12,7 +12,7 @@ use crate::tui::widgets::input::TextInput;
 
 const BROWSE_HELP: &[KeyHelp] = &[
     ("1-9", "judge at that level, then type the rationale"),
-    ("Enter / r", "edit the rationale"),
+    ("Enter", "edit the rationale"),
     (
         "e",
         "edit the evidence note (how we could know better next time)",
@@ -24,12 +24,13 @@ const BROWSE_HELP: &[KeyHelp] = &[
         "mark this statement's notes confidential (kept out of reports)",
     ),
     ("x", "clear the judgement"),
-    ("→ / n", "next statement"),
-    ("← / p", "previous statement"),
-    ("]", "next statement not yet judged"),
+    ("→ / l", "next statement"),
+    ("← / h", "previous statement"),
+    ("] / Tab", "next statement not yet judged"),
     ("", "statements left until next time last cycle come first"),
-    ("g", "go to any statement (type to filter)"),
-    ("h", "history of this statement's changes"),
+    ("g / G", "first / last statement"),
+    ("/", "go to any statement (type to filter)"),
+    ("H", "history of this statement's changes"),
     (
         "v",
         "show last cycle's confidential notes here (hidden again when you move)",
@@ -73,6 +74,8 @@ pub enum Msg {
     Edit(TextField),
     Next,
     Prev,
+    First,
+    Last,
     NextOpen,
     OpenJump,
     Summary,
@@ -106,16 +109,16 @@ pub fn key_to_msg(mode: Mode, levels: u8, key: KeyEvent) -> Option<Msg> {
             KeyCode::Char('d') => Some(Msg::Defer),
             KeyCode::Char('c') => Some(Msg::Carry),
             KeyCode::Char('!') => Some(Msg::Confidential),
-            KeyCode::Enter | KeyCode::Char('r') => Some(Msg::Edit(TextField::Rationale)),
+            KeyCode::Enter => Some(Msg::Edit(TextField::Rationale)),
             KeyCode::Char('e') => Some(Msg::Edit(TextField::Evidence)),
-            KeyCode::Right | KeyCode::Char('n') | KeyCode::Char('l') | KeyCode::PageDown => {
-                Some(Msg::Next)
-            }
-            KeyCode::Left | KeyCode::Char('p') | KeyCode::PageUp => Some(Msg::Prev),
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::PageDown => Some(Msg::Next),
+            KeyCode::Left | KeyCode::Char('h') | KeyCode::PageUp => Some(Msg::Prev),
             KeyCode::Char(']') | KeyCode::Tab => Some(Msg::NextOpen),
-            KeyCode::Char('g') | KeyCode::Char('/') => Some(Msg::OpenJump),
+            KeyCode::Char('g') | KeyCode::Home => Some(Msg::First),
+            KeyCode::Char('G') | KeyCode::End => Some(Msg::Last),
+            KeyCode::Char('/') => Some(Msg::OpenJump),
             KeyCode::Char('s') => Some(Msg::Summary),
-            KeyCode::Char('h') => Some(Msg::History),
+            KeyCode::Char('H') => Some(Msg::History),
             KeyCode::Char('v') => Some(Msg::Reveal),
             KeyCode::Char('q') | KeyCode::Esc => Some(Msg::Home),
             _ => None,
@@ -257,6 +260,16 @@ impl Walk {
             }
             Msg::Next => self.step(true),
             Msg::Prev => self.step(false),
+            Msg::First => {
+                if let Some(&i) = self.order.first() {
+                    self.index = i;
+                }
+            }
+            Msg::Last => {
+                if let Some(&i) = self.order.last() {
+                    self.index = i;
+                }
+            }
             Msg::NextOpen => match self.next_open() {
                 Some(i) => self.index = i,
                 None => ctx.info("Every statement is judged or deferred: s shows the summary."),
@@ -456,7 +469,7 @@ impl Walk {
                 ("c", "carry"),
                 ("d", "defer"),
                 ("←→", "move"),
-                ("g", "go to"),
+                ("/", "go to"),
                 ("s", "summary"),
                 ("q", "home"),
             ],
@@ -464,7 +477,7 @@ impl Walk {
                 ("1-9", "judge"),
                 ("d", "defer"),
                 ("←→", "move"),
-                ("g", "go to"),
+                ("/", "go to"),
                 ("s", "summary"),
                 ("q", "home"),
             ],
