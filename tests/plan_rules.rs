@@ -22,6 +22,7 @@ text = "Pupils can explain the sequence. Leaders check it."
 [[aspects.statements]]
 id = "s2"
 text = "Reading is a priority"
+draft = "Put reading first"
 [[aspects.statements]]
 id = "s3"
 text = "Strong already"
@@ -109,6 +110,8 @@ fn one_draft_per_weak_statement_prefilled_from_the_meeting() {
     assert_eq!(drafts[0].impact_check, "Pupil voice each half term");
     assert_eq!(drafts[0].statements, vec!["t/a/s1"]);
     assert_eq!(drafts[1].reason, "Weak readers found late");
+    // A tool's own short title for the action is used as it is.
+    assert_eq!(drafts[1].title, "Put reading first");
 }
 
 #[test]

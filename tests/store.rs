@@ -353,3 +353,38 @@ fn read_only_files_and_folders_are_refused() {
     assert!(!ro.join("new.db").exists());
     fs::set_permissions(&ro, fs::Permissions::from_mode(0o700)).unwrap();
 }
+
+/// A file made before the shipped tools suggested action titles takes the
+/// titles on its next open, since nothing judged differs; a tool the user
+/// imported is never changed.
+#[test]
+fn shipped_tools_stored_earlier_take_the_new_action_titles() {
+    use headway::store::{OpenMode, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    drop(Store::open(&db, OpenMode::Write).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let source: String = conn
+            .query_row(
+                "SELECT source FROM tools WHERE tool_id = 'curriculum-sequencing' AND version = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let old: String = source
+            .lines()
+            .filter(|l| !l.starts_with("draft = "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_ne!(old, source, "the shipped tool has draft titles");
+        conn.execute(
+            "UPDATE tools SET source = ?1 WHERE tool_id = 'curriculum-sequencing'",
+            [&old],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&db, OpenMode::Write).unwrap();
+    let tool = store.tool("curriculum-sequencing", 1).unwrap();
+    assert!(tool.aspects[0].statements[0].draft.is_some());
+}

@@ -375,3 +375,45 @@ fn lines_and_columns_count_characters_across_many_problems() {
         assert!(problem.message.starts_with(&quoted), "{problem:?}");
     }
 }
+
+#[test]
+fn a_statement_may_suggest_a_short_title_for_its_plan_action() {
+    let with = GOOD.replace(
+        "text = \"Each unit links to its neighbours.\"",
+        "text = \"Each unit links to its neighbours.\"\ndraft = \"Link each unit to its neighbours\"",
+    );
+    let tool = parse_tool(with.as_bytes()).unwrap();
+    let s = &tool.aspects[0].statements[1];
+    assert_eq!(s.draft.as_deref(), Some("Link each unit to its neighbours"));
+    assert_eq!(tool.aspects[0].statements[0].draft, None);
+    let long = GOOD.replace(
+        "text = \"Each unit links to its neighbours.\"",
+        &format!(
+            "text = \"Each unit links.\"\ndraft = \"{}\"",
+            "word ".repeat(20)
+        ),
+    );
+    let p = problems(&long);
+    assert!(
+        p.iter()
+            .any(|p| p.message.contains("at most 60 characters")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn every_shipped_statement_suggests_a_short_action_title() {
+    for source in headway::shipped::TOOLS {
+        let tool = parse_tool(source.as_bytes()).unwrap();
+        for a in &tool.aspects {
+            for s in &a.statements {
+                let draft = s
+                    .draft
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{} {} has no draft title", tool.id, s.id));
+                assert!((10..=45).contains(&draft.chars().count()), "{draft}");
+                assert!(!draft.ends_with('.') && !draft.contains('…'), "{draft}");
+            }
+        }
+    }
+}

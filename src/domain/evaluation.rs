@@ -169,6 +169,8 @@ pub struct Listed {
     pub key: String,
     pub aspect: String,
     pub text: String,
+    /// The tool's title for an action drafted from it, if it gives one.
+    pub draft: Option<String>,
     pub level: Option<u8>,
     /// The rationale for weak ones, the note for deferred ones.
     pub note: String,
@@ -186,6 +188,7 @@ fn listed(tool: &Tool, judgements: &Judgements, keep: impl Fn(Mark) -> bool) -> 
                 index: s.index,
                 aspect: s.aspect.title.clone(),
                 text: s.statement.text.clone(),
+                draft: s.statement.draft.clone(),
                 level: j.level,
                 confidential: j.confidential,
                 carried: j.carried_from.is_some(),

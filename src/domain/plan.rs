@@ -178,6 +178,15 @@ pub struct DraftSeed {
 
 const TITLE_CHARS: usize = 60;
 
+/// A plan action's title for a weak statement: the tool's own short title
+/// for it where the tool gives one, else one made from the statement.
+pub fn draft_title(item: &Listed) -> String {
+    match &item.draft {
+        Some(draft) => draft.clone(),
+        None => title_from(&item.text),
+    }
+}
+
 /// A short title from a statement's text: the first clause, cut at a word.
 pub fn title_from(text: &str) -> String {
     let first = text
@@ -204,7 +213,7 @@ pub fn title_from(text: &str) -> String {
 fn seed_from(item: &Listed, judgements: &Judgements) -> DraftSeed {
     let j = judgements.get(&item.key).cloned().unwrap_or_default();
     DraftSeed {
-        title: title_from(&item.text),
+        title: draft_title(item),
         reason: if j.deferred {
             j.defer_note
         } else {

@@ -28,6 +28,23 @@ pub struct Tool {
     pub aspects: Vec<Aspect>,
 }
 
+impl Tool {
+    /// The same tool in all that is judged: it differs at most in the
+    /// draft titles it suggests for plan actions.
+    pub fn same_apart_from_drafts(&self, other: &Tool) -> bool {
+        let without = |t: &Tool| {
+            let mut t = t.clone();
+            for a in &mut t.aspects {
+                for s in &mut a.statements {
+                    s.draft = None;
+                }
+            }
+            t
+        };
+        without(self) == without(other)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToolScope {
     School,
@@ -99,7 +116,13 @@ pub struct Statement {
     pub id: String,
     pub text: String,
     pub guidance: Option<String>,
+    /// A short title for a plan action drafted from the statement when it
+    /// is judged weak ("Teach behaviour explicitly").
+    pub draft: Option<String>,
 }
+
+/// The longest draft title a tool file may give a statement.
+pub const DRAFT_CHARS: usize = 60;
 
 /// One statement in walk order, with where it sits in the tool.
 #[derive(Debug, Clone, Copy)]
@@ -647,7 +670,7 @@ impl Checker<'_> {
         for (statement, at) in tables {
             self.unknown_keys(
                 statement,
-                &["id", "text", "guidance"],
+                &["id", "text", "guidance", "draft"],
                 " in [[aspects.statements]]",
             );
             let id = self.id(statement, at, "id", "a statement");
@@ -663,8 +686,26 @@ impl Checker<'_> {
             }
             let text = self.required_text(statement, at, "text", "a statement");
             let guidance = self.optional_text(statement, "guidance");
+            let draft = self
+                .optional_text(statement, "draft")
+                .map(|d| crate::text::clean_line(&d));
+            if let Some(d) = &draft {
+                if d.chars().count() > DRAFT_CHARS {
+                    let where_ = statement.get("draft").map(|v| v.span().start).unwrap_or(at);
+                    self.problem(
+                        where_,
+                        format!("`draft` is a title for a plan action: at most {DRAFT_CHARS} characters"),
+                    );
+                    ok = false;
+                }
+            }
             match (id, text) {
-                (Some(id), Some(text)) => statements.push(Statement { id, text, guidance }),
+                (Some(id), Some(text)) => statements.push(Statement {
+                    id,
+                    text,
+                    guidance,
+                    draft,
+                }),
                 _ => ok = false,
             }
         }

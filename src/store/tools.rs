@@ -67,9 +67,35 @@ impl Store {
     pub(super) fn add_shipped_tools(&mut self) -> super::Result<()> {
         for source in crate::shipped::TOOLS {
             match self.add_tool(source, "shipped") {
-                Ok(_) | Err(StoreError::Conflict(_)) => {}
+                Ok(_) => {}
+                Err(StoreError::Conflict(_)) => self.refresh_shipped_drafts(source)?,
                 Err(e) => return Err(e),
             }
+        }
+        Ok(())
+    }
+
+    /// A shipped tool stored by an earlier headway, which differs from the
+    /// one shipped now only in its draft titles for plan actions, takes the
+    /// new titles: nothing judged changes. Any other difference is left as
+    /// it is.
+    fn refresh_shipped_drafts(&mut self, source: &str) -> super::Result<()> {
+        let tool = parse_tool(source.as_bytes()).map_err(StoreError::InvalidTool)?;
+        let Some(stored) = self.try_tool(&tool.id, tool.version)? else {
+            return Ok(());
+        };
+        if *stored == tool || !stored.same_apart_from_drafts(&tool) {
+            return Ok(());
+        }
+        let (id, version) = (tool.id.clone(), tool.version);
+        let changed = self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE tools SET source = ?3 WHERE tool_id = ?1 AND version = ?2 AND origin = 'shipped'",
+                params![id, version, source],
+            )?)
+        })?;
+        if changed > 0 {
+            self.tools.borrow_mut().remove(&(id, version));
         }
         Ok(())
     }

@@ -102,10 +102,12 @@ pub fn parse(text: &str) -> Result<Config, String> {
                     .ok_or("has colours that are not a table: use [colours]")?;
                 config.palette = palette(colours).map_err(|e| format!("has a mistake: {e}"))?;
             }
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "has a setting headway does not know, {}: the settings are [keys] and [colours]",
                 crate::text::clean_line(other)
-            )),
+            ))
+            }
         }
     }
     Ok(config)
@@ -127,10 +129,12 @@ fn palette(colours: &toml::Table) -> Result<Palette, String> {
             "middle" => &mut palette.middle,
             "warning" => &mut palette.warning,
             "weak" => &mut palette.weak,
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "colours.{} is not a colour headway uses; they are good, middle, warning and weak",
                 crate::text::clean_line(other)
-            )),
+            ))
+            }
         };
         *slot = value
             .as_str()
