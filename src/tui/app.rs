@@ -33,7 +33,10 @@ const TEXT_KEYS: &[KeyHelp] = &[
     ),
     ("Ctrl+U / Ctrl+K", "delete to the start / to the end"),
     ("Ctrl+W", "delete the word before the cursor"),
-    ("Ctrl+/", "undo (Ctrl+R redoes)"),
+    (
+        "Ctrl+/",
+        "undo a word or a change at a time (Ctrl+R redoes)",
+    ),
     (
         "Ctrl+X",
         "in a note: write it in your own editor ($VISUAL, $EDITOR)",
