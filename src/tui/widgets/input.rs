@@ -165,11 +165,11 @@ impl TextInput {
             }
             return false;
         }
-        let continues = match (self.last, kind) {
-            (LastEdit::Letter, LastEdit::Letter) => true,
-            (LastEdit::Letter | LastEdit::Space, LastEdit::Space) => true,
-            _ => false,
-        };
+        let continues = matches!(
+            (self.last, kind),
+            (LastEdit::Letter, LastEdit::Letter)
+                | (LastEdit::Letter | LastEdit::Space, LastEdit::Space)
+        );
         if !continues {
             self.undo.push(before);
         }
