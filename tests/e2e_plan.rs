@@ -108,7 +108,7 @@ fn weak_statements_become_a_plan_that_is_checked_a_week_later() {
     s.send("m");
     s.send("M"); // merge the other two
     s.wait_for("2 drafts merged into one");
-    s.send("k");
+    // The selection is on the merged draft, not where the cursor was.
     s.send("a"); // accept the merged draft
     s.wait_for("Open priorities: 2");
     // Set owners, checkers and a weekly cadence on both accepted actions.

@@ -77,3 +77,36 @@ fn the_held_notice_draws_at_every_size() {
     app.key(key(KeyCode::Char('y')));
     assert!(app.quit);
 }
+
+/// Refusals name what is stored, not what was typed: a school or an
+/// evaluation that differs only in case is named as it is kept.
+#[test]
+fn refusals_name_the_stored_school_and_evaluation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    let e = store
+        .add_school("oakfield primary")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"Oakfield Primary\""), "{e}");
+    common::add_evaluation(&mut store, school.id, "curriculum-sequencing", "English");
+    let mut app = App::new(store, date(2026, 11, 22), Theme::new(true));
+    app.navigate(Nav::NewEvaluation {
+        school_id: school.id,
+    });
+    let press = |app: &mut App, code: KeyCode| app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    for c in "curric".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Tab);
+    for c in "english".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("for English in Autumn 2026"), "{text}");
+}

@@ -191,3 +191,26 @@ fn scope_and_cycle_match_without_case_or_extra_spaces() {
     let last = store.previous_evaluation(&next).unwrap().unwrap();
     assert_eq!(last.id, first);
 }
+
+/// A judgement carried from an evaluation that is then removed (it was
+/// started by mistake) is no longer counted as carried: nothing it holds
+/// came from a cycle that stands.
+#[test]
+fn a_judgement_carried_from_a_removed_evaluation_is_not_carried() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("h.db"), OpenMode::Write).unwrap();
+    let school = store.add_school("Oakfield Primary").unwrap();
+    let (k1, _) = first_key(&store);
+    let first = common::add_evaluation(&mut store, school.id, TOOL, "English");
+    store.set_level(first, &k1, Some(3)).unwrap();
+    let second = next_cycle(&mut store, school.id, "Spring 2027");
+    store.carry_forward(second, &k1, first).unwrap();
+    assert_eq!(
+        store.judgements(second).unwrap()[&k1].carried_from,
+        Some(first)
+    );
+    store.remove_evaluation(first).unwrap();
+    let j = &store.judgements(second).unwrap()[&k1];
+    assert_eq!(j.carried_from, None);
+    assert_eq!(j.level, Some(3), "the level itself stays");
+}

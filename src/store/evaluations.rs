@@ -13,6 +13,12 @@ pub struct NewEvaluation {
     pub attendees: String,
 }
 
+/// A judgement's `carried_from` as read: the evaluation it was carried
+/// from, unless that one was removed (started by mistake), since then
+/// nothing it says was carried.
+const CARRIED_FROM: &str = "(SELECT e.id FROM evaluations e
+     WHERE e.id = judgements.carried_from AND e.removed_at IS NULL)";
+
 /// An evaluation as the home screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvaluationListing {
@@ -56,8 +62,10 @@ fn current(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite::Result
         params![evaluation, key, now()],
     )?;
     tx.query_row(
-        "SELECT level, deferred, rationale, evidence, defer_note, carried_from, confidential
-         FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2",
+        &format!(
+            "SELECT level, deferred, rationale, evidence, defer_note, {CARRIED_FROM}, confidential
+             FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2"
+        ),
         params![evaluation, key],
         judgement_from,
     )
@@ -284,11 +292,11 @@ impl Store {
     }
 
     pub fn judgements(&self, evaluation: i64) -> super::Result<Judgements> {
-        let mut stmt = self.conn.prepare(
-            "SELECT level, deferred, rationale, evidence, defer_note, carried_from, confidential,
-                    statement_key
-             FROM judgements WHERE evaluation_id = ?1",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT level, deferred, rationale, evidence, defer_note, {CARRIED_FROM},
+                        confidential, statement_key
+                 FROM judgements WHERE evaluation_id = ?1"
+        ))?;
         let rows = stmt.query_map([evaluation], |r| {
             Ok((r.get::<_, String>(7)?, judgement_from(r)?))
         })?;
@@ -336,9 +344,11 @@ impl Store {
         self.write(|tx| {
             let earlier = tx
                 .query_row(
-                    "SELECT level, deferred, rationale, evidence, defer_note, carried_from,
-                            confidential
-                     FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2",
+                    &format!(
+                        "SELECT level, deferred, rationale, evidence, defer_note, {CARRIED_FROM},
+                                confidential
+                         FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2"
+                    ),
                     params![from, key],
                     judgement_from,
                 )

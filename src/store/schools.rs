@@ -21,8 +21,15 @@ impl Store {
             Err(StoreError::Refused(rusqlite::Error::SqliteFailure(e, _)))
                 if e.code == ErrorCode::ConstraintViolation =>
             {
+                // Named as stored, which may differ in case from the name typed.
+                let stored: String = self
+                    .conn
+                    .query_row("SELECT name FROM schools WHERE name = ?1", [&name], |r| {
+                        r.get(0)
+                    })
+                    .unwrap_or_else(|_| name.to_string());
                 Err(StoreError::Conflict(format!(
-                    "A school called \"{name}\" is already here."
+                    "A school called \"{stored}\" is already here."
                 )))
             }
             Err(e) => Err(e),

@@ -133,12 +133,7 @@ impl Drafts {
     /// selected wherever it now falls, and the same drafts marked.
     pub fn keep_selection(&mut self, old: &Drafts) {
         let wanted = old.selected_action().map(|a| a.id);
-        let found = self.rows.iter().position(|row| match row {
-            Row::Draft(i) | Row::Accepted(i) | Row::Discarded(i) => {
-                self.actions.get(*i).map(|a| a.id) == wanted
-            }
-            Row::Deferred(_) => false,
-        });
+        let found = wanted.and_then(|id| self.row_of(id));
         self.selected = match (wanted, found) {
             (Some(_), Some(pos)) => pos,
             _ => old.selected.min(self.rows.len().saturating_sub(1)),
@@ -155,7 +150,24 @@ impl Drafts {
             .collect();
     }
 
+    /// Reads the plan again, the selection staying on its row, so that
+    /// after accepting or discarding a draft the next one is selected.
     fn reload(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.reload_at(store, None)
+    }
+
+    /// The row listing action `id`, if one does.
+    fn row_of(&self, id: i64) -> Option<usize> {
+        self.rows.iter().position(|row| match row {
+            Row::Draft(i) | Row::Accepted(i) | Row::Discarded(i) => {
+                self.actions.get(*i).is_some_and(|a| a.id == id)
+            }
+            Row::Deferred(_) => false,
+        })
+    }
+
+    /// Reads the plan again, selecting action `on` if it is still listed.
+    fn reload_at(&mut self, store: &Store, on: Option<i64>) -> Result<(), StoreError> {
         self.actions = store.actions(self.evaluation.id)?;
         self.open_in_school = store.open_priorities(self.evaluation.school_id)?;
         self.deferred = undrafted_deferred(&self.tool, &self.judgements, &covered(&self.actions));
@@ -172,6 +184,9 @@ impl Drafts {
         rows.extend(by(Stage::Discarded).map(Row::Discarded));
         self.rows = rows;
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        if let Some(at) = on.and_then(|id| self.row_of(id)) {
+            self.selected = at;
+        }
         self.marked.retain(|id| {
             self.actions
                 .iter()
@@ -370,7 +385,8 @@ impl Drafts {
             Err(e) => ctx.failed("That change", e),
         }
         self.marked.clear();
-        if let Err(e) = self.reload(ctx.store) {
+        // The selection goes to the draft the others were merged into.
+        if let Err(e) = self.reload_at(ctx.store, Some(merged.into)) {
             ctx.failed("Reading it back", e);
         }
     }

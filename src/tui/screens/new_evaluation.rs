@@ -251,9 +251,15 @@ impl NewEvaluation {
             }
             Err(StoreError::AlreadyStarted(id)) => {
                 self.existing = Some(id);
+                // Named as stored, which may differ from what was typed in
+                // case or spacing.
+                let (scope, cycle) = match ctx.store.evaluation(id) {
+                    Ok(e) => (e.scope, e.cycle),
+                    Err(_) => (record.scope.clone(), record.cycle.clone()),
+                };
                 self.error = Some(format!(
-                    "{} already has this tool for {} in {}: Enter opens it; change the scope or cycle to start another.",
-                    self.school.name, record.scope, record.cycle
+                    "{} already has this tool for {scope} in {cycle}: Enter opens it; change the scope or cycle to start another.",
+                    self.school.name
                 ));
                 Nav::Stay
             }
