@@ -3,6 +3,7 @@
 //! Every user change is one `BEGIN IMMEDIATE` transaction.
 
 pub mod backup;
+pub mod changeset;
 mod evaluations;
 mod export;
 pub mod file;
