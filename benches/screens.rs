@@ -33,7 +33,7 @@ const CHECKIN_OPEN: &str = "open the check-in (c)";
 const CHECKIN_BACK: &str = "check-in back home (q)";
 const SUMMARY_OPEN: &str = "open a summary (s)";
 const WALK_OPEN: &str = "summary to the walk (w)";
-const WALK_NEXT: &str = "next statement (n)";
+const WALK_NEXT: &str = "next statement (l)";
 const WALK_BACK: &str = "walk back home (q)";
 const FINDER_OPEN: &str = "open the finder (Ctrl+F)";
 const FINDER_BACK: &str = "finder back home (Esc)";
@@ -338,7 +338,7 @@ impl Bench<'_> {
                 self.full_redraw(term, "walk")?;
             }
             for _ in 0..4 {
-                self.measure(term, WALK_NEXT, "n", walk)?;
+                self.measure(term, WALK_NEXT, "l", walk)?;
             }
             self.measure(term, WALK_BACK, "q", home)?;
         }

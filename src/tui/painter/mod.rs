@@ -35,8 +35,13 @@ fn blank(cell: &Cell) -> bool {
 }
 
 /// Takes the long runs of newly blank cells out of `updates` (in order),
-/// as (x, y, length).
-fn take_erasable(updates: &mut Vec<(u16, u16, Cell)>) -> Vec<(u16, u16, u16)> {
+/// as (x, y, length), given what the screen shows before them. A run never
+/// splits a wide character on screen: terminals differ in what erasing
+/// half of one leaves (tmux then draws the rest of the row a column off),
+/// so a run that ends on the first half of one also erases the second,
+/// and one that starts on a second half leaves that cell to be printed.
+fn take_erasable(updates: &mut Vec<(u16, u16, Cell)>, shown: &Buffer) -> Vec<(u16, u16, u16)> {
+    let wide = |x: u16, y: u16| shown.cell((x, y)).is_some_and(|c| c.symbol().width() > 1);
     let mut runs = Vec::new();
     let mut keep = vec![true; updates.len()];
     let mut i = 0;
@@ -55,9 +60,16 @@ fn take_erasable(updates: &mut Vec<(u16, u16, Cell)>) -> Vec<(u16, u16, u16)> {
             }
             end += 1;
         }
-        if end - i >= ERASE_RUN {
-            runs.push((x, y, (end - i) as u16));
-            keep[i..end].iter_mut().for_each(|k| *k = false);
+        let first = if x > 0 && wide(x - 1, y) { i + 1 } else { i };
+        if end.saturating_sub(first) >= ERASE_RUN {
+            let (start, _, _) = updates[first];
+            let (last, _, _) = updates[end - 1];
+            let mut length = last - start + 1;
+            if wide(last, y) && last + 1 < shown.area.width {
+                length += 1;
+            }
+            runs.push((start, y, length));
+            keep[first..end].iter_mut().for_each(|k| *k = false);
         }
         i = end;
     }
@@ -181,14 +193,24 @@ impl<W: Write> Backend for Painter<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let updates: Vec<(u16, u16, Cell)> = content.map(|(x, y, c)| (x, y, c.clone())).collect();
-        self.remember(&updates);
-        let mut rest = updates;
+        let mut rest: Vec<(u16, u16, Cell)> = content.map(|(x, y, c)| (x, y, c.clone())).collect();
+        // Runs to erase are found on the screen as it was; with the screen
+        // not known, every cell is printed.
+        let runs = match &self.shown {
+            Some(shown) => take_erasable(&mut rest, shown),
+            None => Vec::new(),
+        };
+        let mut erased: Vec<(u16, u16, Cell)> = Vec::new();
+        for &(x, y, n) in &runs {
+            erased.extend((x..x + n).map(|cx| (cx, y, Cell::default())));
+        }
+        self.remember(&erased);
+        self.remember(&rest);
         let mut pen = Pen::new(self.columns);
         let mut out = Vec::with_capacity(rest.len() * 2);
         // Erased first, while the colours are the defaults the last frame
         // ended on; the cells drawn next lie outside the erased runs.
-        for (x, y, n) in take_erasable(&mut rest) {
+        for (x, y, n) in runs {
             pen.erase(&mut out, x, y, n);
         }
         for (x, y, cell) in self.with_gaps_filled(&rest) {
@@ -478,6 +500,25 @@ mod tests {
             ],
         ];
         check_frames(24, 3, &frames);
+    }
+
+    /// tmux draws the rest of a row a column off when an erase splits a
+    /// wide character: runs are widened or narrowed to whole characters.
+    #[test]
+    fn an_erase_never_splits_a_wide_character() {
+        let mut shown = Buffer::empty(Rect::new(0, 0, 40, 1));
+        shown.set_string(0, 0, "ab", Style::new());
+        shown.set_string(2, 0, "コ", Style::new()); // cells 2 and 3
+        shown.set_string(4, 0, "abcdefghijklmn", Style::new()); // 4 to 17
+        shown.set_string(18, 0, "コ", Style::new()); // cells 18 and 19
+                                                     // Cells 3 to 18 become blank: 3 is the second half of a wide
+                                                     // character, 18 the first half of one.
+        let mut updates: Vec<(u16, u16, Cell)> =
+            (3..=18).map(|x| (x, 0, Cell::default())).collect();
+        let runs = take_erasable(&mut updates, &shown);
+        assert_eq!(runs, vec![(4, 0, 16)], "4 to 19: not 3, and 19 too");
+        assert_eq!(updates.len(), 1, "cell 3 is printed");
+        assert_eq!(updates[0].0, 3);
     }
 
     fn any_style() -> impl Strategy<Value = Style> {
