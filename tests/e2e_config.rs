@@ -39,8 +39,11 @@ fn keys_chosen_in_the_config_file_work_and_show_in_the_help() {
     s.wait_for("statement 3 of 15");
     s.send("p");
     s.wait_for("statement 2 of 15");
-    // The default keys still work beside the chosen ones.
+    // A default key given away does nothing; the arrows still move.
     s.send("l");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(s.screen().contains("statement 2 of 15"), "{}", s.screen());
+    s.send("\x1b[C");
     s.wait_for("statement 3 of 15");
     s.send("?");
     s.wait_for("Keys: Walk");
@@ -109,6 +112,10 @@ fn a_config_file_with_a_mistake_is_refused_in_one_sentence() {
             "[colours]\nscheme = \"loud\"\n",
             "\"standard\" or \"colour-blind\"",
         ),
+        (
+            &"# a comment that goes on\n".repeat(4000),
+            "larger than 64 KiB",
+        ),
     ] {
         let config = with_config(dir.path(), text);
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
@@ -122,6 +129,29 @@ fn a_config_file_with_a_mistake_is_refused_in_one_sentence() {
         assert!(err.contains(&config), "{err}");
         assert!(err.contains(says), "{err}");
         assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!db.exists(), "the database is not touched");
+    }
+    // A device, a folder, or a named file that is not there.
+    for (config, says) in [
+        ("/dev/zero".to_string(), "not a regular file"),
+        (
+            dir.path().to_string_lossy().into_owned(),
+            "not a regular file",
+        ),
+        (
+            dir.path().join("nope.toml").to_string_lossy().into_owned(),
+            "does not exist",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+            .args(["--db", db.to_str().unwrap()])
+            .args(TODAY)
+            .env("HEADWAY_CONFIG", &config)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{config}: {err}");
         assert!(!db.exists(), "the database is not touched");
     }
 }

@@ -84,6 +84,33 @@ fn keys_behind_a_paste_with_no_box_open_are_dropped() {
     assert_eq!(judged, 0, "3 did not judge");
 }
 
+/// An unmarked paste (or keys pressed faster than anyone types) with no
+/// text box open runs no command, and says why nothing happened.
+#[test]
+fn an_unmarked_paste_with_no_box_open_runs_no_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut s = walk_at_statement_2(&db);
+    std::thread::sleep(Duration::from_millis(100));
+    // As commands: defer with a note, move on, then clear.
+    s.send("dq3 hello there\rx");
+    s.wait_for("Pasted text goes into a text box");
+    let screen = s.screen();
+    assert!(screen.contains("statement 2 of 15"), "{screen}");
+    assert!(screen.contains("Not judged yet"), "{screen}");
+    s.send("\x03");
+    assert!(s.wait_exit());
+    let conn = Connection::open(&db).unwrap();
+    let touched: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM judgements WHERE statement_key = ?1",
+            [STATEMENT_2],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(touched, 0, "nothing deferred, judged or cleared");
+}
+
 /// A paste the terminal does not mark (no bracketed paste) arrives as a
 /// burst of keys: while a text box is open it is text, all of it, line
 /// breaks included, and never runs as commands across the next statements.

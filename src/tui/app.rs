@@ -374,6 +374,15 @@ impl App {
         if self.prompt.is_some() || matches!(self.status, Status::Held(_)) {
             return;
         }
+        if self.finder.is_none() && !self.is_typing() {
+            if !text.trim().is_empty() {
+                self.status = Status::Info(
+                    "Pasted text goes into a text box: open one first (Enter types a rationale or note). Nothing was changed."
+                        .into(),
+                );
+            }
+            return;
+        }
         let mut ctx = Ctx {
             store: &mut self.store,
             today: self.today,

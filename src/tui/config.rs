@@ -37,40 +37,58 @@ impl Default for Config {
     }
 }
 
-/// Where the config file is looked for.
-pub fn path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("HEADWAY_CONFIG").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
+/// The largest config file read: a few lines are expected.
+const MAX_BYTES: u64 = 64 * 1024;
+
+/// Where the config file is looked for, and whether it was named (by
+/// HEADWAY_CONFIG) rather than the default. HEADWAY_CONFIG set but empty
+/// means no config file.
+pub fn path() -> Option<(PathBuf, bool)> {
+    match std::env::var_os("HEADWAY_CONFIG") {
+        Some(p) if p.is_empty() => None,
+        Some(p) => Some((PathBuf::from(p), true)),
+        None => directories::ProjectDirs::from("", "", "headway")
+            .map(|d| (d.config_dir().join("config.toml"), false)),
     }
-    directories::ProjectDirs::from("", "", "headway").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// The config in force: the file's, or the defaults if there is none.
+/// The config in force: the file's, or the defaults if there is none. A
+/// file named by HEADWAY_CONFIG must exist; only a regular file of at most
+/// 64 KiB is read.
 pub fn load() -> Result<Config, String> {
-    let Some(path) = path() else {
+    use std::io::Read;
+    let Some((path, named)) = path() else {
         return Ok(Config::default());
     };
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-            format!(
-                "The config file {} is not UTF-8 text.",
-                crate::text::clean_line(&path.display().to_string())
-            )
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => {
+    let shown = crate::text::clean_line(&path.display().to_string());
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
+            return Ok(Config::default())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(format!(
-                "The config file {} could not be read: {e}.",
-                crate::text::clean_line(&path.display().to_string())
+                "HEADWAY_CONFIG names {shown}, which does not exist; unset it, or set it empty for no config file."
             ))
         }
+        Err(e) => return Err(format!("The config file {shown} could not be read: {e}.")),
     };
-    parse(&text).map_err(|why| {
-        format!(
-            "The config file {} {why}.",
-            crate::text::clean_line(&path.display().to_string())
-        )
-    })
+    let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+    if !regular {
+        return Err(format!("The config file {shown} is not a regular file."));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("The config file {shown} could not be read: {e}."))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(format!(
+            "The config file {shown} is larger than 64 KiB; it should hold a few lines."
+        ));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("The config file {shown} is not UTF-8 text."))?;
+    parse(&text).map_err(|why| format!("The config file {shown} {why}."))
 }
 
 /// The config a file's text asks for, or what is wrong with it (to follow

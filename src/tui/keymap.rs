@@ -178,10 +178,15 @@ impl KeyMap {
                 let key = key
                     .as_str()
                     .and_then(single_char)
-                    .filter(|c| !c.is_ascii_digit() && !c.is_control() && !matches!(c, ' ' | '?'))
+                    .filter(|c| {
+                        !c.is_ascii_digit()
+                            && !crate::text::is_forbidden(*c)
+                            && unicode_width::UnicodeWidthChar::width(*c) == Some(1)
+                            && !matches!(c, ' ' | '?')
+                    })
                     .ok_or_else(|| {
                         format!(
-                            "keys.{place_name}.{action} must be one character in quotes, not a digit, a space or ? (help)"
+                            "keys.{place_name}.{action} must be one visible character in quotes, not a digit, a space or ? (help)"
                         )
                     })?;
                 if let Some(other) = map.to_default.get(&(place, key)) {
@@ -216,8 +221,9 @@ impl KeyMap {
     }
 
     /// The key as the screen at `place` knows it: a chosen key becomes its
-    /// action's default; a default whose action was given another key is
-    /// kept only if no chosen key took it.
+    /// action's default, and a default whose action was given another key
+    /// does nothing (someone who moves `clear` off `x` to avoid accidents
+    /// must be safe from `x`).
     pub fn translate(&self, place: KeyPlace, key: KeyEvent) -> KeyEvent {
         let KeyCode::Char(c) = key.code else {
             return key;
@@ -230,6 +236,9 @@ impl KeyMap {
         }
         match self.to_default.get(&(place, c)) {
             Some(&default) => KeyEvent::new(KeyCode::Char(default), KeyModifiers::NONE),
+            None if self.chosen.contains_key(&(place, c)) => {
+                KeyEvent::new(KeyCode::Null, KeyModifiers::NONE)
+            }
             None => key,
         }
     }
@@ -295,8 +304,10 @@ mod tests {
         let keys = map("[walk]\nnext = \"n\"\nprevious = \"p\"\nhistory = \"y\"").unwrap();
         assert_eq!(keys.translate(KeyPlace::Walk, press('n')), press('l'));
         assert_eq!(keys.translate(KeyPlace::Walk, press('y')), press('H'));
-        // The default still works; other screens are untouched.
-        assert_eq!(keys.translate(KeyPlace::Walk, press('l')), press('l'));
+        // The default no longer does anything; other screens are untouched.
+        let nothing = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
+        assert_eq!(keys.translate(KeyPlace::Walk, press('l')), nothing);
+        assert_eq!(keys.translate(KeyPlace::Walk, press('H')), nothing);
         assert_eq!(keys.translate(KeyPlace::Home, press('n')), press('n'));
         assert_eq!(keys.relabel(KeyPlace::Walk, "→ / l"), "→ / n");
         assert_eq!(keys.relabel(KeyPlace::Walk, "H"), "y");
@@ -321,9 +332,18 @@ mod tests {
         };
         refused("[wlk]\nnext = \"n\"", "not a screen");
         refused("[walk]\nnxt = \"n\"", "nxt is not an action of [keys.walk]");
-        refused("[walk]\nnext = \"nn\"", "must be one character");
-        refused("[walk]\nnext = \"5\"", "must be one character");
-        refused("[walk]\nnext = 5", "must be one character");
+        refused("[walk]\nnext = \"nn\"", "must be one visible character");
+        refused("[walk]\nnext = \"5\"", "must be one visible character");
+        refused("[walk]\nnext = 5", "must be one visible character");
+        refused(
+            "[walk]\nnext = \"\u{202e}\"",
+            "must be one visible character",
+        );
+        refused(
+            "[walk]\nnext = \"\u{301}\"",
+            "must be one visible character",
+        );
+        refused("[walk]\nnext = \"中\"", "must be one visible character");
         refused("[walk]\nnext = \"n\"\nprevious = \"n\"", "both given");
         refused("[walk]\nhistory = \"c\"", "already carry's key");
         refused("walk = 3", "must be a table");

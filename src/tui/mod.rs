@@ -374,7 +374,9 @@ pub fn run(store: Store, today: Date, start: Start, config: config::Config) -> i
                 // page check, say) are typing, not a paste: only a burst
                 // that breaks a quiet is taken as one.
                 let after_quiet = waiting_since.elapsed() >= QUIET_BEFORE_PASTE;
-                if app.is_typing() && after_quiet && typed_characters(&burst) >= BURST_KEYS {
+                // With no text box open such a burst is a paste too, and
+                // never runs as commands: it is set aside with a word.
+                if after_quiet && typed_characters(&burst) >= BURST_KEYS {
                     burst.extend(paste_tail()?);
                     let text = burst_text(&burst);
                     app.paste_burst(&text, Vec::new());

@@ -81,7 +81,7 @@ impl Session {
         }
         // No config file unless a test gives one: a developer's own keys
         // must not change what the tests press.
-        cmd.env("HEADWAY_CONFIG", "/nonexistent-headway-test/config.toml");
+        cmd.env("HEADWAY_CONFIG", "");
         for (k, v) in vars {
             cmd.env(k, v);
         }
