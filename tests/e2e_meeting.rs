@@ -487,7 +487,7 @@ fn the_check_in_shows_what_was_checked_today_counts_right_and_undoes() {
     s.send("a");
     s.type_slowly("Slow but moving");
     s.send("\r");
-    s.wait_for("checks are through");
+    s.wait_for(" through: ");
     s.send("\x1b[D");
     s.wait_for("checked 1 · skipped 0 · done 0 · left 0");
     s.send("q");

@@ -126,7 +126,7 @@ fn hostile_text_in_the_database_never_reaches_the_terminal() {
     let db = hostile_db(dir.path());
     let mut s = Session::start(&db, &["--today", "2026-11-22"], 100, 30);
     // Home shows the school's name.
-    s.wait_for("desrever");
+    s.wait_for("desrev");
     // The walk: the rationale and who was in the room.
     s.send("\x1b[B\r");
     s.wait_for("› statement");
@@ -148,7 +148,7 @@ fn hostile_text_in_the_database_never_reaches_the_terminal() {
     s.send("\x03");
     assert!(s.wait_exit());
     let text = String::from_utf8_lossy(&raw);
-    assert!(text.contains("desrever"), "the text itself is shown");
+    assert!(text.contains("desrev"), "the text itself is shown");
     let problems = foreign_sequences(&raw);
     assert!(problems.is_empty(), "found {problems:?}");
 }

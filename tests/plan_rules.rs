@@ -367,7 +367,12 @@ fn dates_and_milestones_parse_or_explain() {
     assert_eq!(parse_date(" 2027-01-15 ").unwrap(), Some(date(2027, 1, 15)));
     assert_eq!(parse_date("").unwrap(), None);
     assert!(parse_date("15/01/2027").unwrap_err().contains("YYYY-MM-DD"));
-    assert!(parse_date("2027-02-30").is_err());
+    // Written the right way but not a day: says why, not how to write it.
+    let e = parse_date("2026-11-31").unwrap_err();
+    assert!(e.contains("that month has 30 days"), "{e}");
+    let e = parse_date("2028-02-30").unwrap_err();
+    assert!(e.contains("29 days"), "{e}");
+    assert!(parse_date("2027-13-01").unwrap_err().contains("no month"));
     let m = parse_milestones("2027-01-10 first book look; 2026-12-01 plan agreed;").unwrap();
     assert_eq!(m.len(), 2);
     assert_eq!(m[0].date, date(2026, 12, 1), "sorted by date");

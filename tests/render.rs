@@ -332,3 +332,47 @@ fn the_walk_steps_with_h_and_l_and_jumps_with_g_and_g_shifted() {
     f.app.key(key(KeyCode::Char('/')));
     assert!(at(&f.app).contains("Go to statement"));
 }
+
+/// Help longer than the screen scrolls with the arrows; any other key
+/// closes it.
+#[test]
+fn long_help_scrolls_on_a_small_screen() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: Some(0),
+    });
+    f.app.key(key(KeyCode::Char('?')));
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("↑↓ more"), "{text}");
+    assert!(!text.contains("suspend to the shell"), "{text}");
+    for _ in 0..40 {
+        f.app.key(key(KeyCode::Down));
+    }
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("suspend to the shell"), "{text}");
+    assert!(f.app.show_help, "arrows do not close it");
+    f.app.key(key(KeyCode::Char('x')));
+    assert!(!f.app.show_help);
+    assert!(
+        screen(&f.app, 80, 24).contains("Not judged yet"),
+        "x closed the help only"
+    );
+}
+
+/// While the terminal is too small to show anything, keys change nothing
+/// unseen.
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: Some(0),
+    });
+    assert!(screen(&f.app, 30, 8).contains("Terminal too small"));
+    f.app.key(key(KeyCode::Char('3')));
+    f.app.key(key(KeyCode::Char('l')));
+    let text = screen(&f.app, 80, 24);
+    assert!(text.contains("statement 1 of 15"), "{text}");
+    assert!(text.contains("Not judged yet"), "{text}");
+}

@@ -155,7 +155,7 @@ fn check_in_screen_shows_what_the_check_needs() {
     f.app.key(key(KeyCode::Enter));
     let text = screen(&f.app, 80, 24);
     assert!(
-        text.contains("All 1 checks are through: 1 checked"),
+        text.contains("The one check is through: 1 checked"),
         "{text}"
     );
 }

@@ -423,9 +423,35 @@ pub fn parse_date(text: &str) -> Result<Option<Date>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<Date>()
-        .map(Some)
-        .map_err(|_| format!("\"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2027-01-15."))
+    if let Ok(date) = text.parse::<Date>() {
+        return Ok(Some(date));
+    }
+    // Written the right way but not a day of the calendar: say so.
+    let parts: Vec<&str> = text.split('-').collect();
+    if let [y, m, d] = parts[..] {
+        let shape = [4, 2, 2];
+        let numbers: Option<Vec<i64>> = [y, m, d]
+            .iter()
+            .zip(shape)
+            .map(|(p, n)| {
+                (p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse().ok())
+                    .flatten()
+            })
+            .collect();
+        if let Some(n) = numbers {
+            let why = if !(1..=12).contains(&n[1]) {
+                "there is no month".to_string()
+            } else {
+                let days = jiff::civil::date(n[0] as i16, n[1] as i8, 1).days_in_month();
+                format!("that month has {days} days")
+            };
+            return Err(format!("\"{text}\" is not a day of the calendar: {why}."));
+        }
+    }
+    Err(format!(
+        "\"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2027-01-15."
+    ))
 }
 
 /// Parses milestones written one per `;`, each `YYYY-MM-DD what`.

@@ -97,6 +97,11 @@ pub struct App {
     pub screen: Screen,
     pub status: Status,
     pub show_help: bool,
+    /// The first line of the help shown, when it scrolls.
+    help_offset: std::cell::Cell<usize>,
+    /// Set while the terminal is too small to draw on: keys then do nothing
+    /// (nothing is typed or changed unseen) but Ctrl+C and Ctrl+Z.
+    too_small: std::cell::Cell<bool>,
     /// The keys in force, with any the user's config file chose.
     pub keys: KeyMap,
     /// The finder overlay, over whatever screen is showing.
@@ -151,6 +156,8 @@ impl App {
             screen: Screen::Home(Box::new(home)),
             status,
             show_help: false,
+            help_offset: std::cell::Cell::new(0),
+            too_small: std::cell::Cell::new(false),
             keys: KeyMap::default(),
             finder: None,
             theme,
@@ -215,8 +222,27 @@ impl App {
             self.answer(key);
             return;
         }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.too_small.get()
+            && !(ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('z')))
+        {
+            return;
+        }
         if self.show_help {
+            let step: isize = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => 1,
+                KeyCode::Up | KeyCode::Char('k') => -1,
+                KeyCode::PageDown => 10,
+                KeyCode::PageUp => -10,
+                _ => 0,
+            };
+            if step != 0 {
+                let at = self.help_offset.get().saturating_add_signed(step);
+                self.help_offset.set(at);
+                return;
+            }
             self.show_help = false;
+            self.help_offset.set(0);
             // Any key closes the help; Ctrl+C and Ctrl+Z, which the help
             // lists, also do their work.
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -588,6 +614,8 @@ impl App {
     /// Draws the whole frame: a function of the app's state.
     pub fn view(&self, frame: &mut Frame) {
         let area = frame.area();
+        self.too_small
+            .set(area.width < MIN_WIDTH || area.height < MIN_HEIGHT);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let text = format!(
                 "Terminal too small: {}x{}; headway needs {MIN_WIDTH}x{MIN_HEIGHT}.",
@@ -679,7 +707,7 @@ impl App {
             }
             keys.extend_from_slice(GLOBAL_KEYS);
             let keys = self.relabelled(&keys);
-            help::render(frame, area, title, &keys, &self.theme);
+            help::render(frame, area, title, &keys, &self.help_offset, &self.theme);
         }
     }
 

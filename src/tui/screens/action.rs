@@ -19,6 +19,7 @@ use crate::tui::widgets::confidential::shown;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::centered;
+use crate::tui::widgets::wrap::shorten;
 
 const HELP: &[KeyHelp] = &[
     (
@@ -535,8 +536,12 @@ impl ActionEditor {
                 theme.strong(),
             ),
         ])];
+        let room = usize::from(area.width).saturating_sub(13);
         for s in self.statements.iter().take(3) {
-            head.push(Line::styled(format!("   addresses {s}"), theme.dim()));
+            head.push(Line::styled(
+                format!("   addresses {}", shorten(s, room)),
+                theme.dim(),
+            ));
         }
         if !self.action.reason.is_empty() {
             let reason = shown(

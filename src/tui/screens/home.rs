@@ -26,6 +26,8 @@ use crate::tui::widgets::fuzzy;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{centered, popup, scroll_offset};
+use crate::tui::widgets::wrap::shorten;
+use unicode_width::UnicodeWidthStr;
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move between schools and evaluations"),
@@ -658,18 +660,23 @@ impl Home {
                     Row::School(i) => {
                         let school = &self.schools[*i];
                         let count = self.counts[*i];
+                        let counted = match count {
+                            0 => "   no evaluations yet: Enter starts one".to_string(),
+                            1 => "   1 evaluation".to_string(),
+                            n => format!("   {n} evaluations"),
+                        };
+                        // A name too long for the row is cut with an
+                        // ellipsis, and the count is kept.
+                        let room = usize::from(inner.width)
+                            .saturating_sub(marker.width() + counted.width().min(16));
+                        let name = if school.name.width() > room {
+                            shorten(&school.name, room.max(8))
+                        } else {
+                            school.name.clone()
+                        };
                         let mut spans = vec![Span::raw(marker)];
-                        spans.extend(
-                            fuzzy::highlight(&school.name, matched, theme.strong(), theme).spans,
-                        );
-                        spans.push(Span::styled(
-                            match count {
-                                0 => "   no evaluations yet: Enter starts one".to_string(),
-                                1 => "   1 evaluation".to_string(),
-                                n => format!("   {n} evaluations"),
-                            },
-                            theme.dim(),
-                        ));
+                        spans.extend(fuzzy::highlight(&name, matched, theme.strong(), theme).spans);
+                        spans.push(Span::styled(counted, theme.dim()));
                         Line::from(spans)
                     }
                     Row::Evaluation { school, nth } => {

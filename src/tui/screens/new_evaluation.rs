@@ -396,7 +396,15 @@ impl NewEvaluation {
             .map(|(pos, (i, matched))| {
                 let (info, scope) = &self.tools[*i];
                 let suffix = format!("  {} statements, {}", info.statements, scope.as_str());
-                pick_row(pos == self.chosen, "", &titles[*i], matched, &suffix, theme)
+                pick_row(
+                    pos == self.chosen,
+                    "",
+                    &titles[*i],
+                    matched,
+                    &suffix,
+                    usize::from(inner.width),
+                    theme,
+                )
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);

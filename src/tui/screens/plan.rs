@@ -255,7 +255,10 @@ impl Plan {
                     ),
                 ]),
                 Line::from(vec![
-                    Span::raw(format!(" {} actions · ", self.entries.len())),
+                    Span::raw(match self.entries.len() {
+                        1 => " 1 action · ".to_string(),
+                        n => format!(" {n} actions · "),
+                    }),
                     Span::styled(
                         format!("{overdue} overdue"),
                         if overdue > 0 {

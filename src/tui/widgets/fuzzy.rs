@@ -33,19 +33,31 @@ pub fn highlight(
 
 /// One row of a pick list: a marker when chosen, an optional prefix, the text
 /// with its matched characters highlighted, and an optional dim suffix.
+/// A row of a pick list in `width` columns: the marker, `prefix`, `text`
+/// with its matched characters marked, and `suffix`. When the row is too
+/// wide the text is cut short with an ellipsis, and the suffix (a count, a
+/// scope) is kept whole.
 pub fn pick_row(
     chosen: bool,
     prefix: &str,
     text: &str,
     matched: &[usize],
     suffix: &str,
+    width: usize,
     theme: &Theme,
 ) -> Line<'static> {
+    use unicode_width::UnicodeWidthStr;
     let mut spans = vec![
         Span::raw(if chosen { "▶ " } else { "  " }),
         Span::raw(prefix.to_string()),
     ];
-    spans.extend(highlight(text, matched, ratatui::style::Style::new(), theme).spans);
+    let room = width.saturating_sub(2 + prefix.width() + suffix.width());
+    let text = if text.width() > room {
+        crate::tui::widgets::wrap::shorten(text, room.max(1))
+    } else {
+        text.to_string()
+    };
+    spans.extend(highlight(&text, matched, ratatui::style::Style::new(), theme).spans);
     if !suffix.is_empty() {
         spans.push(Span::styled(suffix.to_string(), theme.dim()));
     }

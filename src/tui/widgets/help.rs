@@ -13,7 +13,16 @@ use crate::tui::theme::Theme;
 /// A key and what it does, as shown in help and the status line.
 pub type KeyHelp = (&'static str, &'static str);
 
-pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[(String, &str)], theme: &Theme) {
+/// The help box over `area`. When its lines do not all fit, they scroll:
+/// `offset` (kept between frames, clamped here) is the first one shown.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    keys: &[(String, &str)],
+    offset: &std::cell::Cell<usize>,
+    theme: &Theme,
+) {
     let key_width = keys.iter().map(|(k, _)| k.width()).max().unwrap_or(1);
     let widest = keys
         .iter()
@@ -37,18 +46,29 @@ pub fn render(frame: &mut Frame, area: Rect, title: &str, keys: &[(String, &str)
             lines.push(Line::from(vec![lead, Span::raw(row)]));
         }
     }
-    lines.push(Line::from(""));
-    lines.push(Line::styled(
-        " Press any key to close this help.",
-        theme.dim(),
-    ));
-    let height = (lines.len() + 2).min(usize::from(u16::MAX)) as u16;
+    let room = usize::from(area.height).saturating_sub(2).max(1);
+    let scrolls = lines.len() > room;
+    let first = offset.get().min(lines.len().saturating_sub(room));
+    offset.set(first);
+    let footer = if scrolls {
+        format!(
+            " ↑↓ more ({}-{} of {}) · any other key closes ",
+            first + 1,
+            (first + room).min(lines.len()),
+            lines.len()
+        )
+    } else {
+        " any key closes ".to_string()
+    };
+    let shown: Vec<Line> = lines.into_iter().skip(first).take(room).collect();
+    let height = (shown.len() + 2).min(usize::from(u16::MAX)) as u16;
     let popup = centered(area, width as u16, height);
     clear(frame, popup);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .title(Span::styled(format!(" Keys: {title} "), theme.title()));
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+        .title(Span::styled(format!(" Keys: {title} "), theme.title()))
+        .title_bottom(Line::styled(footer, theme.dim()));
+    frame.render_widget(Paragraph::new(shown).block(block), popup);
 }
 
 /// The key hints at the foot of the screen, packed into lines of `width` columns, whole hints only, at

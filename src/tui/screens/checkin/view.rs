@@ -68,8 +68,11 @@ impl CheckInScreen {
                         .to_string()
                 } else {
                     format!(
-                        "All {} checks are through: {} checked, {} skipped, {} marked done. Everything is saved; q goes home.",
-                        self.due.len(),
+                        "{} through: {} checked, {} skipped, {} marked done. Everything is saved; q goes home.",
+                        match self.due.len() {
+                            1 => "The one check is".to_string(),
+                            n => format!("All {n} checks are"),
+                        },
                         self.made.len(),
                         self.skipped.len(),
                         self.done.len()

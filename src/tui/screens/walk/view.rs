@@ -448,6 +448,7 @@ impl Walk {
                     &items[*i],
                     matched,
                     "",
+                    usize::from(list.width),
                     theme,
                 )
             })
