@@ -376,3 +376,41 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     assert!(text.contains("statement 1 of 15"), "{text}");
     assert!(text.contains("Not judged yet"), "{text}");
 }
+
+/// `u` in the walk takes back the last judgement, deferral or clearing,
+/// newest first, wherever the walk has moved since.
+#[test]
+fn u_in_the_walk_takes_back_the_last_changes() {
+    let mut f = app_with_evaluation(true);
+    f.app.navigate(Nav::Walk {
+        evaluation: f.evaluation,
+        index: Some(0),
+    });
+    f.app.key(key(KeyCode::Char('3')));
+    type_text(&mut f.app, "Strong in books");
+    f.app.key(key(KeyCode::Enter));
+    f.app.key(key(KeyCode::Char('d')));
+    f.app.key(key(KeyCode::Esc));
+    let k1 = "curriculum-sequencing/intent/purpose-stated";
+    let k2 = "curriculum-sequencing/intent/ambition-for-all";
+    assert!(f.app.store.judgements(f.evaluation).unwrap()[k2].deferred);
+    f.app.key(key(KeyCode::Char('u')));
+    let j = f.app.store.judgements(f.evaluation).unwrap();
+    assert!(!j[k2].deferred, "the deferral is taken back");
+    assert_eq!(j[k1].level, Some(3), "the earlier judgement stays");
+    f.app.key(key(KeyCode::Char('l')));
+    f.app.key(key(KeyCode::Char('u')));
+    let j = f.app.store.judgements(f.evaluation).unwrap();
+    assert_eq!(j[k1].level, None);
+    assert_eq!(j[k1].rationale, "", "the walk's own text went with it");
+    let text = screen(&f.app, 80, 24);
+    assert!(
+        text.contains("statement 1 of 15"),
+        "back where it was: {text}"
+    );
+    // Nothing of it is lost: the history has the level and the words.
+    let history = f.app.store.history(f.evaluation, Some(k1)).unwrap();
+    assert!(history.iter().any(|r| r.old_value == "Strong in books"));
+    f.app.key(key(KeyCode::Char('u')));
+    assert!(screen(&f.app, 80, 24).contains("Nothing changed in this walk to undo"));
+}

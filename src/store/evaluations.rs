@@ -462,6 +462,48 @@ impl Store {
         })
     }
 
+    /// Puts a statement's judgement back as `was` (its level, deferral,
+    /// notes and the cycle it was carried from), in one transaction; what
+    /// it replaces is kept in the history like any other change. For undo.
+    pub fn restore_judgement(
+        &mut self,
+        evaluation: i64,
+        key: &str,
+        was: &Judgement,
+    ) -> super::Result<()> {
+        self.write(|tx| {
+            set_mark(tx, evaluation, key, was.level, was.deferred)?;
+            let now_ = current(tx, evaluation, key)?;
+            for field in [
+                TextField::Rationale,
+                TextField::Evidence,
+                TextField::DeferNote,
+            ] {
+                let (old, new) = (field.get(&now_), field.get(was));
+                if old == new {
+                    continue;
+                }
+                if !old.is_empty() {
+                    keep_revision(tx, evaluation, key, field.column(), old)?;
+                }
+                tx.execute(
+                    &format!(
+                        "UPDATE judgements SET {} = ?3, updated_at = ?4
+                         WHERE evaluation_id = ?1 AND statement_key = ?2",
+                        field.column()
+                    ),
+                    params![evaluation, key, new, now()],
+                )?;
+            }
+            tx.execute(
+                "UPDATE judgements SET carried_from = ?3
+                 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                params![evaluation, key, was.carried_from],
+            )?;
+            Ok(())
+        })
+    }
+
     /// The replaced values of one statement (or all, with `None`), oldest first.
     pub fn history(&self, evaluation: i64, key: Option<&str>) -> super::Result<Vec<Revision>> {
         let mut stmt = self.conn.prepare(

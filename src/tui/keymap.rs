@@ -81,6 +81,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(KeyPlace::Walk, "carry", 'c'),
     bind(KeyPlace::Walk, "defer", 'd'),
     bind(KeyPlace::Walk, "clear", 'x'),
+    bind(KeyPlace::Walk, "undo", 'u'),
     bind(KeyPlace::Walk, "evidence", 'e'),
     bind(KeyPlace::Walk, "confidential", '!'),
     bind(KeyPlace::Walk, "reveal", 'v'),

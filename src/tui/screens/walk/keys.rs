@@ -24,6 +24,10 @@ const BROWSE_HELP: &[KeyHelp] = &[
         "mark this statement's notes confidential (kept out of reports)",
     ),
     ("x", "clear the judgement"),
+    (
+        "u",
+        "undo the last judgement, deferral, clearing or carry made in this walk",
+    ),
     ("→ / l", "next statement"),
     ("← / h", "previous statement"),
     ("] / Tab", "next statement not yet judged"),
@@ -71,6 +75,7 @@ pub enum Msg {
     Defer,
     Carry,
     Confidential,
+    Undo,
     Edit(TextField),
     Next,
     Prev,
@@ -109,6 +114,7 @@ pub fn key_to_msg(mode: Mode, levels: u8, key: KeyEvent) -> Option<Msg> {
             KeyCode::Char('d') => Some(Msg::Defer),
             KeyCode::Char('c') => Some(Msg::Carry),
             KeyCode::Char('!') => Some(Msg::Confidential),
+            KeyCode::Char('u') => Some(Msg::Undo),
             KeyCode::Enter => Some(Msg::Edit(TextField::Rationale)),
             KeyCode::Char('e') => Some(Msg::Edit(TextField::Evidence)),
             KeyCode::Right | KeyCode::Char('l') | KeyCode::PageDown => Some(Msg::Next),
@@ -152,7 +158,44 @@ impl Walk {
     }
 
     fn apply(&mut self, msg: Msg, ctx: &mut Ctx) -> Nav {
+        // What the statement held before a change `u` can take back.
+        let before = (self.index, self.current());
+        let undoable = matches!(msg, Msg::Judge(_) | Msg::Clear | Msg::Defer | Msg::Carry);
+        let nav = self.apply_msg(msg, ctx);
+        if undoable && self.current() != before.1 {
+            self.undo.push(before);
+        }
+        nav
+    }
+
+    /// Puts back the judgement the last change in this walk replaced.
+    fn undo_last(&mut self, ctx: &mut Ctx) {
+        let Some((index, was)) = self.undo.pop() else {
+            ctx.info("Nothing changed in this walk to undo.");
+            return;
+        };
+        let Some(key) = self.keys.get(index).cloned() else {
+            return;
+        };
+        match ctx.store.restore_judgement(self.evaluation.id, &key, &was) {
+            Ok(()) => {
+                self.judgements.insert(key, was);
+                self.index = index;
+                ctx.done(&format!(
+                    "Statement {} put back as it was (what it held is in the history, H)",
+                    index + 1
+                ));
+            }
+            Err(e) => {
+                self.undo.push((index, was));
+                ctx.failed("Undoing", e);
+            }
+        }
+    }
+
+    fn apply_msg(&mut self, msg: Msg, ctx: &mut Ctx) -> Nav {
         match msg {
+            Msg::Undo => self.undo_last(ctx),
             Msg::Judge(level) => {
                 let key = self.key_here().to_string();
                 let label = self.tool.scale.label(level).unwrap_or_default().to_string();

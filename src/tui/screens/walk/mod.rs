@@ -77,6 +77,9 @@ pub struct Walk {
     /// The statement whose confidential notes from earlier are shown
     /// (after `v`); moving to another statement hides them again.
     revealed: Option<usize>,
+    /// Each statement's judgement before a level, deferral, clearing or
+    /// carry made in this walk, newest last: `u` puts the last one back.
+    undo: Vec<(usize, Judgement)>,
 }
 
 impl Walk {
@@ -144,6 +147,7 @@ impl Walk {
             jump_chosen: 0,
             history: Vec::new(),
             revealed: None,
+            undo: Vec::new(),
         })
     }
 
