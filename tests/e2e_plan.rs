@@ -103,6 +103,9 @@ fn weak_statements_become_a_plan_that_is_checked_a_week_later() {
     s.wait_for("3 drafts made from weak statements");
     s.send("a"); // accept the first draft
     s.wait_for("Accepted into the plan");
+    // The selection followed it into the plan; back up to the drafts.
+    s.send("k");
+    s.send("k");
     s.send("m");
     s.send("j");
     s.send("m");
@@ -112,9 +115,10 @@ fn weak_statements_become_a_plan_that_is_checked_a_week_later() {
     s.send("a"); // accept the merged draft
     s.wait_for("Open priorities: 2");
     // Set owners, checkers and a weekly cadence on both accepted actions.
+    // `e` edits the action just accepted, then the one above it.
     s.send("e");
     set_owner_and_cadence(&mut s, "R. Patel", "J. Lee");
-    s.send("j");
+    s.send("k");
     s.send("e");
     set_owner_and_cadence(&mut s, "S. Okafor", "J. Lee");
     s.send("q");

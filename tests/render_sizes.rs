@@ -288,3 +288,44 @@ fn char_at(row: &str, at: usize) -> Option<char> {
     }
     None
 }
+
+/// After `x` the selection moves on; `u` still brings back the draft just
+/// discarded, and `a` leaves the selection on the action accepted, so the
+/// next `e` edits it.
+#[test]
+fn drafts_bring_back_the_last_discard_and_follow_what_is_accepted() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut d = demo();
+    d.app.navigate(Nav::Drafts {
+        evaluation: d.evaluation,
+        draft: true,
+    });
+    let press =
+        |app: &mut App, c: char| app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    press(&mut d.app, 'x');
+    let text = screen(&d.app, 100, 30);
+    assert!(text.contains("Discarded"), "{text}");
+    press(&mut d.app, 'u');
+    let text = screen(&d.app, 100, 30);
+    assert!(text.contains("Draft brought back"), "{text}");
+    assert!(
+        text.contains("Drafts: not in the plan until accepted (2)"),
+        "{text}"
+    );
+    press(&mut d.app, 'a');
+    let text = screen(&d.app, 100, 30);
+    let selected = text
+        .lines()
+        .find(|l| l.contains('▶'))
+        .unwrap_or_default()
+        .to_string();
+    let accepted_at = text
+        .lines()
+        .position(|l| l.contains("In the plan"))
+        .unwrap();
+    let selected_at = text.lines().position(|l| l.contains('▶')).unwrap();
+    assert!(
+        selected_at > accepted_at,
+        "the selection followed it: {selected}\n{text}"
+    );
+}

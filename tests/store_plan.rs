@@ -200,3 +200,33 @@ fn the_priority_limit_is_a_setting_with_a_default() {
     let store = Store::open(&path, OpenMode::Write).unwrap();
     assert_eq!(store.priority_limit().unwrap(), 3);
 }
+
+/// Taking back the only check-in takes back the start it made; a status
+/// set by hand is left alone.
+#[test]
+fn withdrawing_the_first_check_in_takes_back_the_start_it_made() {
+    let (_dir, path) = temp();
+    let (mut store, e) = store_with_evaluation(&path);
+    let ids = store
+        .add_drafts(e, &[seed("A", "t/a/1"), seed("B", "t/a/2")])
+        .unwrap();
+    let (a, b) = (ids[0], ids[1]);
+    for id in [a, b] {
+        store.accept_action(id, date(2026, 11, 22)).unwrap();
+    }
+    let first = store
+        .add_check_in(a, date(2026, 11, 20), Rag::Amber)
+        .unwrap();
+    assert_eq!(store.action(a).unwrap().status, Status::InProgress);
+    store.withdraw_check_in(first).unwrap();
+    assert_eq!(store.action(a).unwrap().status, Status::NotStarted);
+    // Started by hand, then checked and withdrawn: still started.
+    store
+        .set_action_field(b, ActionField::Status, Some("in progress"), true)
+        .unwrap();
+    let check = store
+        .add_check_in(b, date(2026, 11, 20), Rag::Green)
+        .unwrap();
+    store.withdraw_check_in(check).unwrap();
+    assert_eq!(store.action(b).unwrap().status, Status::InProgress);
+}

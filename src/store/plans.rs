@@ -665,11 +665,22 @@ impl Store {
     /// kept in the action's history, so nothing typed is lost.
     pub fn withdraw_check_in(&mut self, check_in: i64) -> super::Result<()> {
         self.write(|tx| {
-            let (action, on, rag, note, impact): (i64, String, String, String, String) = tx
+            type Row = (i64, String, String, String, String, String);
+            let (action, on, rag, note, impact, made): Row = tx
                 .query_row(
-                    "SELECT action_id, checked_on, rag, note, impact_note FROM checkins WHERE id = ?1",
+                    "SELECT action_id, checked_on, rag, note, impact_note, created_at
+                     FROM checkins WHERE id = ?1",
                     [check_in],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
+                    },
                 )
                 .optional()?
                 .ok_or_else(|| StoreError::Missing(format!("There is no check-in {check_in}.")))?;
@@ -680,6 +691,42 @@ impl Store {
                 .join(" · ");
             keep_action_revision(tx, action, "check-in withdrawn", &kept)?;
             tx.execute("DELETE FROM checkins WHERE id = ?1", [check_in])?;
+            // The first check-in started the work ("not started" became "in
+            // progress"): with none left, and nothing else changed the
+            // status since, it is not started again.
+            let left: i64 = tx.query_row(
+                "SELECT count(*) FROM checkins WHERE action_id = ?1",
+                [action],
+                |r| r.get(0),
+            )?;
+            let status: String =
+                tx.query_row("SELECT status FROM actions WHERE id = ?1", [action], |r| {
+                    r.get(0)
+                })?;
+            // The status change the check-in made is recorded as it was
+            // made: a change from before it (set by hand) is left alone.
+            let last_change: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT old_value, replaced_at FROM action_revisions
+                     WHERE action_id = ?1 AND field = 'status' ORDER BY id DESC LIMIT 1",
+                    [action],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let at = |t: &str| t.parse::<jiff::Timestamp>().ok();
+            let last_change = last_change
+                .filter(|(_, when)| at(when).is_some_and(|w| at(&made).is_some_and(|m| w >= m)))
+                .map(|(old, _)| old);
+            if left == 0
+                && status == Status::InProgress.as_str()
+                && last_change.as_deref() == Some(Status::NotStarted.as_str())
+            {
+                keep_action_revision(tx, action, "status", &status)?;
+                tx.execute(
+                    "UPDATE actions SET status = 'not started', updated_at = ?2 WHERE id = ?1",
+                    params![action, now()],
+                )?;
+            }
             refresh_next_check(tx, action)?;
             Ok(())
         })

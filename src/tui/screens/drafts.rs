@@ -75,6 +75,9 @@ pub struct Drafts {
     rows: Vec<Row>,
     selected: usize,
     marked: BTreeSet<i64>,
+    /// The draft discarded last on this screen: `u` brings it back from
+    /// wherever the selection is.
+    last_discarded: Option<i64>,
     offset: Cell<usize>,
     mode: Mode,
     /// `v` on a deferred statement with a confidential note shows it until
@@ -117,6 +120,7 @@ impl Drafts {
             rows: Vec::new(),
             selected: 0,
             marked: BTreeSet::new(),
+            last_discarded: None,
             offset: Cell::new(0),
             mode: Mode::Browse,
             revealed: None,
@@ -298,10 +302,12 @@ impl Drafts {
                 Some(a) if a.stage == Stage::Draft => {
                     let id = a.id;
                     match ctx.store.accept_action(id, ctx.today) {
-                        Ok(()) => ctx.done("Accepted into the plan"),
+                        Ok(()) => ctx.done("Accepted into the plan: e edits it"),
                         Err(e) => ctx.failed("That change", e),
                     }
-                    if let Err(e) = self.reload(ctx.store) {
+                    // The selection follows the action into the plan, so
+                    // `e` edits the one just accepted.
+                    if let Err(e) = self.reload_at(ctx.store, Some(id)) {
                         ctx.failed("Reading it back", e);
                     }
                     if let Some(w) = priority_warning(self.open_count(), self.limit) {
@@ -320,25 +326,40 @@ impl Drafts {
                         Stage::Discarded.as_str(),
                         "Draft discarded (u brings it back)",
                     );
+                    self.last_discarded = Some(id);
                 }
                 Some(a) if a.stage == Stage::Accepted && a.status != Status::Dropped => {
                     self.mode = Mode::ConfirmDrop(a.id);
                 }
                 _ => {}
             },
-            KeyCode::Char('u') => match self.selected_action() {
-                Some(a) if a.stage == Stage::Discarded => {
-                    let id = a.id;
-                    self.change(
-                        ctx,
-                        id,
-                        ActionField::Stage,
-                        Stage::Draft.as_str(),
-                        "Draft brought back",
-                    );
+            KeyCode::Char('u') => {
+                // The discarded draft selected, else the one discarded last.
+                let chosen = match self.selected_action() {
+                    Some(a) if a.stage == Stage::Discarded => Some(a.id),
+                    _ => self.last_discarded.filter(|id| {
+                        self.actions
+                            .iter()
+                            .any(|a| a.id == *id && a.stage == Stage::Discarded)
+                    }),
+                };
+                match chosen {
+                    Some(id) => {
+                        self.change(
+                            ctx,
+                            id,
+                            ActionField::Stage,
+                            Stage::Draft.as_str(),
+                            "Draft brought back",
+                        );
+                        self.last_discarded = None;
+                        if let Some(at) = self.row_of(id) {
+                            self.selected = at;
+                        }
+                    }
+                    None => ctx.info("Choose a discarded draft to bring it back."),
                 }
-                _ => {}
-            },
+            }
             KeyCode::Char('m') => match self.selected_action().map(|a| (a.id, a.stage)) {
                 Some((id, Stage::Draft)) => {
                     if !self.marked.remove(&id) {
