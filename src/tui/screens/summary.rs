@@ -259,6 +259,15 @@ impl Summary {
     }
 
     pub fn hints(&self) -> Vec<KeyHelp> {
+        if self.choosing_report {
+            return vec![
+                ("h", "html"),
+                ("m", "markdown"),
+                ("c", "csv"),
+                ("i", "calendar"),
+                ("any other key", "cancel"),
+            ];
+        }
         vec![
             ("↑↓", "choose"),
             ("Enter", "open statement"),

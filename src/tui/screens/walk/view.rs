@@ -20,7 +20,9 @@ use unicode_width::UnicodeWidthStr;
 
 /// The walk's widest and the notes' tallest, for readability on big screens.
 const MAX_WIDTH: u16 = 120;
-const NOTES_MAX_ROWS: u16 = 16;
+const NOTES_MAX_ROWS: u16 = 24;
+/// From this many rows a screen is tall.
+const TALL: u16 = 36;
 const NOTES_MIN_ROWS: u16 = 6;
 
 impl Walk {
@@ -520,11 +522,17 @@ fn line_text(line: &Line) -> String {
 
 /// Rows `text` takes when word-wrapped to `width`.
 /// Rows for the notes on a screen `height` rows tall whose other parts
-/// need `above` rows: a third of the screen (6 to 16 rows) whatever the
-/// statement, less only what a long statement needs, and never under the
-/// three that show one box with a line of text.
+/// need `above` rows: a third of the screen, half on a tall one (6 to 24
+/// rows), whatever the statement, less only what a long statement needs,
+/// and never under the three that show one box with a line of text.
 fn notes_rows(height: u16, above: u16) -> u16 {
-    let settled = (height / 3).clamp(NOTES_MIN_ROWS, NOTES_MAX_ROWS);
+    // A tall screen gives the notes half its rows: room to write.
+    let share = if height >= TALL {
+        height / 2
+    } else {
+        height / 3
+    };
+    let settled = share.clamp(NOTES_MIN_ROWS, NOTES_MAX_ROWS);
     settled
         .min(height.saturating_sub(above))
         .max(3)
