@@ -98,6 +98,22 @@ fn a_colour_blind_palette_reaches_the_screen() {
     assert!(s.wait_exit());
 }
 
+/// Starts headway with `config` on a database that does not exist yet;
+/// it must stop with one sentence saying `says`, and create nothing.
+fn refused(db: &std::path::Path, config: &str, says: &str) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
+        .args(["--db", db.to_str().unwrap()])
+        .args(TODAY)
+        .env("HEADWAY_CONFIG", config)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(says), "{config}: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!db.exists(), "the database is not touched");
+}
+
 #[test]
 fn a_config_file_with_a_mistake_is_refused_in_one_sentence() {
     let dir = tempfile::tempdir().unwrap();
@@ -118,40 +134,13 @@ fn a_config_file_with_a_mistake_is_refused_in_one_sentence() {
         ),
     ] {
         let config = with_config(dir.path(), text);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
-            .args(["--db", db.to_str().unwrap()])
-            .args(TODAY)
-            .env("HEADWAY_CONFIG", &config)
-            .output()
-            .unwrap();
-        assert!(!out.status.success());
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&config), "{err}");
-        assert!(err.contains(says), "{err}");
-        assert_eq!(err.trim().lines().count(), 1, "{err}");
-        assert!(!db.exists(), "the database is not touched");
+        // The message names the file.
+        refused(&db, &config, &config);
+        refused(&db, &config, says);
     }
     // A device, a folder, or a named file that is not there.
-    for (config, says) in [
-        ("/dev/zero".to_string(), "not a regular file"),
-        (
-            dir.path().to_string_lossy().into_owned(),
-            "not a regular file",
-        ),
-        (
-            dir.path().join("nope.toml").to_string_lossy().into_owned(),
-            "does not exist",
-        ),
-    ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
-            .args(["--db", db.to_str().unwrap()])
-            .args(TODAY)
-            .env("HEADWAY_CONFIG", &config)
-            .output()
-            .unwrap();
-        assert!(!out.status.success());
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(says), "{config}: {err}");
-        assert!(!db.exists(), "the database is not touched");
-    }
+    refused(&db, "/dev/zero", "not a regular file");
+    refused(&db, &dir.path().to_string_lossy(), "not a regular file");
+    let missing = dir.path().join("nope.toml");
+    refused(&db, &missing.to_string_lossy(), "does not exist");
 }

@@ -130,6 +130,34 @@ fn set_mark(
     Ok(())
 }
 
+/// Writes one note of a judgement, `old` being what it holds now; with
+/// `keep`, a text it replaces goes into the history first.
+fn write_text(
+    tx: &Transaction<'_>,
+    evaluation: i64,
+    key: &str,
+    field: TextField,
+    old: &str,
+    text: &str,
+    keep: bool,
+) -> rusqlite::Result<()> {
+    if old == text {
+        return Ok(());
+    }
+    if keep && !old.is_empty() {
+        keep_revision(tx, evaluation, key, field.column(), old)?;
+    }
+    tx.execute(
+        &format!(
+            "UPDATE judgements SET {} = ?3, updated_at = ?4
+             WHERE evaluation_id = ?1 AND statement_key = ?2",
+            field.column()
+        ),
+        params![evaluation, key, text, now()],
+    )?;
+    Ok(())
+}
+
 /// A judgement set in this meeting is no longer the carried one.
 fn forget_carried(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite::Result<()> {
     tx.execute(
@@ -443,22 +471,15 @@ impl Store {
     ) -> super::Result<()> {
         self.write(|tx| {
             let old = current(tx, evaluation, key)?;
-            let old_text = field.get(&old);
-            if old_text == text {
-                return Ok(());
-            }
-            if starts_edit && !old_text.is_empty() {
-                keep_revision(tx, evaluation, key, field.column(), old_text)?;
-            }
-            tx.execute(
-                &format!(
-                    "UPDATE judgements SET {} = ?3, updated_at = ?4
-                     WHERE evaluation_id = ?1 AND statement_key = ?2",
-                    field.column()
-                ),
-                params![evaluation, key, text, now()],
-            )?;
-            Ok(())
+            Ok(write_text(
+                tx,
+                evaluation,
+                key,
+                field,
+                field.get(&old),
+                text,
+                starts_edit,
+            )?)
         })
     }
 
@@ -479,20 +500,14 @@ impl Store {
                 TextField::Evidence,
                 TextField::DeferNote,
             ] {
-                let (old, new) = (field.get(&now_), field.get(was));
-                if old == new {
-                    continue;
-                }
-                if !old.is_empty() {
-                    keep_revision(tx, evaluation, key, field.column(), old)?;
-                }
-                tx.execute(
-                    &format!(
-                        "UPDATE judgements SET {} = ?3, updated_at = ?4
-                         WHERE evaluation_id = ?1 AND statement_key = ?2",
-                        field.column()
-                    ),
-                    params![evaluation, key, new, now()],
+                write_text(
+                    tx,
+                    evaluation,
+                    key,
+                    field,
+                    field.get(&now_),
+                    field.get(was),
+                    true,
                 )?;
             }
             tx.execute(
