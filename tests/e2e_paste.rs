@@ -111,6 +111,48 @@ fn an_unmarked_paste_with_no_box_open_runs_no_command() {
     assert_eq!(touched, 0, "nothing deferred, judged or cleared");
 }
 
+/// Even two keys in the same instant are a paste when no text box is open:
+/// a pasted `xy` on home must not remove an evaluation and answer its
+/// question, and `xl` in the walk must not clear and move on.
+#[test]
+fn two_keys_at_once_with_no_box_open_run_no_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    meeting_db(&db);
+    let mut s = Session::start(&db, &["--today", "2026-11-22"], 100, 30);
+    s.wait_for("Oakfield Primary");
+    s.send("j");
+    std::thread::sleep(Duration::from_millis(100));
+    s.send("xy");
+    s.wait_for("Pasted text goes into a text box");
+    assert!(
+        !s.screen().contains("Remove this evaluation?"),
+        "{}",
+        s.screen()
+    );
+    s.send("\r");
+    s.wait_for("statement 2 of 15");
+    std::thread::sleep(Duration::from_millis(100));
+    s.send("\x1b[D");
+    s.wait_for("statement 1 of 15");
+    std::thread::sleep(Duration::from_millis(100));
+    s.send("xl");
+    s.wait_for("Pasted text goes into a text box");
+    assert!(s.screen().contains("statement 1 of 15"), "{}", s.screen());
+    s.send("\x03");
+    assert!(s.wait_exit());
+    let conn = Connection::open(&db).unwrap();
+    let (evaluations, judged): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM evaluations WHERE removed_at IS NULL),
+                    (SELECT count(*) FROM judgements WHERE level IS NOT NULL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((evaluations, judged), (1, 1), "nothing removed or cleared");
+}
+
 /// A paste the terminal does not mark (no bracketed paste) arrives as a
 /// burst of keys: while a text box is open it is text, all of it, line
 /// breaks included, and never runs as commands across the next statements.

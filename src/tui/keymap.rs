@@ -180,10 +180,13 @@ impl KeyMap {
                     .as_str()
                     .and_then(single_char)
                     .filter(|c| {
-                        !c.is_ascii_digit()
-                            && !crate::text::is_forbidden(*c)
-                            && unicode_width::UnicodeWidthChar::width(*c) == Some(1)
-                            && !matches!(c, ' ' | '?')
+                        // A letter or a printable ASCII sign: nothing blank,
+                        // invisible or wide that the help could not show.
+                        let visible = c.is_ascii_graphic()
+                            || (c.is_alphabetic()
+                                && !crate::text::is_forbidden(*c)
+                                && unicode_width::UnicodeWidthChar::width(*c) == Some(1));
+                        visible && !c.is_ascii_digit() && *c != '?'
                     })
                     .ok_or_else(|| {
                         format!(
@@ -345,6 +348,16 @@ mod tests {
             "must be one visible character",
         );
         refused("[walk]\nnext = \"中\"", "must be one visible character");
+        for blank in ["\u{a0}", "\u{2007}", "\u{2028}", "\u{1680}", "\u{2800}"] {
+            refused(
+                &format!("[walk]\nnext = \"{blank}\""),
+                "must be one visible character",
+            );
+        }
+        assert!(
+            map("[walk]\nnext = \"é\"").is_ok(),
+            "a letter of any alphabet"
+        );
         refused("[walk]\nnext = \"n\"\nprevious = \"n\"", "both given");
         refused("[walk]\nhistory = \"c\"", "already carry's key");
         refused("walk = 3", "must be a table");

@@ -193,8 +193,14 @@ const WAITING: Duration = Duration::from_micros(100);
 const QUIET_BEFORE_PASTE: Duration = Duration::from_millis(5);
 
 /// Keys arriving together, at least this many of them characters, are a
-/// paste rather than typing: nobody types eight keys in the same instant.
+/// paste rather than typing while a text box is open: nobody types eight
+/// keys in the same instant.
 const BURST_KEYS: usize = 8;
+
+/// With no text box open, two characters arriving together are already a
+/// paste: commands come one key at a time, and a pasted `xy` must not
+/// remove an evaluation and answer its question.
+const BURST_COMMANDS: usize = 2;
 
 /// How many of `events` are printable characters (a burst of Tab and Enter
 /// alone is someone moving through a form quickly, not a paste).
@@ -376,7 +382,12 @@ pub fn run(store: Store, today: Date, start: Start, config: config::Config) -> i
                 let after_quiet = waiting_since.elapsed() >= QUIET_BEFORE_PASTE;
                 // With no text box open such a burst is a paste too, and
                 // never runs as commands: it is set aside with a word.
-                if after_quiet && typed_characters(&burst) >= BURST_KEYS {
+                let enough = if app.is_typing() {
+                    BURST_KEYS
+                } else {
+                    BURST_COMMANDS
+                };
+                if after_quiet && typed_characters(&burst) >= enough {
                     burst.extend(paste_tail()?);
                     let text = burst_text(&burst);
                     app.paste_burst(&text, Vec::new());

@@ -164,7 +164,11 @@ impl Session {
     }
 
     /// Sends keys: text as typed; use "\r" for Enter, "\t" for Tab.
+    /// Sends `keys` in one write. Two sends are a moment apart, as two
+    /// keys pressed by a person are: keys arriving in the same instant are
+    /// a paste to headway, and with no text box open they run no command.
     pub fn send(&mut self, keys: &str) {
+        std::thread::sleep(Duration::from_millis(2));
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
