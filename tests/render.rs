@@ -191,7 +191,7 @@ fn on_a_short_screen_the_note_being_typed_is_the_one_shown() {
     for c in "seen in books".chars() {
         f.app.key(key(KeyCode::Char(c)));
     }
-    for (w, h) in [(60, 20), (80, 24), (200, 50)] {
+    for (w, h) in [(60, 16), (60, 17), (60, 20), (80, 24), (200, 50)] {
         let text = screen(&f.app, w, h);
         assert!(text.contains("seen in books"), "{w}x{h}:\n{text}");
     }

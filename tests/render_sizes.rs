@@ -329,3 +329,35 @@ fn drafts_bring_back_the_last_discard_and_follow_what_is_accepted() {
         "the selection followed it: {selected}\n{text}"
     );
 }
+
+/// On the smallest screen the check-in still shows which action it is,
+/// the colours, and the box being typed into.
+#[test]
+fn a_short_check_in_keeps_the_action_and_the_box_being_typed_into() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut d = demo();
+    d.app.navigate(Nav::CheckIn {
+        filter: Filter::default(),
+    });
+    let text = screen(&d.app, 60, 16);
+    assert!(text.contains("Teach the full ambitious"), "{text}");
+    assert!(text.contains("g green  a amber  r red"), "{text}");
+    d.app
+        .key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE));
+    for c in "On track".chars() {
+        d.app
+            .key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let text = screen(&d.app, 60, 16);
+    assert!(text.contains("On track"), "{text}");
+    d.app.key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    for c in "Books".chars() {
+        d.app
+            .key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let text = screen(&d.app, 60, 16);
+    assert!(
+        text.contains("Impact seen") && text.contains("Books"),
+        "{text}"
+    );
+}

@@ -19,6 +19,10 @@ use unicode_width::UnicodeWidthStr;
 /// The check-in's widest, for readability on big screens.
 const MAX_WIDTH: u16 = 120;
 
+/// Below this many rows the check-in keeps the action in view before the
+/// colours' meanings and a second note box.
+const SHORT: u16 = 18;
+
 impl CheckInScreen {
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let area = centered(area, 120, area.height);
@@ -153,11 +157,14 @@ impl CheckInScreen {
         // Tall notes on a tall screen, and as many earlier check-ins as
         // the rows left over hold (two at least).
         let note_rows = (area.height / 8).clamp(3, 6);
-        let legend = self.rag_legend(usize::from(area.width), theme);
+        // A short screen keeps the action in view: the colours on one line
+        // without their meanings, and only the box being typed into.
+        let short = area.height < SHORT;
+        let legend = self.rag_legend(usize::from(area.width), short, theme);
         let legend_rows = legend.len() as u16;
-        let rows_left = area
-            .height
-            .saturating_sub(legend_rows + 2 * note_rows + lines.len() as u16);
+        let rows_left = area.height.saturating_sub(
+            legend_rows + if short { 1 } else { 2 } * note_rows + lines.len() as u16,
+        );
         let earlier: Vec<&CheckIn> = self
             .check_ins
             .get(&a.id)
@@ -179,14 +186,22 @@ impl CheckInScreen {
         // them rather than between.
         let width = usize::from(area.width.max(1));
         let info_rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-        let [info, rag_row, note, impact, _] = Layout::vertical([
+        let boxes: &[Mode] = match (short, self.mode) {
+            (true, Mode::Impact) => &[Mode::Impact],
+            (true, _) => &[Mode::Note],
+            (false, _) => &[Mode::Note, Mode::Impact],
+        };
+        let box_rows = note_rows * boxes.len() as u16;
+        let [info, rag_row, boxes_area, _] = Layout::vertical([
             Constraint::Max(info_rows.min(usize::from(u16::MAX)) as u16),
             Constraint::Length(legend_rows),
-            Constraint::Length(note_rows),
-            Constraint::Length(note_rows),
+            Constraint::Length(box_rows),
             Constraint::Fill(1),
         ])
         .areas(area);
+        let rects =
+            Layout::vertical(boxes.iter().map(|_| Constraint::Length(note_rows))).split(boxes_area);
+        let place = |mode: Mode| boxes.iter().position(|m| *m == mode).map(|i| rects[i]);
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), info);
         frame.render_widget(Paragraph::new(legend), rag_row);
         let current = self.current_check_in();
@@ -195,20 +210,17 @@ impl CheckInScreen {
         } else {
             "Note: one line of progress"
         };
-        for (mode, rect, title, text) in [
-            (
-                Mode::Note,
-                note,
-                note_title,
-                current.map(|c| c.note.as_str()),
-            ),
+        for (mode, title, text) in [
+            (Mode::Note, note_title, current.map(|c| c.note.as_str())),
             (
                 Mode::Impact,
-                impact,
                 "Impact seen (optional)",
                 current.map(|c| c.impact_note.as_str()),
             ),
         ] {
+            let Some(rect) = place(mode) else {
+                continue;
+            };
             let note = NoteBox {
                 title,
                 text: text.unwrap_or(""),
@@ -222,7 +234,7 @@ impl CheckInScreen {
     /// The three colours with their keys and meanings: on one line where
     /// they fit, else one to a line under each other, never broken inside
     /// an item.
-    fn rag_legend(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    fn rag_legend(&self, width: usize, short: bool, theme: &Theme) -> Vec<Line<'static>> {
         let chosen = self.current_check_in().map(|c| c.rag);
         let lead = " Status: ";
         let items: Vec<(Span<'static>, Span<'static>)> =
@@ -250,6 +262,14 @@ impl CheckInScreen {
                 .iter()
                 .map(|(k, m)| k.width() + m.width() + 3)
                 .sum::<usize>();
+        if short {
+            // Keys and names only: the meanings are in the help.
+            let mut spans = vec![Span::styled(lead, theme.dim())];
+            for (key, _) in items {
+                spans.push(key);
+            }
+            return vec![Line::from(spans)];
+        }
         if one_line <= width {
             let mut spans = vec![Span::styled(lead, theme.dim())];
             for (key, meaning) in items {

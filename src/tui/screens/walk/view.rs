@@ -63,18 +63,53 @@ impl Walk {
             + plan_lines.len() as u16
             + 1;
         let notes_rows = notes_rows(area.height, above);
+        // On a screen too short for all of it, the notes keep their rows
+        // (the text being typed is always seen) and the rest gives way:
+        // blank lines first, then guidance, the plan, last time, the
+        // context line, and the statement down to its first line.
+        let mut rows = [
+            1,
+            1,
+            1,
+            statement_rows,
+            guidance_rows,
+            1,
+            scale_rows,
+            1,
+            earlier_rows,
+            plan_lines.len() as u16,
+        ];
+        let room = area.height.saturating_sub(notes_rows + 1);
+        for (slot, least) in [
+            (2, 0),
+            (5, 0),
+            (4, 0),
+            (9, 0),
+            (8, 0),
+            (1, 0),
+            (3, 1),
+            (6, 1),
+        ] {
+            let total: u16 = rows.iter().sum();
+            if total <= room {
+                break;
+            }
+            rows[slot] = rows[slot]
+                .saturating_sub(total - room)
+                .max(least.min(rows[slot]));
+        }
         let [crumb, context, _, statement, guidance_area, _, scale, state, earlier_area, plan_area, gap, notes, progress_area] =
             Layout::vertical([
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(statement_rows),
-                Constraint::Length(guidance_rows),
-                Constraint::Length(1),
-                Constraint::Length(scale_rows),
-                Constraint::Length(1),
-                Constraint::Length(earlier_rows),
-                Constraint::Length(plan_lines.len() as u16),
+                Constraint::Length(rows[0]),
+                Constraint::Length(rows[1]),
+                Constraint::Length(rows[2]),
+                Constraint::Length(rows[3]),
+                Constraint::Length(rows[4]),
+                Constraint::Length(rows[5]),
+                Constraint::Length(rows[6]),
+                Constraint::Length(rows[7]),
+                Constraint::Length(rows[8]),
+                Constraint::Length(rows[9]),
                 Constraint::Fill(1),
                 Constraint::Length(notes_rows),
                 Constraint::Length(1),
