@@ -550,7 +550,10 @@ impl ActionEditor {
                 self.revealed,
                 HIDDEN,
             );
-            head.push(Line::styled(format!("   why: {reason}"), theme.dim()));
+            head.push(Line::styled(
+                format!("   why: {}", shorten(&reason, room.saturating_sub(2))),
+                theme.dim(),
+            ));
         }
         frame.render_widget(Paragraph::new(head), header);
         let block = Block::bordered().border_type(BorderType::Rounded);

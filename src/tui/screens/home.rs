@@ -674,6 +674,9 @@ impl Home {
                         } else {
                             school.name.clone()
                         };
+                        let left =
+                            usize::from(inner.width).saturating_sub(marker.width() + name.width());
+                        let counted = shorten(&counted, left.max(1));
                         let mut spans = vec![Span::raw(marker)];
                         spans.extend(fuzzy::highlight(&name, matched, theme.strong(), theme).spans);
                         spans.push(Span::styled(counted, theme.dim()));
