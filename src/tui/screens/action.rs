@@ -551,7 +551,7 @@ impl ActionEditor {
                 HIDDEN,
             );
             head.push(Line::styled(
-                format!("   why: {}", shorten(&reason, room.saturating_sub(2))),
+                format!("   why: {}", shorten(reason, room.saturating_sub(2))),
                 theme.dim(),
             ));
         }
