@@ -99,6 +99,11 @@ pub struct ReportArgs {
     /// The report format.
     #[arg(long, value_enum, default_value = "html")]
     pub format: ReportFormat,
+    /// Across every school in the file: the weak share of each aspect with
+    /// its movement, statements weak in several schools, and plan health
+    /// (html, markdown or csv).
+    #[arg(long, conflicts_with_all = ["school", "evaluation", "cycle", "kind"])]
+    pub across: bool,
     /// The school (its name, or enough of it to be unique); needed when the
     /// database holds more than one.
     #[arg(long, value_name = "NAME")]
@@ -461,6 +466,9 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
 
 fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError> {
     use crate::export::csv::{to_csv, CsvKind};
+    if args.across {
+        return report_across(store, today, args);
+    }
     let selection = crate::export::report::Selection {
         school: args.school.as_deref().map(crate::text::clean_line),
         evaluation: args.evaluation,
@@ -548,6 +556,27 @@ fn different_database(
         plan.database.display(),
         holds(current)
     )
+}
+
+/// The report across every school in the file.
+fn report_across(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError> {
+    let view = crate::domain::across::across(&store.across_series()?, store.plan_health(today)?);
+    let text = match args.format {
+        ReportFormat::Html => crate::export::across::to_html(&view),
+        ReportFormat::Markdown => crate::export::across::to_markdown(&view),
+        ReportFormat::Csv => crate::export::across::to_csv(&view),
+        ReportFormat::Ics => {
+            return Err(UserError::Message(
+                "The report across schools is html, markdown or csv; a calendar is made for one school's cycle.".into(),
+            ))
+        }
+    };
+    let protected = Protected::database(store.path());
+    Ok(crate::output::write_text(
+        args.output.as_deref(),
+        &protected,
+        &text,
+    )?)
 }
 
 /// Asks a yes/no question on the terminal; anything but y or yes is no.

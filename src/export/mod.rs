@@ -1,5 +1,6 @@
 //! Exports and reports: each a pure function of domain data to text.
 
+pub mod across;
 pub mod csv;
 pub mod html;
 pub mod ics;

@@ -2,6 +2,7 @@
 //! migrations, and offers record-level operations named in domain words.
 //! Every user change is one `BEGIN IMMEDIATE` transaction.
 
+mod across;
 pub mod backup;
 pub mod changeset;
 mod evaluations;
