@@ -122,3 +122,44 @@ fn the_report_across_schools_shows_shares_shared_weaknesses_and_plan_health() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("html, markdown or csv"));
 }
+
+/// The same view in the app: `A` on home, at 80x24 and at 200x50.
+#[test]
+fn the_across_screen_reads_at_every_size() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use headway::tui::app::App;
+    use headway::tui::theme::Theme;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    two_schools(&db);
+    let store = Store::open(&db, OpenMode::Write).unwrap();
+    let mut app = App::new(store, date(2026, 11, 23), Theme::new(true));
+    let press =
+        |app: &mut App, c: char| app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    press(&mut app, 'A');
+    for (w, h) in [(80, 24), (200, 50)] {
+        let text = common::screen(&app, w, h);
+        assert!(text.contains("Across schools"), "{text}");
+        assert!(text.contains("Curriculum intent and sequencing"), "{text}");
+        let ash = text
+            .lines()
+            .find(|l| l.contains("Ash Primary"))
+            .unwrap_or_default();
+        assert!(ash.contains("50% ↓50"), "{w}x{h}: {ash}\n{text}");
+    }
+    press(&mut app, 'G');
+    let text = common::screen(&app, 80, 24);
+    assert!(text.contains("Plan health"), "{text}");
+    let health: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("Plan health"))
+        .collect();
+    let birch = health.iter().position(|l| l.contains("Birch"));
+    let ash = health.iter().position(|l| l.contains("Ash Primary"));
+    assert!(
+        birch.is_some() && birch < ash,
+        "most concerning first:\n{text}"
+    );
+    press(&mut app, 'q');
+    assert!(common::screen(&app, 80, 24).contains("schools and evaluations"));
+}

@@ -12,6 +12,7 @@ use super::keymap::{KeyMap, KeyPlace};
 pub use super::nav::{Ctx, Nav, Status};
 use super::prompts::{self, Prompt};
 use super::recovery::{Recovery, Unsaved};
+use super::screens::across::AcrossScreen;
 use super::screens::action::ActionEditor;
 use super::screens::checkin::CheckInScreen;
 use super::screens::compare::Compare;
@@ -85,6 +86,7 @@ pub enum Screen {
     Walk(Box<Walk>),
     Summary(Box<Summary>),
     Compare(Box<Compare>),
+    Across(Box<AcrossScreen>),
     CheckIn(Box<CheckInScreen>),
     Drafts(Box<Drafts>),
     Plan(Box<Plan>),
@@ -341,6 +343,7 @@ impl App {
             Screen::Walk(s) => s.key(key, &mut ctx),
             Screen::Summary(s) => s.key(key, &mut ctx),
             Screen::Compare(s) => s.key(key, &mut ctx),
+            Screen::Across(s) => s.key(key, &mut ctx),
             Screen::CheckIn(s) => s.key(key, &mut ctx),
             Screen::Drafts(s) => s.key(key, &mut ctx),
             Screen::Plan(s) => s.key(key, &mut ctx),
@@ -422,7 +425,7 @@ impl App {
             Screen::Home(s) => s.paste(text),
             Screen::NewEvaluation(s) => s.paste(text),
             Screen::Walk(s) => s.paste(text, &mut ctx),
-            Screen::Summary(_) | Screen::Compare(_) => {}
+            Screen::Summary(_) | Screen::Compare(_) | Screen::Across(_) => {}
             Screen::CheckIn(s) => s.paste(text, &mut ctx),
             Screen::Drafts(s) => s.paste(text),
             Screen::Plan(_) => {}
@@ -436,7 +439,7 @@ impl App {
             Screen::Home(s) => s.is_typing(),
             Screen::NewEvaluation(_) => true,
             Screen::Walk(s) => s.is_typing(),
-            Screen::Summary(_) | Screen::Compare(_) => false,
+            Screen::Summary(_) | Screen::Compare(_) | Screen::Across(_) => false,
             Screen::CheckIn(s) => s.is_typing(),
             Screen::Drafts(s) => s.is_typing(),
             Screen::Plan(_) => false,
@@ -530,6 +533,13 @@ impl App {
                     return None;
                 }
             },
+            Nav::Across => match AcrossScreen::open(&self.store, self.today) {
+                Ok(s) => Screen::Across(Box::new(s)),
+                Err(e) => {
+                    self.status = Status::Held(format!("Not opened: {e}"));
+                    return None;
+                }
+            },
             Nav::Drafts { evaluation, draft } => {
                 match Drafts::open(&mut self.store, evaluation, draft) {
                     Ok((s, said)) => {
@@ -583,7 +593,7 @@ impl App {
             Screen::CheckIn(_) => KeyPlace::CheckIn,
             Screen::Drafts(_) => KeyPlace::Drafts,
             Screen::Plan(_) => KeyPlace::Plan,
-            Screen::NewEvaluation(_) | Screen::Action(_) => return None,
+            Screen::NewEvaluation(_) | Screen::Action(_) | Screen::Across(_) => return None,
         })
     }
 
@@ -604,6 +614,7 @@ impl App {
             Screen::Walk(s) => ("Walk", s.help(), s.hints()),
             Screen::Summary(s) => ("Summary", s.help(), s.hints()),
             Screen::Compare(s) => ("Compare cycles", s.help(), s.hints()),
+            Screen::Across(s) => ("Across schools", s.help(), s.hints()),
             Screen::CheckIn(s) => ("Check-in", s.help(), s.hints()),
             Screen::Drafts(s) => ("Plan drafts", s.help(), s.hints()),
             Screen::Plan(s) => ("School plan", s.help(), s.hints()),
@@ -672,6 +683,7 @@ impl App {
             Screen::Walk(s) => s.view(frame, body, &self.theme),
             Screen::Summary(s) => s.view(frame, body, &self.theme),
             Screen::Compare(s) => s.view(frame, body, &self.theme),
+            Screen::Across(s) => s.view(frame, body, &self.theme),
             Screen::CheckIn(s) => s.view(frame, body, &self.theme),
             Screen::Drafts(s) => s.view(frame, body, &self.theme),
             Screen::Plan(s) => s.view(frame, body, &self.theme),

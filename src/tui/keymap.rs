@@ -68,6 +68,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(KeyPlace::Home, "new_evaluation", 'n'),
     bind(KeyPlace::Home, "summary", 's'),
     bind(KeyPlace::Home, "check_in", 'c'),
+    bind(KeyPlace::Home, "across", 'A'),
     bind(KeyPlace::Home, "plan", 'p'),
     bind(KeyPlace::Home, "remove", 'x'),
     bind(KeyPlace::Home, "search", '/'),

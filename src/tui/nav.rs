@@ -23,6 +23,8 @@ pub enum Nav {
         evaluation: i64,
     },
     /// Every cycle of the evaluation's school, tool and scope.
+    /// Every school: weak aspects, shared weaknesses and plan health.
+    Across,
     Compare {
         evaluation: i64,
     },

@@ -47,6 +47,10 @@ const HELP: &[KeyHelp] = &[
     ),
     ("c", "weekly check-in: the actions due for a check"),
     (
+        "A",
+        "across schools: weak aspects, weaknesses shared, plan health",
+    ),
+    (
         "p",
         "the selected school's plan: by aspect, owner or due date",
     ),
@@ -383,6 +387,7 @@ impl Home {
                     filter: Default::default(),
                 }
             }
+            KeyCode::Char('A') if !self.schools.is_empty() => return Nav::Across,
             KeyCode::Esc => {
                 self.query.set_text("");
                 self.refilter();
@@ -494,6 +499,7 @@ impl Home {
                 ("n", "new eval"),
                 ("p", "plan"),
                 ("c", "check-in"),
+                ("A", "across"),
                 ("/", "find"),
                 ("q", "quit"),
             ],

@@ -1,5 +1,6 @@
 //! One file per screen: its state, its keys and its view.
 
+pub mod across;
 pub mod action;
 pub mod checkin;
 pub mod compare;
