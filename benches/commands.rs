@@ -8,7 +8,10 @@
 //!   the tables the export covers, and its peak memory;
 //! - `headway find phonics` beside `fzf --filter phonics` (when fzf is
 //!   installed) and `grep -c -i phonics`, both over a dump of the same
-//!   items, one a line.
+//!   items, one a line;
+//! - `headway report --across --format csv` beside `sqlite3 FILE` reading
+//!   the rows it is made from (every series' newest two evaluations with
+//!   their levels, and each school's plan counts).
 //!
 //! Every process is timed from spawn to exit, its peak memory read from
 //! the kernel (wait4). Run with `cargo bench --bench commands`; the
@@ -47,6 +50,19 @@ const EXPORTED: &[&str] = &[
 
 const QUERY: &str = "phonics";
 
+/// The rows the report across schools is made from, as the floor reads
+/// them: each series' newest two evaluations with their levels, then the
+/// open actions' counts by school.
+const ACROSS: &str = "WITH ranked AS (SELECT e.id, e.school_id, \
+     row_number() OVER (PARTITION BY e.school_id, e.tool_id, lower(trim(e.scope)) \
+     ORDER BY e.id DESC) AS n FROM evaluations e WHERE e.removed_at IS NULL) \
+     SELECT r.id, r.n, j.statement_key, j.level FROM ranked r \
+     JOIN judgements j ON j.evaluation_id = r.id \
+     WHERE r.n <= 2 AND j.level IS NOT NULL; \
+     SELECT e.school_id, count(a.id) FROM actions a JOIN evaluations e ON e.id = a.evaluation_id \
+     WHERE a.stage = 'accepted' AND a.status IN ('not started', 'in progress') \
+     GROUP BY e.school_id;";
+
 fn main() {
     let databases = Databases::new();
     for schools in data::school_counts() {
@@ -71,6 +87,7 @@ fn main() {
         bench.checkin_list();
         bench.export();
         bench.find();
+        bench.across();
     }
 }
 
@@ -136,6 +153,28 @@ impl Bench<'_> {
             floor
                 .as_ref()
                 .map_or("-".into(), |f| Amount::Bytes(f.output).to_string())
+        ));
+    }
+
+    fn across(&self) {
+        let what = "report --across --format csv";
+        let target = Target::RatioBelow(3.0);
+        let Some(runs) = self.headway(what, &["report", "--across", "--format", "csv"], target)
+        else {
+            return;
+        };
+        let floor = self.sqlite(&[path_str(&self.db), ACROSS]);
+        print_time(what, &runs, floor.as_ref(), target);
+        report::line(
+            "report --across, peak memory",
+            Amount::Memory(runs.peak_memory),
+            None,
+            Target::AtMost(Amount::Memory(100_000_000)),
+        );
+        report::note(&format!(
+            "floor: sqlite3 FILE reading the levels of every series' newest two evaluations \
+             and the open actions by school; {} of CSV",
+            Amount::Bytes(runs.output)
         ));
     }
 
