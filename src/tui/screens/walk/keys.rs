@@ -224,7 +224,7 @@ impl Walk {
                 j.level = None;
                 j.deferred = false;
                 j.carried_from = None;
-                ctx.saved("Cleared; the old judgement is in the history, and it was");
+                ctx.done("Cleared: the old judgement is in the history (H), and u puts it back");
             }
             Msg::Defer => {
                 let key = self.key_here().to_string();
