@@ -126,7 +126,7 @@ pub fn verify(path: &Path) -> super::Result<()> {
     let check =
         super::file::check_each_table(&conn, super::file::Check::Full).map_err(unreadable)?;
     if check != "ok" {
-        return Err(damaged(path, &super::open::plain_damage(&check)));
+        return Err(damaged(path, &super::file::plain_damage(&check)));
     }
     if version == SCHEMA_VERSION {
         if let Some(part) = super::schema::missing_part(&conn).map_err(unreadable)? {

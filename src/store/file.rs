@@ -286,3 +286,16 @@ pub(super) fn check_each_table(
     }
     Ok("ok".into())
 }
+
+/// What an integrity check found, in a few plain words.
+pub(super) fn plain_damage(check: &str) -> String {
+    let problems = check
+        .lines()
+        .filter(|l| !l.starts_with("***") && !l.trim().is_empty())
+        .count()
+        .max(1);
+    match problems {
+        1 => "SQLite's check found a problem in its pages".into(),
+        n => format!("SQLite's check found {n} problems in its pages"),
+    }
+}

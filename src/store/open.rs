@@ -208,7 +208,7 @@ pub(super) fn check_pages(
         .map_err(|e| damage(path, e))?;
     if check != "ok" {
         return Err(StoreError::Damaged {
-            why: plain_damage(&check),
+            why: super::file::plain_damage(&check),
             backup: super::backup::newest_good_backup(path),
             path: path.to_path_buf(),
         });
@@ -269,18 +269,5 @@ fn create_new(path: &Path) -> super::Result<Option<File>> {
             }
             Err(e)
         }
-    }
-}
-
-/// What an integrity check found, in a few plain words.
-pub(super) fn plain_damage(check: &str) -> String {
-    let problems = check
-        .lines()
-        .filter(|l| !l.starts_with("***") && !l.trim().is_empty())
-        .count()
-        .max(1);
-    match problems {
-        1 => "SQLite's check found a problem in its pages".into(),
-        n => format!("SQLite's check found {n} problems in its pages"),
     }
 }
