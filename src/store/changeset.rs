@@ -391,6 +391,35 @@ mod tests {
         assert_eq!(rows(&b)[0].2, "done", "taken when replaced");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Bytes from anywhere (a foreign file, a changeset with bytes
+        /// flipped) are read or refused, never a crash, and a refused one
+        /// changes nothing.
+        #[test]
+        fn any_bytes_are_read_or_refused(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            flip in proptest::prelude::any::<(usize, u8)>(),
+        ) {
+            let (a, b) = (db(), db());
+            let mut set = recorded(
+                &a,
+                "INSERT INTO actions VALUES ('u1', 'Teach reading', 'planned');
+                 INSERT INTO actions VALUES ('u2', 'Map concepts', 'planned');",
+            );
+            let at = flip.0 % set.len();
+            set[at] ^= flip.1;
+            for candidate in [bytes.as_slice(), set.as_slice()] {
+                let _ = changes(candidate);
+                if apply(&b, candidate, &mut |_| Resolution::Omit).is_err() {
+                    proptest::prop_assert!(rows(&b).is_empty());
+                }
+                b.execute_batch("DELETE FROM actions").unwrap();
+            }
+        }
+    }
+
     #[test]
     fn a_damaged_or_aborted_changeset_changes_nothing() {
         let (a, b) = (db(), db());
