@@ -30,6 +30,9 @@ fn evaluation(store: &mut Store, school: i64, cycle: &str) -> i64 {
 /// (with a name that is HTML): purpose weak, and a plan whose action had
 /// a red check-in and is past its check.
 fn two_schools(db: &std::path::Path) {
+    // No process starts while the store holds its lock: a child would
+    // inherit the lock until it runs its program.
+    let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
     let mut store = Store::open(db, OpenMode::Write).unwrap();
     let ash = store.add_school("Ash Primary").unwrap();
     let birch = store.add_school("Birch <b>Academy</b>").unwrap();
@@ -62,6 +65,7 @@ fn two_schools(db: &std::path::Path) {
 }
 
 fn report(db: &std::path::Path, format: &str) -> std::process::Output {
+    let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
     std::process::Command::new(env!("CARGO_BIN_EXE_headway"))
         .args(["--db", db.to_str().unwrap(), "--today", "2026-11-23"])
         .args(["report", "--across", "--format", format])
@@ -132,6 +136,7 @@ fn the_across_screen_reads_at_every_size() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("a.db");
     two_schools(&db);
+    let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
     let store = Store::open(&db, OpenMode::Write).unwrap();
     let mut app = App::new(store, date(2026, 11, 23), Theme::new(true));
     let press =
