@@ -30,6 +30,12 @@ impl Share {
     pub fn percent(self) -> Option<u32> {
         (self.judged > 0).then(|| ((self.weak * 100 + self.judged / 2) / self.judged) as u32)
     }
+
+    /// "40%", or "-" with nothing judged.
+    pub fn label(self) -> String {
+        self.percent()
+            .map_or_else(|| "-".to_string(), |p| format!("{p}%"))
+    }
 }
 
 /// How a share moved since the cycle before.
@@ -44,6 +50,17 @@ pub enum Movement {
 }
 
 impl Movement {
+    /// "↓10" fewer weak by 10 points (better), "↑5" more, "=" the same, or
+    /// nothing when it is not known.
+    pub fn label(self) -> String {
+        match self {
+            Movement::Better(n) => format!("↓{n}"),
+            Movement::Worse(n) => format!("↑{n}"),
+            Movement::Same => "=".to_string(),
+            Movement::Unknown => String::new(),
+        }
+    }
+
     fn between(before: Option<Share>, now: Share) -> Movement {
         match (before.and_then(Share::percent), now.percent()) {
             (Some(b), Some(n)) if n < b => Movement::Better(b - n),
@@ -125,11 +142,21 @@ pub fn across(series: &[Series], mut health: Vec<PlanHealth>) -> Across {
             continue;
         };
         let weak = |level: u8| tool.scale.is_weak(level);
+        // Each aspect's statement keys, made once for every school.
+        let keys: Vec<Vec<String>> = tool
+            .aspects
+            .iter()
+            .map(|a| {
+                a.statements
+                    .iter()
+                    .map(|st| format!("{}/{}/{}", tool.id, a.id, st.id))
+                    .collect()
+            })
+            .collect();
         let share = |levels: &BTreeMap<String, u8>, aspect: usize| {
-            let a = &tool.aspects[aspect];
             let mut s = Share { weak: 0, judged: 0 };
-            for st in &a.statements {
-                if let Some(&level) = levels.get(&format!("{}/{}/{}", tool.id, a.id, st.id)) {
+            for key in &keys[aspect] {
+                if let Some(&level) = levels.get(key) {
                     s.judged += 1;
                     s.weak += usize::from(weak(level));
                 }
@@ -156,12 +183,11 @@ pub fn across(series: &[Series], mut health: Vec<PlanHealth>) -> Across {
             aspects: tool.aspects.iter().map(|a| a.title.clone()).collect(),
             rows,
         });
-        for a in &tool.aspects {
-            for st in &a.statements {
-                let key = format!("{}/{}/{}", tool.id, a.id, st.id);
+        for (a, aspect_keys) in tool.aspects.iter().zip(&keys) {
+            for (st, key) in a.statements.iter().zip(aspect_keys) {
                 let mut schools: Vec<String> = members
                     .iter()
-                    .filter(|s| s.levels.get(&key).is_some_and(|&l| weak(l)))
+                    .filter(|s| s.levels.get(key).is_some_and(|&l| weak(l)))
                     .map(|s| s.school.clone())
                     .collect();
                 schools.dedup();

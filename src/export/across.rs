@@ -8,29 +8,12 @@ use std::fmt::Write;
 
 use crate::domain::across::{Across, Movement, Share};
 
-/// "40%", or "-" with nothing judged.
-fn share_text(share: Share) -> String {
-    share
-        .percent()
-        .map_or_else(|| "-".to_string(), |p| format!("{p}%"))
-}
-
-/// "fewer weak by 10", "more weak by 5", "same", or nothing.
-fn movement_text(m: Movement) -> String {
-    match m {
-        Movement::Better(n) => format!("↓{n}"),
-        Movement::Worse(n) => format!("↑{n}"),
-        Movement::Same => "=".to_string(),
-        Movement::Unknown => String::new(),
-    }
-}
-
 fn cell_text(share: Share, m: Movement) -> String {
-    let moved = movement_text(m);
+    let moved = m.label();
     if moved.is_empty() {
-        share_text(share)
+        share.label()
     } else {
-        format!("{} {moved}", share_text(share))
+        format!("{} {moved}", share.label())
     }
 }
 

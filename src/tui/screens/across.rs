@@ -3,22 +3,21 @@
 //! in several schools, and each school's plan health, most concerning
 //! first. The same view as `headway report --across`, to read and scroll.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use crate::domain::across::{across, Across, Movement, Share};
+use crate::domain::across::{across, Across, Movement};
 use crate::store::{Store, StoreError};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
-use crate::tui::widgets::layout::render_scrolled;
 use crate::tui::widgets::wrap::{shorten, wrap};
 
 const HELP: &[KeyHelp] = &[
@@ -39,7 +38,9 @@ pub struct AcrossScreen {
     /// that still fills the view.
     page: Cell<usize>,
     last_top: Cell<usize>,
-    offset: Cell<usize>,
+    /// The lines as made for a width: made again only when it changes, so
+    /// a scroll key formats nothing.
+    lines: RefCell<Option<(usize, Vec<Line<'static>>)>>,
 }
 
 impl AcrossScreen {
@@ -49,7 +50,7 @@ impl AcrossScreen {
             top: 0,
             page: Cell::new(10),
             last_top: Cell::new(usize::MAX / 2),
-            offset: Cell::new(0),
+            lines: RefCell::new(None),
         })
     }
 
@@ -78,12 +79,12 @@ impl AcrossScreen {
     }
 
     fn movement(m: Movement, theme: &Theme) -> Span<'static> {
-        match m {
-            Movement::Better(n) => Span::styled(format!("↓{n}"), theme.good()),
-            Movement::Worse(n) => Span::styled(format!("↑{n}"), theme.weak()),
-            Movement::Same => Span::styled("=", theme.dim()),
-            Movement::Unknown => Span::raw(""),
-        }
+        let style = match m {
+            Movement::Better(_) => theme.good(),
+            Movement::Worse(_) => theme.weak(),
+            Movement::Same | Movement::Unknown => theme.dim(),
+        };
+        Span::styled(m.label(), style)
     }
 
     fn lines(&self, width: usize, theme: &Theme) -> Vec<Line<'static>> {
@@ -124,7 +125,7 @@ impl AcrossScreen {
                 let pad = label.saturating_sub(name.width());
                 let mut spans = vec![Span::raw(format!(" {name}{}", " ".repeat(pad)))];
                 for (share, moved) in &row.cells {
-                    let text = share_text(*share);
+                    let text = share.label();
                     let m = Self::movement(*moved, theme);
                     let used = text.width() + 1 + m.content.width();
                     spans.push(Span::raw(" ".repeat(COLUMN.saturating_sub(used))));
@@ -197,19 +198,20 @@ impl AcrossScreen {
         let block = Block::bordered().border_type(BorderType::Rounded);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let lines = self.lines(usize::from(inner.width), theme);
+        let width = usize::from(inner.width);
+        let mut cache = self.lines.borrow_mut();
+        if cache.as_ref().is_none_or(|(w, _)| *w != width) {
+            *cache = Some((width, self.lines(width, theme)));
+        }
+        let Some((_, lines)) = cache.as_ref() else {
+            return;
+        };
         let height = usize::from(inner.height).max(1);
         self.page.set(height.saturating_sub(1).max(1));
         let last_top = lines.len().saturating_sub(height);
         self.last_top.set(last_top);
         let top = self.top.min(last_top);
-        self.offset.set(top);
-        render_scrolled(frame, inner, lines, top, &self.offset);
+        let shown: Vec<Line> = lines.iter().skip(top).take(height).cloned().collect();
+        frame.render_widget(Paragraph::new(shown), inner);
     }
-}
-
-fn share_text(share: Share) -> String {
-    share
-        .percent()
-        .map_or_else(|| "-".to_string(), |p| format!("{p}%"))
 }

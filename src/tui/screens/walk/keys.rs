@@ -158,12 +158,17 @@ impl Walk {
     }
 
     fn apply(&mut self, msg: Msg, ctx: &mut Ctx) -> Nav {
-        // What the statement held before a change `u` can take back.
-        let before = (self.index, self.current());
+        // What the statement held before a change `u` can take back (read
+        // only for such a change: not on every key typed).
         let undoable = matches!(msg, Msg::Judge(_) | Msg::Clear | Msg::Defer | Msg::Carry);
+        let before = undoable.then(|| (self.index, self.current()));
         let nav = self.apply_msg(msg, ctx);
-        if undoable && self.current() != before.1 {
-            self.undo.push(before);
+        if let Some((index, was)) = before {
+            // Compared on the statement changed: a carry moves on.
+            let now = self.keys.get(index).and_then(|k| self.judgements.get(k));
+            if now.cloned().unwrap_or_default() != was {
+                self.undo.push((index, was));
+            }
         }
         nav
     }

@@ -53,20 +53,9 @@ impl Walk {
         // not by the statement: as statements of other lengths come and go
         // they stay put, so moving on redraws only what changed. Only a
         // statement too long to fit above them takes rows from them.
-        let above = 3
-            + statement_rows
-            + guidance_rows
-            + 1
-            + scale_rows
-            + 1
-            + earlier_rows
-            + plan_lines.len() as u16
-            + 1;
-        let notes_rows = notes_rows(area.height, above);
-        // On a screen too short for all of it, the notes keep their rows
-        // (the text being typed is always seen) and the rest gives way:
-        // blank lines first, then guidance, the plan, last time, the
-        // context line, and the statement down to its first line.
+        //
+        // Above them: crumb, context, blank, statement, guidance, blank,
+        // scale, state, last time, plan; the progress line goes under them.
         let mut rows = [
             1,
             1,
@@ -79,6 +68,11 @@ impl Walk {
             earlier_rows,
             plan_lines.len() as u16,
         ];
+        let notes_rows = notes_rows(area.height, rows.iter().sum::<u16>() + 1);
+        // On a screen too short for all of it, the notes keep their rows
+        // (the text being typed is always seen) and the rest gives way:
+        // blank lines first, then guidance, the plan, last time, the
+        // context line, and the statement down to its first line.
         let room = area.height.saturating_sub(notes_rows + 1);
         for (slot, least) in [
             (2, 0),
