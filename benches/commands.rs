@@ -30,9 +30,9 @@ use support::report::{self, median, Amount, Target};
 
 /// The agenda `checkin --list` prints, as one query.
 const AGENDA: &str = "SELECT s.name, e.scope, e.cycle, a.title, a.owner, a.checker, a.cadence, \
-     a.due_date, (SELECT max(c.checked_on) FROM checkins c WHERE c.action_id = a.id) \
-     FROM actions a JOIN evaluations e ON e.id = a.evaluation_id \
-     JOIN schools s ON s.id = e.school_id \
+     a.due_date, (SELECT max(c.checked_on) FROM checkins c WHERE c.action_uuid = a.uuid) \
+     FROM actions a JOIN evaluations e ON e.uuid = a.evaluation_uuid \
+     JOIN schools s ON s.uuid = e.school_uuid \
      WHERE a.stage = 'accepted' AND a.status NOT IN ('done', 'dropped');";
 
 /// The tables `export --format json` writes.
@@ -53,15 +53,17 @@ const QUERY: &str = "phonics";
 /// The rows the report across schools is made from, as the floor reads
 /// them: each series' newest two evaluations with their levels, then the
 /// open actions' counts by school.
-const ACROSS: &str = "WITH ranked AS (SELECT e.id, e.school_id, \
-     row_number() OVER (PARTITION BY e.school_id, e.tool_id, lower(trim(e.scope)) \
-     ORDER BY e.id DESC) AS n FROM evaluations e WHERE e.removed_at IS NULL) \
-     SELECT r.id, r.n, j.statement_key, j.level FROM ranked r \
-     JOIN judgements j ON j.evaluation_id = r.id \
+const ACROSS: &str = "WITH ranked AS (SELECT e.uuid, e.school_uuid, \
+     row_number() OVER (PARTITION BY e.school_uuid, e.tool_id, lower(trim(e.scope)) \
+     ORDER BY e.created_at DESC, e.rowid DESC) AS n FROM evaluations e \
+     WHERE e.removed_at IS NULL) \
+     SELECT r.uuid, r.n, j.statement_key, j.level FROM ranked r \
+     JOIN judgements j ON j.evaluation_uuid = r.uuid \
      WHERE r.n <= 2 AND j.level IS NOT NULL; \
-     SELECT e.school_id, count(a.id) FROM actions a JOIN evaluations e ON e.id = a.evaluation_id \
+     SELECT e.school_uuid, count(a.uuid) FROM actions a \
+     JOIN evaluations e ON e.uuid = a.evaluation_uuid \
      WHERE a.stage = 'accepted' AND a.status IN ('not started', 'in progress') \
-     GROUP BY e.school_id;";
+     GROUP BY e.school_uuid;";
 
 fn main() {
     let databases = Databases::new();

@@ -436,7 +436,7 @@ fn find_ignores_accents_and_word_order_and_keeps_up_with_every_change() {
         rusqlite::Connection::open(&db)
             .unwrap()
             .execute(
-                "UPDATE checkins SET note = ?1 WHERE id = (SELECT min(id) FROM checkins)",
+                "UPDATE checkins SET note = ?1 WHERE rowid = (SELECT min(rowid) FROM checkins)",
                 [text],
             )
             .unwrap();
@@ -477,21 +477,30 @@ fn find_reaches_an_old_note_behind_thousands_of_newer_ones_sharing_its_first_let
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "UPDATE checkins SET note = 'Readathon weekly; sponsored by the PTA (KS2)'
-             WHERE id = (SELECT min(id) FROM checkins);
+             WHERE rowid = (SELECT min(rowid) FROM checkins);
              UPDATE checkins SET note = 'Exchange with Łódź and Øresund; Mrs O’Brien’s class'
-             WHERE id = (SELECT max(id) FROM checkins);",
+             WHERE rowid = (SELECT max(rowid) FROM checkins);",
         )
         .unwrap();
         // Newer notes whose words begin with the same three letters.
-        let action: i64 = conn
-            .query_row("SELECT min(action_id) FROM checkins", [], |r| r.get(0))
+        let action: String = conn
+            .query_row(
+                "SELECT action_uuid FROM checkins ORDER BY rowid LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         let tx = conn.unchecked_transaction().unwrap();
         for n in 0..4000 {
             tx.execute(
-                "INSERT INTO checkins (action_id, checked_on, rag, note, impact_note, created_at)
-                 VALUES (?1, '2026-11-20', 'green', ?2, '', '2026-11-20T10:00:00Z')",
-                rusqlite::params![action, format!("reading plan {n}; readers ready")],
+                "INSERT INTO checkins (uuid, action_uuid, checked_on, rag, note, impact_note,
+                     created_at)
+                 VALUES (?3, ?1, '2026-11-20', 'green', ?2, '', '2026-11-20T10:00:00Z')",
+                rusqlite::params![
+                    action,
+                    format!("reading plan {n}; readers ready"),
+                    format!("00000000-0000-7000-8000-{n:012}")
+                ],
             )
             .unwrap();
         }
@@ -671,10 +680,10 @@ fn a_report_of_a_removed_evaluation_is_refused() {
     let (id, school): (i64, String) = {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.query_row(
-            "SELECT e.id, s.name FROM evaluations e JOIN schools s ON s.id = e.school_id
-                 WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.evaluation_id = e.id
+            "SELECT e.rowid, s.name FROM evaluations e JOIN schools s ON s.uuid = e.school_uuid
+                 WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.evaluation_uuid = e.uuid
                                    AND a.stage = 'accepted')
-                 ORDER BY e.id LIMIT 1",
+                 ORDER BY e.rowid LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

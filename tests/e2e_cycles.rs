@@ -160,8 +160,10 @@ fn a_second_cycle_carries_rejudges_and_compares() {
     let conn = Connection::open(&db).unwrap();
     let rows: Vec<(String, Option<i64>, Option<i64>, String)> = conn
         .prepare(
-            "SELECT j.statement_key, j.level, j.carried_from, j.rationale FROM judgements j
-             JOIN evaluations e ON e.id = j.evaluation_id WHERE e.cycle = 'Autumn 2026'
+            "SELECT j.statement_key, j.level,
+                    (SELECT c.rowid FROM evaluations c WHERE c.uuid = j.carried_from), j.rationale
+             FROM judgements j
+             JOIN evaluations e ON e.uuid = j.evaluation_uuid WHERE e.cycle = 'Autumn 2026'
              ORDER BY j.statement_key",
         )
         .unwrap()

@@ -374,7 +374,8 @@ fn a_field_entered_has_its_text_selected_and_shell_keys_edit_it() {
             .query_row(
                 &format!(
                     "SELECT coalesce({column}, '') FROM actions
-                     WHERE evaluation_id = ?1 ORDER BY id LIMIT 1"
+                     WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)
+                     ORDER BY rowid LIMIT 1"
                 ),
                 [evaluation],
                 |r| r.get(0),
@@ -445,7 +446,8 @@ fn the_check_in_shows_what_was_checked_today_counts_right_and_undoes() {
             .unwrap()
             .query_row(
                 "SELECT count(*), coalesce(max(rag), '') FROM checkins
-                 WHERE action_id = ?1 AND checked_on = '2026-11-22'",
+                 WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)
+                   AND checked_on = '2026-11-22'",
                 [action],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -454,9 +456,11 @@ fn the_check_in_shows_what_was_checked_today_counts_right_and_undoes() {
     let status = || -> String {
         Connection::open(&db)
             .unwrap()
-            .query_row("SELECT status FROM actions WHERE id = ?1", [action], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT status FROM actions WHERE rowid = ?1",
+                [action],
+                |r| r.get(0),
+            )
             .unwrap()
     };
     let mut s = Session::start(&db, TODAY, 100, 30);
@@ -627,7 +631,7 @@ fn ctrl_c_saves_a_typed_date_first_and_asks_twice_over_text_that_would_be_droppe
         Connection::open(&db)
             .unwrap()
             .query_row(
-                &format!("SELECT coalesce({name}, '') FROM actions WHERE id = ?1"),
+                &format!("SELECT coalesce({name}, '') FROM actions WHERE rowid = ?1"),
                 [action],
                 |r| r.get(0),
             )
@@ -676,7 +680,8 @@ fn a_colour_changed_by_mistake_is_put_back_and_kept_in_history() {
         Connection::open(&db)
             .unwrap()
             .query_row(
-                "SELECT rag FROM checkins WHERE action_id = ?1 AND checked_on = '2026-11-22'",
+                "SELECT rag FROM checkins WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)
+                 AND checked_on = '2026-11-22'",
                 [action],
                 |r| r.get(0),
             )

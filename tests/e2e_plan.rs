@@ -168,7 +168,7 @@ fn weak_statements_become_a_plan_that_is_checked_a_week_later() {
     let mut stmt = conn
         .prepare(
             "SELECT a.owner, a.checker, a.cadence, a.status, c.checked_on, c.rag, c.note, c.impact_note
-             FROM checkins c JOIN actions a ON a.id = c.action_id ORDER BY c.id",
+             FROM checkins c JOIN actions a ON a.uuid = c.action_uuid ORDER BY c.rowid",
         )
         .unwrap();
     let rows: Vec<CheckInRow> = stmt
@@ -221,7 +221,7 @@ fn weak_statements_become_a_plan_that_is_checked_a_week_later() {
     assert_eq!(merged, 1);
     let two: i64 = conn
         .query_row(
-            "SELECT max(n) FROM (SELECT count(*) AS n FROM action_statements GROUP BY action_id)",
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM action_statements GROUP BY action_uuid)",
             [],
             |r| r.get(0),
         )

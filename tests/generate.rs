@@ -59,7 +59,7 @@ fn a_generated_file_has_its_shape_and_passes_every_check() {
     let unstarted_checked: i64 = Connection::open(&db)
         .unwrap()
         .query_row(
-            "SELECT count(*) FROM checkins c JOIN actions a ON a.id = c.action_id
+            "SELECT count(*) FROM checkins c JOIN actions a ON a.uuid = c.action_uuid
              WHERE a.status = 'not started'",
             [],
             |r| r.get(0),
@@ -112,7 +112,7 @@ fn a_generated_file_reads_like_a_liaisons_file_on_its_day() {
     let conn = Connection::open(&db).unwrap();
     // Cycles in the order they were held, the newest the last before the day.
     let cycles: Vec<String> = conn
-        .prepare("SELECT cycle FROM evaluations GROUP BY cycle ORDER BY min(id)")
+        .prepare("SELECT cycle FROM evaluations GROUP BY cycle ORDER BY min(rowid)")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -131,7 +131,7 @@ fn a_generated_file_reads_like_a_liaisons_file_on_its_day() {
     // Plans of the two newest cycles are live; older ones are closed.
     let open_by_cycle = |cycle: &str| -> i64 {
         conn.query_row(
-            "SELECT count(*) FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
+            "SELECT count(*) FROM actions a JOIN evaluations e ON e.uuid = a.evaluation_uuid
              WHERE e.cycle = ?1 AND a.status NOT IN ('done', 'dropped')",
             [cycle],
             |r| r.get(0),

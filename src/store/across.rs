@@ -15,18 +15,18 @@ impl Store {
     pub fn across_series(&self) -> super::Result<Vec<Series>> {
         let mut stmt = self.conn.prepare(
             "WITH ranked AS (
-                 SELECT e.id, e.school_id, e.tool_id, e.tool_version, e.scope, e.cycle,
+                 SELECT e.uuid, e.school_uuid, e.tool_id, e.tool_version, e.scope, e.cycle,
                         row_number() OVER (
-                            PARTITION BY e.school_id, e.tool_id, lower(trim(e.scope))
-                            ORDER BY e.id DESC) AS n,
-                        first_value(e.id) OVER (
-                            PARTITION BY e.school_id, e.tool_id, lower(trim(e.scope))
-                            ORDER BY e.id DESC) AS newest
+                            PARTITION BY e.school_uuid, e.tool_id, lower(trim(e.scope))
+                            ORDER BY e.created_at DESC, e.rowid DESC) AS n,
+                        first_value(e.rowid) OVER (
+                            PARTITION BY e.school_uuid, e.tool_id, lower(trim(e.scope))
+                            ORDER BY e.created_at DESC, e.rowid DESC) AS newest
                  FROM evaluations e WHERE e.removed_at IS NULL)
              SELECT r.newest, r.n, s.name, r.scope, r.cycle, r.tool_id, r.tool_version,
                     j.statement_key, j.level
-             FROM ranked r JOIN schools s ON s.id = r.school_id
-             LEFT JOIN judgements j ON j.evaluation_id = r.id AND j.level IS NOT NULL
+             FROM ranked r JOIN schools s ON s.uuid = r.school_uuid
+             LEFT JOIN judgements j ON j.evaluation_uuid = r.uuid AND j.level IS NOT NULL
              WHERE r.n <= 2
              ORDER BY r.newest, r.n",
         )?;
@@ -98,18 +98,18 @@ impl Store {
     pub fn plan_health(&self, today: Date) -> super::Result<Vec<PlanHealth>> {
         let mut stmt = self.conn.prepare(
             "SELECT s.name,
-                    count(a.id),
-                    count(a.id) FILTER (WHERE a.next_check < ?1),
-                    count(a.id) FILTER (WHERE (SELECT c.rag FROM checkins c
-                                               WHERE c.action_id = a.id
-                                               ORDER BY c.checked_on DESC, c.id DESC
-                                               LIMIT 1) = 'red'),
-                    count(a.id) FILTER (WHERE a.due_date < ?1)
+                    count(a.uuid),
+                    count(a.uuid) FILTER (WHERE a.next_check < ?1),
+                    count(a.uuid) FILTER (WHERE (SELECT c.rag FROM checkins c
+                                                 WHERE c.action_uuid = a.uuid
+                                                 ORDER BY c.checked_on DESC, c.rowid DESC
+                                                 LIMIT 1) = 'red'),
+                    count(a.uuid) FILTER (WHERE a.due_date < ?1)
              FROM schools s
-             LEFT JOIN evaluations e ON e.school_id = s.id AND e.removed_at IS NULL
-             LEFT JOIN actions a ON a.evaluation_id = e.id AND a.stage = 'accepted'
+             LEFT JOIN evaluations e ON e.school_uuid = s.uuid AND e.removed_at IS NULL
+             LEFT JOIN actions a ON a.evaluation_uuid = e.uuid AND a.stage = 'accepted'
                   AND a.status IN ('not started', 'in progress')
-             GROUP BY s.id
+             GROUP BY s.uuid
              ORDER BY s.name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([today.to_string()], |r| {

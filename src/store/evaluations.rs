@@ -1,6 +1,6 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
-use super::{now, Store, StoreError};
+use super::{new_uuid, now, Store, StoreError};
 use crate::domain::evaluation::{Evaluation, Judgement, Judgements, Progress, TextField};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +16,8 @@ pub struct NewEvaluation {
 /// A judgement's `carried_from` as read: the evaluation it was carried
 /// from, unless that one was removed (started by mistake), since then
 /// nothing it says was carried.
-const CARRIED_FROM: &str = "(SELECT e.id FROM evaluations e
-     WHERE e.id = judgements.carried_from AND e.removed_at IS NULL)";
+const CARRIED_FROM: &str = "(SELECT e.rowid FROM evaluations e
+     WHERE e.uuid = judgements.carried_from AND e.removed_at IS NULL)";
 
 /// An evaluation as the home screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct Revision {
 }
 
 pub(super) const EVALUATION_COLUMNS: &str =
-    "e.id, e.school_id, s.name, e.tool_id, e.tool_version, e.scope, \
+    "e.rowid, s.rowid, s.name, e.tool_id, e.tool_version, e.scope, \
      e.cycle, e.attendees, e.created_at";
 
 pub(super) fn evaluation_from(r: &Row<'_>) -> rusqlite::Result<Evaluation> {
@@ -57,14 +57,14 @@ pub(super) fn evaluation_from(r: &Row<'_>) -> rusqlite::Result<Evaluation> {
 /// The judgement row as it stands, created empty if it is not there yet.
 fn current(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite::Result<Judgement> {
     tx.execute(
-        "INSERT OR IGNORE INTO judgements (evaluation_id, statement_key, updated_at)
-         VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO judgements (evaluation_uuid, statement_key, updated_at)
+         VALUES ((SELECT uuid FROM evaluations WHERE rowid = ?1), ?2, ?3)",
         params![evaluation, key, now()],
     )?;
     tx.query_row(
         &format!(
             "SELECT level, deferred, rationale, evidence, defer_note, {CARRIED_FROM}, confidential
-             FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2"
+             FROM judgements WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2"
         ),
         params![evaluation, key],
         judgement_from,
@@ -91,9 +91,9 @@ fn keep_revision(
     old_value: &str,
 ) -> rusqlite::Result<()> {
     tx.execute(
-        "INSERT INTO revisions (evaluation_id, statement_key, field, old_value, replaced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![evaluation, key, field, old_value, now()],
+        "INSERT INTO revisions (uuid, evaluation_uuid, statement_key, field, old_value, replaced_at)
+         VALUES (?6, (SELECT uuid FROM evaluations WHERE rowid = ?1), ?2, ?3, ?4, ?5)",
+        params![evaluation, key, field, old_value, now(), new_uuid()],
     )?;
     Ok(())
 }
@@ -124,7 +124,7 @@ fn set_mark(
     }
     tx.execute(
         "UPDATE judgements SET level = ?3, deferred = ?4, updated_at = ?5
-         WHERE evaluation_id = ?1 AND statement_key = ?2",
+         WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2",
         params![evaluation, key, level, deferred as i64, now()],
     )?;
     Ok(())
@@ -150,7 +150,7 @@ fn write_text(
     tx.execute(
         &format!(
             "UPDATE judgements SET {} = ?3, updated_at = ?4
-             WHERE evaluation_id = ?1 AND statement_key = ?2",
+             WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2",
             field.column()
         ),
         params![evaluation, key, text, now()],
@@ -162,7 +162,7 @@ fn write_text(
 fn forget_carried(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE judgements SET carried_from = NULL
-         WHERE evaluation_id = ?1 AND statement_key = ?2 AND carried_from IS NOT NULL",
+         WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2 AND carried_from IS NOT NULL",
         params![evaluation, key],
     )?;
     Ok(())
@@ -172,10 +172,11 @@ fn forget_carried(tx: &Transaction<'_>, evaluation: i64, key: &str) -> rusqlite:
 /// (scope and cycle compared without case or surrounding spaces), if any.
 fn same_as(tx: &rusqlite::Connection, new: &NewEvaluation) -> rusqlite::Result<Option<i64>> {
     tx.query_row(
-        "SELECT id FROM evaluations
-         WHERE school_id = ?1 AND tool_id = ?2 AND removed_at IS NULL
+        "SELECT rowid FROM evaluations
+         WHERE school_uuid = (SELECT uuid FROM schools WHERE rowid = ?1) AND tool_id = ?2
+           AND removed_at IS NULL
            AND lower(trim(scope)) = lower(trim(?3)) AND lower(trim(cycle)) = lower(trim(?4))
-         ORDER BY id DESC LIMIT 1",
+         ORDER BY created_at DESC, rowid DESC LIMIT 1",
         params![new.school_id, new.tool_id, new.scope, new.cycle],
         |r| r.get(0),
     )
@@ -200,8 +201,8 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO evaluations
-                   (school_id, tool_id, tool_version, scope, cycle, attendees, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   (uuid, school_uuid, tool_id, tool_version, scope, cycle, attendees, created_at)
+                 VALUES (?8, (SELECT uuid FROM schools WHERE rowid = ?1), ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     new.school_id,
                     new.tool_id,
@@ -209,7 +210,8 @@ impl Store {
                     new.scope,
                     new.cycle,
                     new.attendees,
-                    now()
+                    now(),
+                    new_uuid()
                 ],
             )?;
             Ok(tx.last_insert_rowid())
@@ -223,7 +225,9 @@ impl Store {
     pub fn remove_evaluation(&mut self, id: i64) -> super::Result<()> {
         self.write(|tx| {
             let in_plan: i64 = tx.query_row(
-                "SELECT count(*) FROM actions WHERE evaluation_id = ?1 AND stage = 'accepted'",
+                "SELECT count(*) FROM actions
+                 WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)
+                   AND stage = 'accepted'",
                 [id],
                 |r| r.get(0),
             )?;
@@ -235,7 +239,7 @@ impl Store {
                 )));
             }
             let changed = tx.execute(
-                "UPDATE evaluations SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+                "UPDATE evaluations SET removed_at = ?2 WHERE rowid = ?1 AND removed_at IS NULL",
                 params![id, now()],
             )?;
             if changed == 0 {
@@ -250,7 +254,7 @@ impl Store {
             .query_row(
                 &format!(
                     "SELECT {EVALUATION_COLUMNS} FROM evaluations e
-                     JOIN schools s ON s.id = e.school_id WHERE e.id = ?1"
+                     JOIN schools s ON s.uuid = e.school_uuid WHERE e.rowid = ?1"
                 ),
                 [id],
                 evaluation_from,
@@ -263,9 +267,9 @@ impl Store {
     pub fn evaluations(&self) -> super::Result<Vec<Evaluation>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {EVALUATION_COLUMNS} FROM evaluations e
-             JOIN schools s ON s.id = e.school_id
+             JOIN schools s ON s.uuid = e.school_uuid
              WHERE e.removed_at IS NULL
-             ORDER BY s.name COLLATE NOCASE, e.created_at DESC, e.id DESC"
+             ORDER BY s.name COLLATE NOCASE, e.created_at DESC, e.rowid DESC"
         ))?;
         let rows = stmt.query_map([], evaluation_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -287,11 +291,12 @@ impl Store {
     pub fn school_listings(&self, school: i64) -> super::Result<Vec<EvaluationListing>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {EVALUATION_COLUMNS},
-                 (SELECT count(level) FROM judgements j WHERE j.evaluation_id = e.id),
-                 (SELECT coalesce(sum(deferred), 0) FROM judgements j WHERE j.evaluation_id = e.id)
-             FROM evaluations e JOIN schools s ON s.id = e.school_id
-             WHERE e.school_id = ?1 AND e.removed_at IS NULL
-             ORDER BY e.created_at DESC, e.id DESC"
+                 (SELECT count(level) FROM judgements j WHERE j.evaluation_uuid = e.uuid),
+                 (SELECT coalesce(sum(deferred), 0) FROM judgements j
+                  WHERE j.evaluation_uuid = e.uuid)
+             FROM schools s JOIN evaluations e ON e.school_uuid = s.uuid
+             WHERE s.rowid = ?1 AND e.removed_at IS NULL
+             ORDER BY e.created_at DESC, e.rowid DESC"
         ))?;
         let rows = stmt
             .query_map([school], |r| {
@@ -323,7 +328,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT level, deferred, rationale, evidence, defer_note, {CARRIED_FROM},
                         confidential, statement_key
-                 FROM judgements WHERE evaluation_id = ?1"
+                 FROM judgements WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)"
         ))?;
         let rows = stmt.query_map([evaluation], |r| {
             Ok((r.get::<_, String>(7)?, judgement_from(r)?))
@@ -375,7 +380,7 @@ impl Store {
                     &format!(
                         "SELECT level, deferred, rationale, evidence, defer_note, {CARRIED_FROM},
                                 confidential
-                         FROM judgements WHERE evaluation_id = ?1 AND statement_key = ?2"
+                         FROM judgements WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2"
                     ),
                     params![from, key],
                     judgement_from,
@@ -391,14 +396,15 @@ impl Store {
                     keep_revision(tx, evaluation, key, "rationale", &old.rationale)?;
                 }
                 tx.execute(
-                    "UPDATE judgements SET rationale = ?3 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                    "UPDATE judgements SET rationale = ?3 WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2",
                     params![evaluation, key, earlier.rationale],
                 )?;
             }
             tx.execute(
-                "UPDATE judgements SET carried_from = ?3, confidential = max(confidential, ?4),
-                        updated_at = ?5
-                 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                "UPDATE judgements
+                 SET carried_from = (SELECT uuid FROM evaluations WHERE rowid = ?3),
+                     confidential = max(confidential, ?4), updated_at = ?5
+                 WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2",
                 params![evaluation, key, from, earlier.confidential as i64, now()],
             )?;
             Ok(Some(current(tx, evaluation, key)?))
@@ -416,14 +422,16 @@ impl Store {
             current(tx, evaluation, key)?;
             tx.execute(
                 "UPDATE judgements SET confidential = ?3, updated_at = ?4
-                 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                 WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2",
                 params![evaluation, key, confidential as i64, now()],
             )?;
             if confidential {
                 // Drafts already made from these notes copied them.
                 tx.execute(
-                    "UPDATE actions SET confidential = 1 WHERE evaluation_id = ?1
-                     AND id IN (SELECT action_id FROM action_statements WHERE statement_key = ?2)",
+                    "UPDATE actions SET confidential = 1
+                     WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)
+                       AND uuid IN (SELECT action_uuid FROM action_statements
+                                    WHERE statement_key = ?2)",
                     params![evaluation, key],
                 )?;
             }
@@ -450,10 +458,10 @@ impl Store {
     ) -> super::Result<Vec<Evaluation>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {EVALUATION_COLUMNS} FROM evaluations e
-             JOIN schools s ON s.id = e.school_id
-             WHERE e.school_id = ?1 AND e.tool_id = ?2
+             JOIN schools s ON s.uuid = e.school_uuid
+             WHERE s.rowid = ?1 AND e.tool_id = ?2
                AND lower(trim(e.scope)) = lower(trim(?3)) AND e.removed_at IS NULL
-             ORDER BY e.id"
+             ORDER BY e.created_at, e.rowid"
         ))?;
         let rows = stmt.query_map(params![school_id, tool_id, scope], evaluation_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -511,8 +519,8 @@ impl Store {
                 )?;
             }
             tx.execute(
-                "UPDATE judgements SET carried_from = ?3
-                 WHERE evaluation_id = ?1 AND statement_key = ?2",
+                "UPDATE judgements SET carried_from = (SELECT uuid FROM evaluations WHERE rowid = ?3)
+                 WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2",
                 params![evaluation, key, was.carried_from],
             )?;
             Ok(())
@@ -523,8 +531,8 @@ impl Store {
     pub fn history(&self, evaluation: i64, key: Option<&str>) -> super::Result<Vec<Revision>> {
         let mut stmt = self.conn.prepare(
             "SELECT statement_key, field, old_value, replaced_at FROM revisions
-             WHERE evaluation_id = ?1 AND (?2 IS NULL OR statement_key = ?2)
-             ORDER BY id",
+             WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND (?2 IS NULL OR statement_key = ?2)
+             ORDER BY replaced_at, rowid",
         )?;
         let rows = stmt.query_map(params![evaluation, key], |r| {
             Ok(Revision {

@@ -4,7 +4,7 @@
 
 use rusqlite::params;
 
-use super::Store;
+use super::{new_uuid, Store};
 
 /// The shape of a generated file. `Shape::liaison()` is a liaison's file
 /// after a few years: 20 schools, 8 tools of 60 statements, 12 cycles.
@@ -202,59 +202,63 @@ impl Store {
                 })
                 .collect::<rusqlite::Result<_>>()?;
             let mut school_row = tx.prepare(
-                "INSERT INTO schools (name, created_at) VALUES (?1, ?2)",
+                "INSERT INTO schools (uuid, name, created_at) VALUES (?3, ?1, ?2)",
             )?;
             let mut evaluation_row = tx.prepare(
-                "INSERT INTO evaluations (school_id, tool_id, tool_version, scope, cycle, attendees, created_at)
-                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)",
+                "INSERT INTO evaluations (uuid, school_uuid, tool_id, tool_version, scope, cycle,
+                     attendees, created_at)
+                 VALUES (?7, ?1, ?2, 1, ?3, ?4, ?5, ?6)",
             )?;
             let mut judgement_row = tx.prepare(
-                "INSERT INTO judgements (evaluation_id, statement_key, level, deferred, rationale,
+                "INSERT INTO judgements (evaluation_uuid, statement_key, level, deferred, rationale,
                      evidence, defer_note, updated_at, carried_from, confidential)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut action_row = tx.prepare(
-                "INSERT INTO actions (evaluation_id, stage, accepted_on, title, reason, owner, checker,
-                     start_date, due_date, success_criteria, impact_check, cadence, status,
+                "INSERT INTO actions (uuid, evaluation_uuid, stage, accepted_on, title, reason, owner,
+                     checker, start_date, due_date, success_criteria, impact_check, cadence, status,
                      impact, created_at, updated_at)
-                 VALUES (?1, 'accepted', ?2, ?3, ?4, ?5, ?6, ?2, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                 VALUES (?14, ?1, 'accepted', ?2, ?3, ?4, ?5, ?6, ?2, ?7, ?8, ?9, ?10, ?11, ?12,
+                     ?13, ?13)",
             )?;
             let mut addresses_row = tx.prepare(
-                "INSERT INTO action_statements (action_id, statement_key, position) VALUES (?1, ?2, 0)",
+                "INSERT INTO action_statements (action_uuid, statement_key, position) VALUES (?1, ?2, 0)",
             )?;
             let mut milestone_row = tx.prepare(
-                "INSERT INTO milestones (action_id, due_date, text) VALUES (?1, ?2, ?3)",
+                "INSERT INTO milestones (uuid, action_uuid, due_date, text) VALUES (?4, ?1, ?2, ?3)",
             )?;
             let mut check_in_row = tx.prepare(
-                "INSERT INTO checkins (action_id, checked_on, rag, note, impact_note, created_at, confidential)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO checkins (uuid, action_uuid, checked_on, rag, note, impact_note,
+                     created_at, confidential)
+                 VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for s in 0..shape.schools {
-                school_row.execute(params![format!("Generated School {s:04}"), stamp])?;
-                let school = tx.last_insert_rowid();
+                let school = new_uuid();
+                school_row.execute(params![format!("Generated School {s:04}"), stamp, school])?;
                 for tool in &tools {
-                    let mut previous: Option<i64> = None;
+                    let mut previous: Option<String> = None;
                     for cycle in 0..shape.cycles {
                         let (day, name) = cycle_of(cycle, shape.cycles, shape.as_of);
                         let recent = cycle + 2 >= shape.cycles;
                         // Rows are stamped on the day they would have been written.
                         let stamp = format!("{day}T09:00:00Z");
+                        let evaluation = new_uuid();
                         evaluation_row.execute(params![
                             school,
                             tool,
                             "Whole school",
                             name,
                             "Liaison: A. Adviser; Head: B. Head",
-                            &stamp
+                            &stamp,
+                            evaluation,
                         ])?;
-                        let evaluation = tx.last_insert_rowid();
                         let mut weak = Vec::new();
                         for a in 0..shape.aspects_per_tool {
                             for st in 0..shape.statements_per_aspect {
                                 let key = format!("{tool}/aspect-{a}/statement-{st}");
                                 let deferred = dice.chance(4);
                                 let level = (!deferred).then(|| 1 + dice.below(4) as i64);
-                                let carried = previous.filter(|_| dice.chance(20));
+                                let carried = previous.as_ref().filter(|_| dice.chance(20));
                                 if level.is_some_and(|l| l <= 2) {
                                     weak.push(key.clone());
                                 }
@@ -272,7 +276,7 @@ impl Store {
                                 ])?;
                             }
                         }
-                        previous = Some(evaluation);
+                        previous = Some(evaluation.clone());
                         for key in weak.iter().take(shape.actions_per_evaluation) {
                             let due = day.checked_add(jiff::Span::new().days(120)).unwrap_or(day);
                             let cadence = dice.below(4) as usize;
@@ -287,6 +291,7 @@ impl Store {
                             } else {
                                 "not yet known"
                             };
+                            let action = new_uuid();
                             action_row.execute(params![
                                 evaluation,
                                 day.to_string(),
@@ -301,13 +306,14 @@ impl Store {
                                 status,
                                 impact,
                                 &stamp,
+                                action,
                             ])?;
-                            let action = tx.last_insert_rowid();
                             addresses_row.execute(params![action, key])?;
                             milestone_row.execute(params![
                                 action,
                                 day.checked_add(jiff::Span::new().days(30)).unwrap_or(day).to_string(),
-                                dice.sentence(5)
+                                dice.sentence(5),
+                                new_uuid(),
                             ])?;
                             // Work not started has not been checked; the rest is
                             // checked at its cadence, up to the day.
@@ -333,6 +339,7 @@ impl Store {
                                     if dice.chance(25) { dice.sentence(6) } else { String::new() },
                                     format!("{on}T16:00:00Z"),
                                     dice.chance(3) as i64,
+                                    new_uuid(),
                                 ])?;
                             }
                         }

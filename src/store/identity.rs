@@ -13,7 +13,7 @@ const SHARED_MODE_KEY: &str = "told_shared_mode";
 
 /// A new identity.
 pub(super) fn new_identity() -> String {
-    uuid::Uuid::now_v7().to_string()
+    super::new_uuid()
 }
 
 /// The identity stored in an open database, if it has one yet.

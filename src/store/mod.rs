@@ -246,6 +246,12 @@ impl Store {
     }
 }
 
+/// A new row identity, the same in every copy the row travels to: a
+/// UUIDv7, so identities made later sort later.
+fn new_uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// The current time, as stored: RFC 3339 in UTC.
 fn now() -> String {
     jiff::Timestamp::now().to_string()

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
-use super::{now, Store, StoreError};
+use super::{new_uuid, now, Store, StoreError};
 use crate::domain::plan::{
     next_check, Action, Cadence, CheckIn, DraftSeed, Impact, MergedDraft, Milestone, Rag, Role,
     Stage, Status,
@@ -96,17 +96,36 @@ pub struct CheckedAction {
 /// The setting that holds the open-priority limit.
 pub const PRIORITY_LIMIT_KEY: &str = "priority_limit";
 
-const ACTION_COLUMNS: &str = "id, evaluation_id, stage, title, description, reason, owner, \
+/// An action's columns after its local id and its evaluation's, in the
+/// order `action_from` reads them.
+const ACTION_FIELDS: &str = "stage, title, description, reason, owner, \
      owner_role, checker, start_date, due_date, success_criteria, impact_check, cadence, \
      target_group, status, impact, accepted_on, confidential";
 
-/// `ACTION_COLUMNS`, each named through `table`.
+/// The columns `action_from` reads, each named through `table`: the local
+/// ids (rowids) of the action and its evaluation, then its fields.
 fn action_columns_of(table: &str) -> String {
-    ACTION_COLUMNS
+    let fields = ACTION_FIELDS
         .split(", ")
         .map(|c| format!("{table}.{}", c.trim()))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    format!(
+        "{table}.rowid, (SELECT ev.rowid FROM evaluations ev WHERE ev.uuid = {table}.evaluation_uuid), {fields}"
+    )
+}
+
+/// [`action_columns_of`] the `actions` table itself.
+fn action_columns() -> String {
+    action_columns_of("actions")
+}
+
+/// The columns `check_in_from` reads, each named through `table`.
+fn check_in_columns_of(table: &str) -> String {
+    format!(
+        "{table}.rowid, (SELECT ac.rowid FROM actions ac WHERE ac.uuid = {table}.action_uuid), \
+         {table}.checked_on, {table}.rag, {table}.note, {table}.impact_note, {table}.confidential"
+    )
 }
 
 fn bad(column: &str, value: &str) -> rusqlite::Error {
@@ -167,12 +186,14 @@ fn check_in_from(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
 
 fn insert_statements(tx: &Transaction<'_>, action: i64, keys: &[String]) -> rusqlite::Result<()> {
     tx.execute(
-        "DELETE FROM action_statements WHERE action_id = ?1",
+        "DELETE FROM action_statements
+         WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)",
         [action],
     )?;
     for (position, key) in keys.iter().enumerate() {
         tx.execute(
-            "INSERT INTO action_statements (action_id, statement_key, position) VALUES (?1, ?2, ?3)",
+            "INSERT INTO action_statements (action_uuid, statement_key, position)
+             VALUES ((SELECT uuid FROM actions WHERE rowid = ?1), ?2, ?3)",
             params![action, key, position as i64],
         )?;
     }
@@ -186,8 +207,9 @@ fn keep_action_revision(
     old: &str,
 ) -> rusqlite::Result<()> {
     tx.execute(
-        "INSERT INTO action_revisions (action_id, field, old_value, replaced_at) VALUES (?1, ?2, ?3, ?4)",
-        params![action, field, old, now()],
+        "INSERT INTO action_revisions (uuid, action_uuid, field, old_value, replaced_at)
+         VALUES (?5, (SELECT uuid FROM actions WHERE rowid = ?1), ?2, ?3, ?4)",
+        params![action, field, old, now(), new_uuid()],
     )?;
     Ok(())
 }
@@ -197,10 +219,10 @@ fn keep_action_revision(
 pub(super) fn mark_if_from_confidential(tx: &Transaction<'_>, action: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE actions SET confidential = 1
-         WHERE id = ?1 AND EXISTS (
+         WHERE rowid = ?1 AND EXISTS (
              SELECT 1 FROM action_statements s JOIN judgements j
-               ON j.evaluation_id = actions.evaluation_id AND j.statement_key = s.statement_key
-             WHERE s.action_id = actions.id AND j.confidential = 1)",
+               ON j.evaluation_uuid = actions.evaluation_uuid AND j.statement_key = s.statement_key
+             WHERE s.action_uuid = actions.uuid AND j.confidential = 1)",
         [action],
     )?;
     Ok(())
@@ -214,9 +236,10 @@ pub(super) fn refresh_next_check(conn: &Connection, action: i64) -> rusqlite::Re
     let found = conn
         .query_row(
             &format!(
-                "SELECT {ACTION_COLUMNS},
-                    (SELECT max(checked_on) FROM checkins WHERE action_id = actions.id)
-                 FROM actions WHERE id = ?1"
+                "SELECT {},
+                    (SELECT max(checked_on) FROM checkins WHERE action_uuid = actions.uuid)
+                 FROM actions WHERE rowid = ?1",
+                action_columns()
             ),
             [action],
             |r| Ok((action_from(r)?, date_column(r, 19, "checked_on")?)),
@@ -227,7 +250,7 @@ pub(super) fn refresh_next_check(conn: &Connection, action: i64) -> rusqlite::Re
         .filter(|(a, _)| a.is_open())
         .map(|(a, last)| next_check(&a, last, today).to_string());
     conn.execute(
-        "UPDATE actions SET next_check = ?2 WHERE id = ?1 AND next_check IS NOT ?2",
+        "UPDATE actions SET next_check = ?2 WHERE rowid = ?1 AND next_check IS NOT ?2",
         params![action, next],
     )?;
     Ok(())
@@ -237,7 +260,7 @@ pub(super) fn refresh_next_check(conn: &Connection, action: i64) -> rusqlite::Re
 /// column, and for generated files.
 pub(super) fn refresh_all_next_checks(conn: &Connection) -> rusqlite::Result<()> {
     let ids: Vec<i64> = conn
-        .prepare("SELECT id FROM actions")?
+        .prepare("SELECT rowid FROM actions")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in ids {
@@ -251,14 +274,14 @@ impl Store {
     pub fn set_action_confidential(&mut self, id: i64, confidential: bool) -> super::Result<()> {
         self.write(|tx| {
             let old: i64 = tx.query_row(
-                "SELECT confidential FROM actions WHERE id = ?1",
+                "SELECT confidential FROM actions WHERE rowid = ?1",
                 [id],
                 |r| r.get(0),
             )?;
             if old != confidential as i64 {
                 keep_action_revision(tx, id, "confidential", &old.to_string())?;
                 tx.execute(
-                    "UPDATE actions SET confidential = ?2, updated_at = ?3 WHERE id = ?1",
+                    "UPDATE actions SET confidential = ?2, updated_at = ?3 WHERE rowid = ?1",
                     params![id, confidential as i64, now()],
                 )?;
             }
@@ -273,9 +296,17 @@ impl Store {
             for seed in seeds {
                 let stamp = now();
                 tx.execute(
-                    "INSERT INTO actions (evaluation_id, title, reason, impact_check, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                    params![evaluation, seed.title, seed.reason, seed.impact_check, stamp],
+                    "INSERT INTO actions
+                       (uuid, evaluation_uuid, title, reason, impact_check, created_at, updated_at)
+                     VALUES (?6, (SELECT uuid FROM evaluations WHERE rowid = ?1), ?2, ?3, ?4, ?5, ?5)",
+                    params![
+                        evaluation,
+                        seed.title,
+                        seed.reason,
+                        seed.impact_check,
+                        stamp,
+                        new_uuid()
+                    ],
                 )?;
                 let id = tx.last_insert_rowid();
                 insert_statements(tx, id, &seed.statements)?;
@@ -288,13 +319,16 @@ impl Store {
 
     fn fill(&self, mut action: Action) -> super::Result<Action> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT statement_key FROM action_statements WHERE action_id = ?1 ORDER BY position",
+            "SELECT statement_key FROM action_statements
+             WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1) ORDER BY position",
         )?;
         action.statements = stmt
             .query_map([action.id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT due_date, text FROM milestones WHERE action_id = ?1 ORDER BY due_date, id",
+            "SELECT due_date, text FROM milestones
+             WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)
+             ORDER BY due_date, rowid",
         )?;
         action.milestones = stmt
             .query_map([action.id], |r| {
@@ -311,7 +345,10 @@ impl Store {
     /// Every action of an evaluation, drafts and discarded ones included.
     pub fn actions(&self, evaluation: i64) -> super::Result<Vec<Action>> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ACTION_COLUMNS} FROM actions WHERE evaluation_id = ?1 ORDER BY id"
+            "SELECT {} FROM actions
+             WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)
+             ORDER BY created_at, rowid",
+            action_columns()
         ))?;
         let rows = stmt
             .query_map([evaluation], action_from)?
@@ -323,7 +360,7 @@ impl Store {
         let action = self
             .conn
             .query_row(
-                &format!("SELECT {ACTION_COLUMNS} FROM actions WHERE id = ?1"),
+                &format!("SELECT {} FROM actions WHERE rowid = ?1", action_columns()),
                 [id],
                 action_from,
             )
@@ -336,7 +373,7 @@ impl Store {
     /// their school, cycle and last check-in.
     pub fn plan_rows(&self, school: Option<i64>) -> super::Result<Vec<PlanRow>> {
         match school {
-            Some(id) => self.rows_where("a.stage = 'accepted' AND e.school_id = ?1", &[&id]),
+            Some(id) => self.rows_where("a.stage = 'accepted' AND s.rowid = ?1", &[&id]),
             None => self.rows_where("a.stage = 'accepted'", &[]),
         }
     }
@@ -346,8 +383,8 @@ impl Store {
     /// filter needs: one pass over the index, whatever the file holds.
     pub fn due_actions(&self, by: Date) -> super::Result<Vec<DueAction>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, owner, checker FROM actions
-             WHERE next_check <= ?1 ORDER BY next_check, id",
+            "SELECT rowid, owner, checker FROM actions
+             WHERE next_check <= ?1 ORDER BY next_check, rowid",
         )?;
         let rows = stmt.query_map([by.to_string()], |r| {
             Ok(DueAction {
@@ -365,11 +402,12 @@ impl Store {
     pub fn for_each_due(&self, by: Date, each: &mut dyn FnMut(DueRow)) -> super::Result<()> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {}, s.name, e.scope, e.cycle,
-                 (SELECT x.checked_on || ' ' || x.rag FROM checkins x WHERE x.action_id = a.id
-                  ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
-             FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
-             JOIN schools s ON s.id = e.school_id
-             WHERE a.next_check <= ?1 ORDER BY a.next_check, a.id",
+                 (SELECT x.checked_on || ' ' || x.rag FROM checkins x
+                  WHERE x.action_uuid = a.uuid
+                  ORDER BY x.checked_on DESC, x.rowid DESC LIMIT 1)
+             FROM actions a JOIN evaluations e ON e.uuid = a.evaluation_uuid
+             JOIN schools s ON s.uuid = e.school_uuid
+             WHERE a.next_check <= ?1 ORDER BY a.next_check, a.rowid",
             action_columns_of("a")
         ))?;
         let mut rows = stmt.query([by.to_string()])?;
@@ -399,10 +437,11 @@ impl Store {
     /// accepted actions not yet done or dropped, from any cycle.
     pub fn live_statements(&self, school: i64) -> super::Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT x.statement_key FROM evaluations e
-             JOIN actions a ON a.evaluation_id = e.id
-             JOIN action_statements x ON x.action_id = a.id
-             WHERE e.school_id = ?1 AND e.removed_at IS NULL
+            "SELECT DISTINCT x.statement_key FROM schools s
+             JOIN evaluations e ON e.school_uuid = s.uuid
+             JOIN actions a ON a.evaluation_uuid = e.uuid
+             JOIN action_statements x ON x.action_uuid = a.uuid
+             WHERE s.rowid = ?1 AND e.removed_at IS NULL
                AND a.stage = 'accepted' AND a.status IN ('not started', 'in progress')",
         )?;
         let keys = stmt.query_map([school], |r| r.get(0))?;
@@ -413,8 +452,9 @@ impl Store {
     /// not yet done or dropped, from every cycle.
     pub fn open_priorities(&self, school: i64) -> super::Result<usize> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM evaluations e JOIN actions a ON a.evaluation_id = e.id
-             WHERE e.school_id = ?1 AND e.removed_at IS NULL
+            "SELECT count(*) FROM schools s JOIN evaluations e ON e.school_uuid = s.uuid
+             JOIN actions a ON a.evaluation_uuid = e.uuid
+             WHERE s.rowid = ?1 AND e.removed_at IS NULL
                AND a.stage = 'accepted' AND a.status IN ('not started', 'in progress')",
         )?;
         Ok(stmt.query_row([school], |r| r.get::<_, i64>(0))? as usize)
@@ -423,7 +463,7 @@ impl Store {
     /// One accepted action as a plan row, or `None` if it is not in a plan.
     pub fn plan_row(&self, action: i64) -> super::Result<Option<PlanRow>> {
         Ok(self
-            .rows_where("a.stage = 'accepted' AND a.id = ?1", &[&action])?
+            .rows_where("a.stage = 'accepted' AND a.rowid = ?1", &[&action])?
             .pop())
     }
 
@@ -433,7 +473,7 @@ impl Store {
         let list = serde_json::to_string(actions).unwrap_or_else(|_| "[]".into());
         let mut rows: HashMap<i64, PlanRow> = self
             .rows_where(
-                "a.stage = 'accepted' AND a.id IN (SELECT value FROM json_each(?1))",
+                "a.stage = 'accepted' AND a.rowid IN (SELECT value FROM json_each(?1))",
                 &[&list],
             )?
             .into_iter()
@@ -443,7 +483,7 @@ impl Store {
     }
 
     /// Plan rows for the actions `condition` picks (over `actions a` and
-    /// `evaluations e`, with its parameters): the actions, then statements,
+    /// `evaluations e` and `schools s`, with its parameters): the actions, then statements,
     /// milestones and the latest check-in of all of them, in four queries
     /// rather than three per action.
     fn rows_where(
@@ -452,11 +492,11 @@ impl Store {
         params: &[&dyn rusqlite::ToSql],
     ) -> super::Result<Vec<PlanRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {}, e.school_id, s.name, e.cycle, e.scope, e.tool_id, e.tool_version
-             FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
-             JOIN schools s ON s.id = e.school_id
+            "SELECT {}, s.rowid, s.name, e.cycle, e.scope, e.tool_id, e.tool_version
+             FROM actions a JOIN evaluations e ON e.uuid = a.evaluation_uuid
+             JOIN schools s ON s.uuid = e.school_uuid
              WHERE {condition}
-             ORDER BY s.name COLLATE NOCASE, a.id",
+             ORDER BY s.name COLLATE NOCASE, a.created_at, a.rowid",
             action_columns_of("a")
         ))?;
         let rows = stmt
@@ -473,14 +513,15 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let picked = format!(
-            "JOIN actions a ON a.id = x.action_id
-             JOIN evaluations e ON e.id = a.evaluation_id
+            "JOIN actions a ON a.uuid = x.action_uuid
+             JOIN evaluations e ON e.uuid = a.evaluation_uuid
+             JOIN schools s ON s.uuid = e.school_uuid
              WHERE {condition}"
         );
         let mut statements: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT x.action_id, x.statement_key FROM action_statements x {picked}
-             ORDER BY x.action_id, x.position"
+            "SELECT a.rowid, x.statement_key FROM action_statements x {picked}
+             ORDER BY a.rowid, x.position"
         ))?;
         for pair in stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, key): (i64, String) = pair?;
@@ -488,8 +529,8 @@ impl Store {
         }
         let mut milestones: HashMap<i64, Vec<Milestone>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT x.action_id, x.due_date, x.text FROM milestones x {picked}
-             ORDER BY x.action_id, x.due_date, x.id"
+            "SELECT a.rowid, x.due_date, x.text FROM milestones x {picked}
+             ORDER BY a.rowid, x.due_date, x.rowid"
         ))?;
         for row in stmt.query_map(params, |r| {
             let d: String = r.get(1)?;
@@ -508,11 +549,12 @@ impl Store {
         // Each action's latest check-in is found in the index by action and
         // day, so only that one row is read.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT c.id, c.action_id, c.checked_on, c.rag, c.note, c.impact_note, c.confidential
-             FROM actions a JOIN evaluations e ON e.id = a.evaluation_id
-             JOIN checkins c ON c.id = (
-                 SELECT x.id FROM checkins x WHERE x.action_id = a.id
-                 ORDER BY x.checked_on DESC, x.id DESC LIMIT 1)
+            "SELECT c.rowid, a.rowid, c.checked_on, c.rag, c.note, c.impact_note, c.confidential
+             FROM actions a JOIN evaluations e ON e.uuid = a.evaluation_uuid
+             JOIN schools s ON s.uuid = e.school_uuid
+             JOIN checkins c ON c.rowid = (
+                 SELECT x.rowid FROM checkins x WHERE x.action_uuid = a.uuid
+                 ORDER BY x.checked_on DESC, x.rowid DESC LIMIT 1)
              WHERE {condition}"
         ))?;
         for c in stmt.query_map(params, check_in_from)? {
@@ -552,7 +594,7 @@ impl Store {
         let column = field.column();
         self.write(|tx| {
             let old: Option<String> = tx.query_row(
-                &format!("SELECT {column} FROM actions WHERE id = ?1"),
+                &format!("SELECT {column} FROM actions WHERE rowid = ?1"),
                 [id],
                 |r| r.get(0),
             )?;
@@ -563,7 +605,7 @@ impl Store {
                 keep_action_revision(tx, id, column, old)?;
             }
             tx.execute(
-                &format!("UPDATE actions SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
+                &format!("UPDATE actions SET {column} = ?2, updated_at = ?3 WHERE rowid = ?1"),
                 params![id, value, now()],
             )?;
             refresh_next_check(tx, id)?;
@@ -575,13 +617,16 @@ impl Store {
     pub fn accept_action(&mut self, id: i64, today: Date) -> super::Result<()> {
         self.write(|tx| {
             let stage: String =
-                tx.query_row("SELECT stage FROM actions WHERE id = ?1", [id], |r| r.get(0))?;
+                tx.query_row("SELECT stage FROM actions WHERE rowid = ?1", [id], |r| {
+                    r.get(0)
+                })?;
             if stage == Stage::Accepted.as_str() {
                 return Ok(());
             }
             keep_action_revision(tx, id, "stage", &stage)?;
             tx.execute(
-                "UPDATE actions SET stage = 'accepted', accepted_on = ?2, updated_at = ?3 WHERE id = ?1",
+                "UPDATE actions SET stage = 'accepted', accepted_on = ?2, updated_at = ?3
+                 WHERE rowid = ?1",
                 params![id, today.to_string(), now()],
             )?;
             refresh_next_check(tx, id)?;
@@ -600,11 +645,15 @@ impl Store {
             if !old.is_empty() {
                 keep_action_revision(tx, id, "milestones", &old)?;
             }
-            tx.execute("DELETE FROM milestones WHERE action_id = ?1", [id])?;
+            tx.execute(
+                "DELETE FROM milestones WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)",
+                [id],
+            )?;
             for m in milestones {
                 tx.execute(
-                    "INSERT INTO milestones (action_id, due_date, text) VALUES (?1, ?2, ?3)",
-                    params![id, m.date.to_string(), m.text],
+                    "INSERT INTO milestones (uuid, action_uuid, due_date, text)
+                     VALUES (?4, (SELECT uuid FROM actions WHERE rowid = ?1), ?2, ?3)",
+                    params![id, m.date.to_string(), m.text, new_uuid()],
                 )?;
             }
             Ok(())
@@ -617,18 +666,20 @@ impl Store {
         self.write(|tx| {
             insert_statements(tx, merged.into, &merged.statements)?;
             tx.execute(
-                "UPDATE actions SET reason = ?2, impact_check = ?3, updated_at = ?4 WHERE id = ?1",
+                "UPDATE actions SET reason = ?2, impact_check = ?3, updated_at = ?4 WHERE rowid = ?1",
                 params![merged.into, merged.reason, merged.impact_check, now()],
             )?;
             for id in &merged.absorbed {
                 tx.execute(
-                    "UPDATE actions SET stage = 'merged', merged_into = ?2, updated_at = ?3 WHERE id = ?1",
+                    "UPDATE actions SET stage = 'merged',
+                       merged_into = (SELECT uuid FROM actions WHERE rowid = ?2), updated_at = ?3
+                     WHERE rowid = ?1",
                     params![id, merged.into, now()],
                 )?;
                 // Text joined from a confidential draft keeps the mark.
                 tx.execute(
-                    "UPDATE actions SET confidential = 1 WHERE id = ?1
-                     AND (SELECT confidential FROM actions WHERE id = ?2) = 1",
+                    "UPDATE actions SET confidential = 1 WHERE rowid = ?1
+                     AND (SELECT confidential FROM actions WHERE rowid = ?2) = 1",
                     params![merged.into, id],
                 )?;
             }
@@ -644,11 +695,11 @@ impl Store {
     /// checked, each with its latest check-in of that day.
     pub fn checked_on(&self, day: Date) -> super::Result<Vec<CheckedAction>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.owner, a.checker, max(c.id) AS latest
-             FROM checkins c JOIN actions a ON a.id = c.action_id
-             JOIN evaluations e ON e.id = a.evaluation_id
+            "SELECT a.rowid, a.owner, a.checker, max(c.rowid) AS latest
+             FROM checkins c JOIN actions a ON a.uuid = c.action_uuid
+             JOIN evaluations e ON e.uuid = a.evaluation_uuid
              WHERE c.checked_on = ?1 AND a.stage = 'accepted' AND e.removed_at IS NULL
-             GROUP BY a.id ORDER BY min(c.id)",
+             GROUP BY a.rowid ORDER BY min(c.rowid)",
         )?;
         let rows = stmt.query_map([day.to_string()], |r| {
             Ok(CheckedAction {
@@ -668,8 +719,9 @@ impl Store {
             type Row = (i64, String, String, String, String, String);
             let (action, on, rag, note, impact, made): Row = tx
                 .query_row(
-                    "SELECT action_id, checked_on, rag, note, impact_note, created_at
-                     FROM checkins WHERE id = ?1",
+                    "SELECT (SELECT rowid FROM actions WHERE uuid = action_uuid), checked_on, rag,
+                            note, impact_note, created_at
+                     FROM checkins WHERE rowid = ?1",
                     [check_in],
                     |r| {
                         Ok((
@@ -690,25 +742,29 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(" · ");
             keep_action_revision(tx, action, "check-in withdrawn", &kept)?;
-            tx.execute("DELETE FROM checkins WHERE id = ?1", [check_in])?;
+            tx.execute("DELETE FROM checkins WHERE rowid = ?1", [check_in])?;
             // The first check-in started the work ("not started" became "in
             // progress"): with none left, and nothing else changed the
             // status since, it is not started again.
             let left: i64 = tx.query_row(
-                "SELECT count(*) FROM checkins WHERE action_id = ?1",
+                "SELECT count(*) FROM checkins
+                 WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)",
                 [action],
                 |r| r.get(0),
             )?;
-            let status: String =
-                tx.query_row("SELECT status FROM actions WHERE id = ?1", [action], |r| {
-                    r.get(0)
-                })?;
+            let status: String = tx.query_row(
+                "SELECT status FROM actions WHERE rowid = ?1",
+                [action],
+                |r| r.get(0),
+            )?;
             // The status change the check-in made is recorded as it was
             // made: a change from before it (set by hand) is left alone.
             let last_change: Option<(String, String)> = tx
                 .query_row(
                     "SELECT old_value, replaced_at FROM action_revisions
-                     WHERE action_id = ?1 AND field = 'status' ORDER BY id DESC LIMIT 1",
+                     WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)
+                       AND field = 'status'
+                     ORDER BY replaced_at DESC, rowid DESC LIMIT 1",
                     [action],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
@@ -723,7 +779,7 @@ impl Store {
             {
                 keep_action_revision(tx, action, "status", &status)?;
                 tx.execute(
-                    "UPDATE actions SET status = 'not started', updated_at = ?2 WHERE id = ?1",
+                    "UPDATE actions SET status = 'not started', updated_at = ?2 WHERE rowid = ?1",
                     params![action, now()],
                 )?;
             }
@@ -736,17 +792,20 @@ impl Store {
     pub fn add_check_in(&mut self, action: i64, on: Date, rag: Rag) -> super::Result<i64> {
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO checkins (action_id, checked_on, rag, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![action, on.to_string(), rag.as_str(), now()],
+                "INSERT INTO checkins (uuid, action_uuid, checked_on, rag, created_at)
+                 VALUES (?5, (SELECT uuid FROM actions WHERE rowid = ?1), ?2, ?3, ?4)",
+                params![action, on.to_string(), rag.as_str(), now(), new_uuid()],
             )?;
             let id = tx.last_insert_rowid();
-            if tx.query_row("SELECT status FROM actions WHERE id = ?1", [action], |r| {
-                r.get::<_, String>(0)
-            })? == Status::NotStarted.as_str()
+            if tx.query_row(
+                "SELECT status FROM actions WHERE rowid = ?1",
+                [action],
+                |r| r.get::<_, String>(0),
+            )? == Status::NotStarted.as_str()
             {
                 keep_action_revision(tx, action, "status", Status::NotStarted.as_str())?;
                 tx.execute(
-                    "UPDATE actions SET status = 'in progress', updated_at = ?2 WHERE id = ?1",
+                    "UPDATE actions SET status = 'in progress', updated_at = ?2 WHERE rowid = ?1",
                     params![action, now()],
                 )?;
             }
@@ -760,7 +819,8 @@ impl Store {
     pub fn set_check_in_rag(&mut self, check_in: i64, rag: Rag) -> super::Result<()> {
         self.write(|tx| {
             let (action, on, was): (i64, String, String) = tx.query_row(
-                "SELECT action_id, checked_on, rag FROM checkins WHERE id = ?1",
+                "SELECT (SELECT rowid FROM actions WHERE uuid = action_uuid), checked_on, rag
+                 FROM checkins WHERE rowid = ?1",
                 [check_in],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
@@ -768,7 +828,7 @@ impl Store {
                 keep_action_revision(tx, action, "check-in colour", &format!("{on} {was}"))?;
             }
             tx.execute(
-                "UPDATE checkins SET rag = ?2 WHERE id = ?1",
+                "UPDATE checkins SET rag = ?2 WHERE rowid = ?1",
                 params![check_in, rag.as_str()],
             )?;
             Ok(())
@@ -783,7 +843,7 @@ impl Store {
     ) -> super::Result<()> {
         self.write(|tx| {
             tx.execute(
-                "UPDATE checkins SET confidential = ?2 WHERE id = ?1",
+                "UPDATE checkins SET confidential = ?2 WHERE rowid = ?1",
                 params![check_in, confidential as i64],
             )?;
             Ok(())
@@ -800,7 +860,7 @@ impl Store {
         let column = if impact { "impact_note" } else { "note" };
         self.write(|tx| {
             tx.execute(
-                &format!("UPDATE checkins SET {column} = ?2 WHERE id = ?1"),
+                &format!("UPDATE checkins SET {column} = ?2 WHERE rowid = ?1"),
                 params![check_in, text],
             )?;
             Ok(())
@@ -809,10 +869,12 @@ impl Store {
 
     /// An action's check-ins, newest first.
     pub fn check_ins(&self, action: i64) -> super::Result<Vec<CheckIn>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, action_id, checked_on, rag, note, impact_note, confidential FROM checkins
-             WHERE action_id = ?1 ORDER BY checked_on DESC, id DESC",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM checkins
+             WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)
+             ORDER BY checked_on DESC, rowid DESC",
+            check_in_columns_of("checkins")
+        ))?;
         let rows = stmt.query_map([action], check_in_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -820,8 +882,9 @@ impl Store {
     /// Every check-in, for exports.
     pub fn all_check_ins(&self) -> super::Result<HashMap<i64, Vec<CheckIn>>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, action_id, checked_on, rag, note, impact_note, confidential FROM checkins
-             ORDER BY action_id, checked_on, id",
+            "SELECT c.rowid, a.rowid, c.checked_on, c.rag, c.note, c.impact_note, c.confidential
+             FROM checkins c JOIN actions a ON a.uuid = c.action_uuid
+             ORDER BY a.rowid, c.checked_on, c.rowid",
         )?;
         let mut out: HashMap<i64, Vec<CheckIn>> = HashMap::new();
         for c in stmt.query_map([], check_in_from)? {
@@ -862,7 +925,9 @@ impl Store {
     /// Replaced values of an action's fields, oldest first.
     pub fn action_history(&self, action: i64) -> super::Result<Vec<(String, String, String)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT field, old_value, replaced_at FROM action_revisions WHERE action_id = ?1 ORDER BY id",
+            "SELECT field, old_value, replaced_at FROM action_revisions
+             WHERE action_uuid = (SELECT uuid FROM actions WHERE rowid = ?1)
+             ORDER BY replaced_at, rowid",
         )?;
         let rows = stmt.query_map([action], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

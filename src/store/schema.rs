@@ -13,10 +13,29 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/008_search_prefixes.sql"),
     include_str!("schema/009_removed_evaluations.sql"),
     include_str!("schema/010_checked_by_day.sql"),
+    include_str!("schema/011_identities.sql"),
+    include_str!("schema/012_keyed_by_identity.sql"),
 ];
 
 /// The migration whose hook fills `actions.next_check` for existing rows.
-const NEXT_CHECK_MIGRATION: usize = 4;
+/// Schema 5 added the column; the fill runs with the newest schema, since
+/// the hook reads the tables as this build knows them (a file upgraded
+/// from before schema 5 gets it at the end).
+const NEXT_CHECK_MIGRATION: usize = 11;
+
+/// The migration whose hook gives every existing row its UUID.
+const IDENTITIES_MIGRATION: usize = 10;
+
+/// The tables whose rows travel between copies and are keyed by a UUID.
+pub(super) const KEYED_TABLES: &[&str] = &[
+    "schools",
+    "evaluations",
+    "revisions",
+    "actions",
+    "milestones",
+    "checkins",
+    "action_revisions",
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -31,10 +50,30 @@ pub(super) fn migrations() -> Migrations<'static> {
                     super::plans::refresh_all_next_checks(tx)?;
                     Ok(())
                 }),
+                IDENTITIES_MIGRATION => M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
+                    give_identities(tx)?;
+                    Ok(())
+                }),
                 _ => M::up(sql),
             })
             .collect(),
     )
+}
+
+/// Gives each row of the keyed tables a UUIDv7, in the order the rows
+/// were made.
+fn give_identities(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    for table in KEYED_TABLES {
+        let ids: Vec<i64> = tx
+            .prepare(&format!("SELECT id FROM {table} ORDER BY id"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut give = tx.prepare(&format!("UPDATE {table} SET uuid = ?2 WHERE id = ?1"))?;
+        for id in ids {
+            give.execute(rusqlite::params![id, super::new_uuid()])?;
+        }
+    }
+    Ok(())
 }
 
 /// The tables and columns of a complete database of this schema version,

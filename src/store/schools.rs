@@ -1,6 +1,6 @@
 use rusqlite::{params, ErrorCode};
 
-use super::{now, Store, StoreError};
+use super::{new_uuid, now, Store, StoreError};
 use crate::domain::school::School;
 
 impl Store {
@@ -8,8 +8,8 @@ impl Store {
     pub fn add_school(&mut self, name: &str) -> super::Result<School> {
         let result = self.write(|tx| {
             tx.execute(
-                "INSERT INTO schools (name, created_at) VALUES (?1, ?2)",
-                params![name, now()],
+                "INSERT INTO schools (uuid, name, created_at) VALUES (?1, ?2, ?3)",
+                params![new_uuid(), name, now()],
             )?;
             Ok(tx.last_insert_rowid())
         });
@@ -40,7 +40,7 @@ impl Store {
     pub fn schools(&self) -> super::Result<Vec<School>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, name FROM schools ORDER BY name COLLATE NOCASE")?;
+            .prepare("SELECT rowid, name FROM schools ORDER BY name COLLATE NOCASE")?;
         let rows = stmt.query_map([], |r| {
             Ok(School {
                 id: r.get(0)?,
@@ -54,9 +54,9 @@ impl Store {
     /// the index of evaluations by school, without reading them.
     pub fn schools_with_counts(&self) -> super::Result<Vec<(School, usize)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.id, s.name,
+            "SELECT s.rowid, s.name,
                  (SELECT count(*) FROM evaluations e
-                  WHERE e.school_id = s.id AND e.removed_at IS NULL)
+                  WHERE e.school_uuid = s.uuid AND e.removed_at IS NULL)
              FROM schools s ORDER BY s.name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([], |r| {

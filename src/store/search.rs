@@ -182,8 +182,8 @@ impl Store {
         let judgement_read = format!(
             "SELECT {}, j.statement_key, j.rationale, j.evidence, j.defer_note, j.confidential
              FROM judgements j
-             JOIN evaluations e ON e.id = j.evaluation_id
-             JOIN schools s ON s.id = e.school_id
+             JOIN evaluations e ON e.uuid = j.evaluation_uuid
+             JOIN schools s ON s.uuid = e.school_uuid
              WHERE j.rowid = ?1 AND e.removed_at IS NULL",
             super::evaluations::EVALUATION_COLUMNS
         );
@@ -212,11 +212,11 @@ impl Store {
             })?,
             actions: search.newest(&Kind {
                 index: "action_search",
-                read: "SELECT a.id, a.title, a.status, a.stage, s.name, e.scope, e.cycle
+                read: "SELECT a.rowid, a.title, a.status, a.stage, s.name, e.scope, e.cycle
                  FROM actions a
-                 JOIN evaluations e ON e.id = a.evaluation_id
-                 JOIN schools s ON s.id = e.school_id
-                 WHERE a.id = ?1 AND e.removed_at IS NULL",
+                 JOIN evaluations e ON e.uuid = a.evaluation_uuid
+                 JOIN schools s ON s.uuid = e.school_uuid
+                 WHERE a.rowid = ?1 AND e.removed_at IS NULL",
                 from_row: |r| {
                     let status: String = r.get(2)?;
                     let stage: String = r.get(3)?;
@@ -236,10 +236,10 @@ impl Store {
             })?,
             check_ins: search.newest(&Kind {
                 index: "checkin_search",
-                read: "SELECT c.id, c.action_id, a.title, c.checked_on, c.rag, c.note,
+                read: "SELECT c.rowid, a.rowid, a.title, c.checked_on, c.rag, c.note,
                         c.impact_note, c.confidential, a.stage
-                 FROM checkins c JOIN actions a ON a.id = c.action_id
-                 WHERE c.id = ?1",
+                 FROM checkins c JOIN actions a ON a.uuid = c.action_uuid
+                 WHERE c.rowid = ?1",
                 from_row: |r| {
                     let stage: String = r.get(8)?;
                     if Stage::parse(&stage) == Some(Stage::Discarded) {
@@ -277,9 +277,10 @@ impl Store {
     /// statement found by the finder leads.
     pub fn newest_evaluation_of_tool(&self, tool_id: &str) -> super::Result<Option<i64>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT max(id) FROM evaluations WHERE tool_id = ?1 AND removed_at IS NULL",
+            "SELECT rowid FROM evaluations WHERE tool_id = ?1 AND removed_at IS NULL
+             ORDER BY created_at DESC, rowid DESC LIMIT 1",
         )?;
-        Ok(stmt.query_row([tool_id], |r| r.get(0))?)
+        Ok(stmt.query_row([tool_id], |r| r.get(0)).optional()?)
     }
 }
 

@@ -340,6 +340,33 @@ pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
         .map(Result::unwrap)
         .filter(|t: &String| !(without_times && t == "tools"))
         .collect();
+    // Rows made apart have different UUIDs: each is named by its table and
+    // local id instead, and so are the references to it.
+    let mut names_of_uuids = std::collections::HashMap::new();
+    if without_times {
+        for t in &tables {
+            let keyed: bool = conn
+                .query_row(
+                    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'uuid' AND pk = 1",
+                    [t],
+                    |r| r.get::<_, i64>(0),
+                )
+                .unwrap()
+                > 0;
+            if keyed {
+                let mut stmt = conn
+                    .prepare(&format!("SELECT uuid, rowid FROM {t}"))
+                    .unwrap();
+                for row in stmt
+                    .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                    .unwrap()
+                {
+                    let (uuid, rowid) = row.unwrap();
+                    names_of_uuids.insert(uuid, format!("{t}#{rowid}"));
+                }
+            }
+        }
+    }
     let mut out = Vec::new();
     for t in tables {
         // Each database has its own identity: two files made apart are
@@ -359,7 +386,8 @@ pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
                     .filter(|(_, n)| !(without_times && n.ends_with("_at")))
                     .map(|(i, _)| match r.get_ref(i).unwrap() {
                         rusqlite::types::ValueRef::Text(t) => {
-                            String::from_utf8_lossy(t).into_owned()
+                            let text = String::from_utf8_lossy(t).into_owned();
+                            names_of_uuids.get(&text).cloned().unwrap_or(text)
                         }
                         other => format!("{other:?}"),
                     })
