@@ -1,6 +1,7 @@
 //! headway: school self-evaluation and improvement planning in the terminal.
 
 pub mod agenda;
+pub mod bundle;
 pub mod cli;
 pub mod console;
 pub mod demo;

@@ -71,7 +71,7 @@ fn stored_rationale(db: &Path) -> (String, String) {
 #[test]
 fn a_failing_write_at_every_point_of_an_action_loses_nothing() {
     let mut failures_seen = 0;
-    for frames in 0..100u64 {
+    for frames in 0..200u64 {
         let dir = tempfile::tempdir().unwrap();
         let db = prepared(dir.path());
         let wal = dir.path().join("io.db-wal");

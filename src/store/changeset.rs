@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use std::ptr;
 
 use rusqlite::ffi;
+use rusqlite::types::Value;
 use rusqlite::Connection;
 
 #[repr(C)]
@@ -61,6 +62,21 @@ extern "C" {
         indirect: *mut c_int,
     ) -> c_int;
     fn sqlite3changeset_finalize(iter: *mut RawIter) -> c_int;
+    fn sqlite3changeset_old(
+        iter: *mut RawIter,
+        column: c_int,
+        out: *mut *mut ffi::sqlite3_value,
+    ) -> c_int;
+    fn sqlite3changeset_new(
+        iter: *mut RawIter,
+        column: c_int,
+        out: *mut *mut ffi::sqlite3_value,
+    ) -> c_int;
+    fn sqlite3changeset_conflict(
+        iter: *mut RawIter,
+        column: c_int,
+        out: *mut *mut ffi::sqlite3_value,
+    ) -> c_int;
 }
 
 const CHANGESET_DATA: c_int = 1;
@@ -99,11 +115,25 @@ pub enum Resolution {
     Abort,
 }
 
-/// What a changeset does, one entry per changed row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a changeset does to one row. `old` and `new` hold a value for
+/// each of the table's columns, in its order, where the changeset has one:
+/// an insert has every new value, a delete every old one, and an update
+/// the old key and the old and new values of the columns it changes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub table: String,
     pub op: Op,
+    pub old: Vec<Option<Value>>,
+    pub new: Vec<Option<Value>>,
+}
+
+/// A change that cannot be applied as it stands, with the row this copy
+/// holds (for `Data` and `Exists`; empty otherwise).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflicting {
+    pub kind: Conflict,
+    pub change: Change,
+    pub current: Vec<Option<Value>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,33 +243,120 @@ pub fn changes(changeset: &[u8]) -> Result<Vec<Change>, SessionError> {
                 check(end)?;
                 return Ok(out);
             }
-            let mut table: *const c_char = ptr::null();
-            let (mut columns, mut op, mut indirect) = (0, 0, 0);
-            let code = sqlite3changeset_op(iter, &mut table, &mut columns, &mut op, &mut indirect);
-            if code != ffi::SQLITE_OK || table.is_null() {
-                sqlite3changeset_finalize(iter);
-                return Err(SessionError(code));
+            match change_at(iter) {
+                Ok(change) => out.push(change),
+                Err(e) => {
+                    sqlite3changeset_finalize(iter);
+                    return Err(e);
+                }
             }
-            let op = match op {
-                ffi::SQLITE_INSERT => Op::Insert,
-                ffi::SQLITE_UPDATE => Op::Update,
-                _ => Op::Delete,
-            };
-            out.push(Change {
-                table: CStr::from_ptr(table).to_string_lossy().into_owned(),
-                op,
-            });
         }
     }
 }
 
+type ValueAt = unsafe extern "C" fn(*mut RawIter, c_int, *mut *mut ffi::sqlite3_value) -> c_int;
+
+/// The values `read` gives for each of `columns` columns at the iterator's
+/// row; `None` where it has none.
+///
+/// # Safety
+/// `iter` is a live iterator on a row, and `read` valid to call on it.
+unsafe fn values_at(
+    iter: *mut RawIter,
+    columns: c_int,
+    read: ValueAt,
+) -> Result<Vec<Option<Value>>, SessionError> {
+    (0..columns)
+        .map(|i| {
+            let mut value: *mut ffi::sqlite3_value = ptr::null_mut();
+            // SAFETY: as the caller promises; the value is owned by the
+            // iterator and copied before the next step.
+            unsafe {
+                check(read(iter, i, &mut value))?;
+                Ok((!value.is_null()).then(|| value_of(value)))
+            }
+        })
+        .collect()
+}
+
+/// A copy of an SQLite value.
+///
+/// # Safety
+/// `value` is a live, non-null SQLite value.
+unsafe fn value_of(value: *mut ffi::sqlite3_value) -> Value {
+    // SAFETY: as the caller promises; text and blob pointers are read for
+    // the length SQLite gives, before anything else touches the value.
+    unsafe {
+        match ffi::sqlite3_value_type(value) {
+            ffi::SQLITE_INTEGER => Value::Integer(ffi::sqlite3_value_int64(value)),
+            ffi::SQLITE_FLOAT => Value::Real(ffi::sqlite3_value_double(value)),
+            ffi::SQLITE_TEXT => {
+                let text = ffi::sqlite3_value_text(value);
+                let len = ffi::sqlite3_value_bytes(value).max(0) as usize;
+                if text.is_null() {
+                    Value::Text(String::new())
+                } else {
+                    let bytes = std::slice::from_raw_parts(text, len);
+                    Value::Text(String::from_utf8_lossy(bytes).into_owned())
+                }
+            }
+            ffi::SQLITE_BLOB => {
+                let blob = ffi::sqlite3_value_blob(value) as *const u8;
+                let len = ffi::sqlite3_value_bytes(value).max(0) as usize;
+                if blob.is_null() {
+                    Value::Blob(Vec::new())
+                } else {
+                    Value::Blob(std::slice::from_raw_parts(blob, len).to_vec())
+                }
+            }
+            _ => Value::Null,
+        }
+    }
+}
+
+/// The change at the iterator's row.
+///
+/// # Safety
+/// `iter` is a live iterator on a row.
+unsafe fn change_at(iter: *mut RawIter) -> Result<Change, SessionError> {
+    let mut table: *const c_char = ptr::null();
+    let (mut columns, mut op, mut indirect) = (0, 0, 0);
+    // SAFETY: as the caller promises.
+    unsafe {
+        let code = sqlite3changeset_op(iter, &mut table, &mut columns, &mut op, &mut indirect);
+        if code != ffi::SQLITE_OK || table.is_null() {
+            return Err(SessionError(code));
+        }
+        let op = match op {
+            ffi::SQLITE_INSERT => Op::Insert,
+            ffi::SQLITE_UPDATE => Op::Update,
+            _ => Op::Delete,
+        };
+        let none = || vec![None; columns.max(0) as usize];
+        let old = match op {
+            Op::Insert => none(),
+            _ => values_at(iter, columns, sqlite3changeset_old)?,
+        };
+        let new = match op {
+            Op::Delete => none(),
+            _ => values_at(iter, columns, sqlite3changeset_new)?,
+        };
+        Ok(Change {
+            table: CStr::from_ptr(table).to_string_lossy().into_owned(),
+            op,
+            old,
+            new,
+        })
+    }
+}
+
 struct Decider<'f> {
-    decide: &'f mut dyn FnMut(Conflict) -> Resolution,
+    decide: &'f mut dyn FnMut(&Conflicting) -> Resolution,
     /// A panic in `decide` is caught and the apply aborted.
     panicked: bool,
 }
 
-unsafe extern "C" fn on_conflict(context: *mut c_void, kind: c_int, _iter: *mut RawIter) -> c_int {
+unsafe extern "C" fn on_conflict(context: *mut c_void, kind: c_int, iter: *mut RawIter) -> c_int {
     // SAFETY: `context` is the Decider that `apply` passed, alive for the
     // whole call to sqlite3changeset_apply_v2.
     let decider = unsafe { &mut *(context as *mut Decider<'_>) };
@@ -251,8 +368,30 @@ unsafe extern "C" fn on_conflict(context: *mut c_void, kind: c_int, _iter: *mut 
         CHANGESET_FOREIGN_KEY => Conflict::ForeignKey,
         _ => return CHANGESET_ABORT,
     };
+    // SAFETY: SQLite hands the handler an iterator on the conflicting row;
+    // the row this copy holds is there for these two kinds only.
+    let change = unsafe { change_at(iter) };
+    let Ok(change) = change else {
+        return CHANGESET_ABORT;
+    };
+    let current = match conflict {
+        Conflict::Data | Conflict::Exists => {
+            let columns = change.old.len().max(change.new.len()) as c_int;
+            // SAFETY: as above.
+            match unsafe { values_at(iter, columns, sqlite3changeset_conflict) } {
+                Ok(values) => values,
+                Err(_) => return CHANGESET_ABORT,
+            }
+        }
+        _ => Vec::new(),
+    };
+    let conflicting = Conflicting {
+        kind: conflict,
+        change,
+        current,
+    };
     let decide = &mut decider.decide;
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(conflict))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(&conflicting))) {
         Ok(Resolution::Omit) => CHANGESET_OMIT,
         // SQLite allows a replace only for these two kinds.
         Ok(Resolution::Replace) if matches!(conflict, Conflict::Data | Conflict::Exists) => {
@@ -273,7 +412,7 @@ unsafe extern "C" fn on_conflict(context: *mut c_void, kind: c_int, _iter: *mut 
 pub fn apply(
     conn: &Connection,
     changeset: &[u8],
-    decide: &mut dyn FnMut(Conflict) -> Resolution,
+    decide: &mut dyn FnMut(&Conflicting) -> Resolution,
 ) -> Result<(), SessionError> {
     // Read through first: a damaged changeset is refused before anything
     // is written.
@@ -343,16 +482,27 @@ mod tests {
              INSERT INTO actions VALUES ('u2', 'Map concepts', 'planned');
              UPDATE actions SET status = 'in progress' WHERE uuid = 'u1';",
         );
+        // Rows of one table come in the session's own order.
+        let mut listed = changes(&set).unwrap();
+        listed.sort_by_key(|c| format!("{:?}", c.new[0]));
         assert_eq!(
-            changes(&set).unwrap(),
+            listed,
             vec![
                 Change {
                     table: "actions".into(),
-                    op: Op::Insert
+                    op: Op::Insert,
+                    old: vec![None, None, None],
+                    new: ["u1", "Teach reading", "in progress"]
+                        .map(|v| Some(Value::Text(v.into())))
+                        .to_vec(),
                 },
                 Change {
                     table: "actions".into(),
-                    op: Op::Insert
+                    op: Op::Insert,
+                    old: vec![None, None, None],
+                    new: ["u2", "Map concepts", "planned"]
+                        .map(|v| Some(Value::Text(v.into())))
+                        .to_vec(),
                 },
             ],
             "an insert then updated is recorded as the insert of the new row"
@@ -362,7 +512,7 @@ mod tests {
         // The same changeset again changes nothing: every row is there.
         let mut seen = Vec::new();
         apply(&b, &set, &mut |c| {
-            seen.push(c);
+            seen.push(c.kind);
             Resolution::Omit
         })
         .unwrap();
@@ -381,11 +531,28 @@ mod tests {
             .unwrap();
         let mut seen = Vec::new();
         apply(&b, &from_a, &mut |c| {
-            seen.push(c);
+            seen.push(c.kind);
             Resolution::Omit
         })
         .unwrap();
         assert_eq!(seen, vec![Conflict::Data]);
+        // The handler sees both sides: what the change expected and brings,
+        // and what this copy holds.
+        let mut sides = Vec::new();
+        apply(&b, &from_a, &mut |c| {
+            sides.push((
+                c.change.old[2].clone(),
+                c.change.new[2].clone(),
+                c.current[2].clone(),
+            ));
+            Resolution::Omit
+        })
+        .unwrap();
+        let text = |t: &str| Some(Value::Text(t.into()));
+        assert_eq!(
+            sides,
+            vec![(text("planned"), text("done"), text("dropped"))]
+        );
         assert_eq!(rows(&b)[0].2, "dropped", "kept when omitted");
         apply(&b, &from_a, &mut |_| Resolution::Replace).unwrap();
         assert_eq!(rows(&b)[0].2, "done", "taken when replaced");

@@ -186,7 +186,7 @@ impl Store {
         }
         // Schools were added before the first cycle generated.
         let stamp = format!("{}T09:00:00Z", cycle_of(0, shape.cycles, shape.as_of).0);
-        self.write(|tx| {
+        self.write_unrecorded(|tx| {
             // The search indexes are built once at the end, far quicker
             // than row by row through their triggers.
             let triggers: Vec<String> = tx

@@ -12,6 +12,7 @@ pub mod generate;
 mod identity;
 mod open;
 mod plans;
+mod record;
 pub mod restore;
 mod schema;
 mod schools;
@@ -226,8 +227,28 @@ impl Store {
         (out, steps.load(Ordering::Relaxed))
     }
 
-    /// Runs `change` as one immediate transaction, committed before returning.
+    /// Runs `change` as one immediate transaction, committed before
+    /// returning, with the rows it changes recorded in the same transaction
+    /// as this copy's next change, for the school's partner copy.
     fn write<T>(&mut self, change: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.write_as(true, change)
+    }
+
+    /// As [`Store::write`], but nothing is recorded: for rows that are not
+    /// one user's change (a generated file) or that were recorded elsewhere
+    /// (changes arriving from a partner).
+    fn write_unrecorded<T>(
+        &mut self,
+        change: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_as(false, change)
+    }
+
+    fn write_as<T>(
+        &mut self,
+        recorded: bool,
+        change: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let refused = |e: StoreError| match e {
             StoreError::Sqlite(e) => StoreError::Refused(e),
             other => other,
@@ -240,7 +261,14 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| refused(e.into()))?;
-        let out = change(&tx).map_err(refused)?;
+        let out = if recorded {
+            let recorder = record::start(&tx)?;
+            let out = change(&tx).map_err(refused)?;
+            record::finish(&tx, recorder).map_err(refused)?;
+            out
+        } else {
+            change(&tx).map_err(refused)?
+        };
         tx.commit().map_err(|e| refused(e.into()))?;
         Ok(out)
     }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/010_checked_by_day.sql"),
     include_str!("schema/011_identities.sql"),
     include_str!("schema/012_keyed_by_identity.sql"),
+    include_str!("schema/013_changes.sql"),
 ];
 
 /// The migration whose hook fills `actions.next_check` for existing rows.

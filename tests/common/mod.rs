@@ -325,8 +325,9 @@ pub fn add_evaluation(
 }
 
 /// Every row of every table of a database as text, sorted, for comparing
-/// two files. With `without_times`, columns that record when (`*_at`) and
-/// the stored tools are left out, so files built at different moments compare.
+/// two files. With `without_times`, columns that record when (`*_at`),
+/// the stored tools and the recorded changes are left out, and UUIDs are
+/// named by table and local id, so files built at different moments compare.
 pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let tables: Vec<String> = conn
@@ -338,7 +339,9 @@ pub fn table_rows(db: &Path, without_times: bool) -> Vec<String> {
         .query_map([], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
-        .filter(|t: &String| !(without_times && t == "tools"))
+        // The changes each copy recorded name that copy and its own
+        // UUIDs; two files made apart compare by the rows they hold.
+        .filter(|t: &String| !(without_times && (t == "tools" || t == "changes")))
         .collect();
     // Rows made apart have different UUIDs: each is named by its table and
     // local id instead, and so are the references to it.

@@ -1,0 +1,51 @@
+-- Schema 13: two copies, one record. Every user change is recorded as it
+-- is made, in the same transaction, as the changeset SQLite's session
+-- extension gives; changes that arrive from a partner copy are kept the
+-- same way. Each is named by the copy that made it and that copy's count,
+-- so the same change is never applied twice, and each belongs to one school,
+-- so a school's changes go to that school's partner and to no other.
+CREATE TABLE changes (
+    copy         TEXT NOT NULL,
+    seq          INTEGER NOT NULL CHECK (seq >= 1),
+    school_uuid  TEXT NOT NULL,
+    changeset    BLOB NOT NULL,
+    made_at      TEXT NOT NULL,
+    -- When it arrived here; NULL for this copy's own changes.
+    arrived_at   TEXT,
+    PRIMARY KEY (copy, seq)
+) STRICT;
+
+-- A school's changes in the order this copy took them in (the rowid).
+CREATE INDEX changes_by_school ON changes(school_uuid);
+
+-- A school linked to a partner copy through a folder both can reach.
+CREATE TABLE links (
+    school_uuid   TEXT PRIMARY KEY NOT NULL,
+    folder        TEXT NOT NULL,
+    -- Whether notes marked confidential travel to the partner.
+    confidential  INTEGER NOT NULL DEFAULT 1 CHECK (confidential IN (0, 1)),
+    -- The last of this school's changes (changes.rowid) written out.
+    sent_upto     INTEGER NOT NULL DEFAULT 0,
+    exchanged_at  TEXT,
+    -- What came in at the last exchange, in words.
+    last_arrived  TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- A field both copies changed since they last exchanged. The value kept
+-- for now is the later edit's; the other waits here, with it, for a person
+-- to choose. Both copies find the same conflict under the same key.
+CREATE TABLE conflicts (
+    uuid         TEXT PRIMARY KEY NOT NULL,
+    school_uuid  TEXT NOT NULL,
+    table_name   TEXT NOT NULL,
+    row_uuid     TEXT NOT NULL,
+    -- The statement, for a judgement (whose key is the evaluation and it).
+    statement_key TEXT NOT NULL DEFAULT '',
+    field        TEXT NOT NULL,
+    kept         TEXT,
+    other        TEXT,
+    found_at     TEXT NOT NULL,
+    settled_at   TEXT
+) STRICT;
+
+CREATE INDEX conflicts_open ON conflicts(settled_at, school_uuid);
