@@ -66,6 +66,9 @@ pub struct Header {
     /// range is `first_seq..=last_seq`; 0 when it holds none of its own).
     pub first_seq: i64,
     pub last_seq: i64,
+    /// Where the bundle ends in the writer's own order of changes (its
+    /// log), so a partner applies one writer's bundles in the order written.
+    pub upto: i64,
     /// Whether notes marked confidential travel under this link.
     pub confidential: bool,
     pub snapshot_len: u64,
@@ -106,10 +109,7 @@ fn checksum(header: &[u8], body: &[u8]) -> String {
     let mut hash = Sha256::new();
     hash.update(header);
     hash.update(body);
-    hash.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Bundle {
@@ -211,6 +211,7 @@ mod tests {
                 school_name: "Oakfield".into(),
                 first_seq: 3,
                 last_seq: 4,
+                upto: 9,
                 confidential: true,
                 snapshot_len: 0,
                 entries: vec![

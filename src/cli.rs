@@ -82,6 +82,47 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         path: Option<PathBuf>,
     },
+    /// Link a school to a partner copy (the school's office, say): write its
+    /// whole record into a folder both can reach, for the partner to start
+    /// from with `headway sync FOLDER`.
+    Share {
+        /// The school (its name, or enough of it).
+        #[arg(long, value_name = "NAME")]
+        school: String,
+        /// The folder both copies reach (a synced folder, a USB stick).
+        #[arg(value_name = "FOLDER")]
+        folder: PathBuf,
+        /// Keep notes marked confidential out of what travels (by default
+        /// they travel, since both sides were in the room).
+        #[arg(long)]
+        no_confidential: bool,
+    },
+    /// Exchange changes with partner copies: write each linked school's
+    /// new changes into its folder, and apply every bundle found there.
+    Sync {
+        /// Only this school.
+        #[arg(long, value_name = "NAME")]
+        school: Option<String>,
+        /// The folder to exchange through (default: each school's linked
+        /// folder); a new partner gives the folder its share arrived in.
+        #[arg(value_name = "FOLDER")]
+        folder: Option<PathBuf>,
+    },
+    /// List the fields both copies changed, or settle one.
+    Conflicts {
+        /// The conflict to settle (its number in the list).
+        #[arg(long, value_name = "N")]
+        settle: Option<i64>,
+        /// Settle it with the value kept for now.
+        #[arg(long, requires = "settle", conflicts_with_all = ["other", "value"])]
+        keep: bool,
+        /// Settle it with the other copy's value.
+        #[arg(long, requires = "settle", conflicts_with = "value")]
+        other: bool,
+        /// Settle it with a value of your own.
+        #[arg(long, requires = "settle", value_name = "TEXT")]
+        value: Option<String>,
+    },
     /// Replace the database with a backup, after checking the backup and
     /// keeping the current file in the backups folder.
     Restore {
@@ -282,6 +323,97 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             }
             let (store, config) = open_for_app(&cli.global)?;
             run_tui(store, today, crate::tui::Start::CheckIn(filter), config)
+        }
+        Some(Command::Share {
+            school,
+            folder,
+            no_confidential,
+        }) => {
+            let mut store = open(&cli.global, OpenMode::Write)?;
+            let path = crate::exchange::share(&mut store, &school, &folder, !no_confidential)
+                .map_err(exchange_error)?;
+            console::line(&format!(
+                "Wrote the school's record to {}; on the partner's machine, run `headway sync {}`.",
+                path.display(),
+                folder.display()
+            ));
+            Ok(())
+        }
+        Some(Command::Sync { school, folder }) => {
+            let mut store = open(&cli.global, OpenMode::Write)?;
+            let done = crate::exchange::sync(&mut store, school.as_deref(), folder.as_deref())
+                .map_err(exchange_error)?;
+            for line in &done.said {
+                console::line(line);
+            }
+            if done.said.is_empty() {
+                console::line("Nothing to send, and nothing new arrived.");
+            }
+            let open_conflicts = store.open_conflicts()?.len();
+            if open_conflicts > 0 {
+                console::line(&format!(
+                    "{open_conflicts} conflict{} to settle: `headway conflicts` lists them.",
+                    if open_conflicts == 1 { "" } else { "s" }
+                ));
+            }
+            for why in &done.refused {
+                console::error_line(&format!("headway: {why}"));
+            }
+            if done.refused.is_empty() {
+                Ok(())
+            } else {
+                Err(UserError::Reported)
+            }
+        }
+        Some(Command::Conflicts {
+            settle,
+            keep,
+            other,
+            value,
+        }) => {
+            let mut store = open(&cli.global, OpenMode::Write)?;
+            let open_now = store.open_conflicts()?;
+            let Some(n) = settle else {
+                if open_now.is_empty() {
+                    console::line("No conflicts to settle.");
+                }
+                for (i, c) in open_now.iter().enumerate() {
+                    console::line(&format!(
+                        "{}. {}, {} ({}): kept \"{}\", other \"{}\"",
+                        i + 1,
+                        c.school,
+                        c.what,
+                        c.field,
+                        c.kept.as_deref().unwrap_or(""),
+                        c.other.as_deref().unwrap_or("")
+                    ));
+                }
+                return Ok(());
+            };
+            let Some(conflict) = usize::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| open_now.get(i))
+            else {
+                return Err(UserError::Message(format!(
+                    "There is no conflict {n}; `headway conflicts` lists {} open.",
+                    open_now.len()
+                )));
+            };
+            let chosen = if keep {
+                conflict.kept.clone()
+            } else if other {
+                conflict.other.clone()
+            } else if let Some(v) = value {
+                Some(crate::text::clean_line(&v).trim().to_string())
+            } else {
+                return Err(UserError::Message(
+                    "Say which value to keep: --keep, --other or --value TEXT.".into(),
+                ));
+            };
+            store.settle_conflict(conflict.id, chosen.as_deref())?;
+            console::line("Settled; the choice goes to the partner copy at the next sync.");
+            Ok(())
         }
         Some(Command::Tools(ToolsCommand::Check { files })) => crate::tool_files::check(&files),
         Some(Command::Tools(ToolsCommand::List)) => {
@@ -687,6 +819,15 @@ fn open_for_app(global: &Global) -> Result<(Store, crate::tui::config::Config), 
     let config = crate::tui::config::load().map_err(UserError::Message)?;
     let path = database_path(global)?;
     Ok((Store::open_for_app(&path)?, config))
+}
+
+fn exchange_error(e: crate::exchange::ExchangeError) -> UserError {
+    use crate::exchange::ExchangeError;
+    match e {
+        ExchangeError::Store(e) => UserError::Store(e),
+        ExchangeError::Output(e) => UserError::Output(e),
+        ExchangeError::Message(m) => UserError::Message(m),
+    }
 }
 
 fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {

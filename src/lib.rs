@@ -7,6 +7,7 @@ pub mod console;
 pub mod demo;
 pub mod domain;
 pub mod drill;
+pub mod exchange;
 pub mod export;
 pub mod files;
 pub mod finder;

@@ -17,6 +17,7 @@ pub mod restore;
 mod schema;
 mod schools;
 pub mod search;
+mod sync;
 mod tools;
 pub mod upkeep;
 
@@ -37,6 +38,7 @@ pub use identity::Described;
 pub use open::OpenMode;
 pub use plans::{ActionField, CheckedAction, DueAction, DueRow, PlanRow, PRIORITY_LIMIT_KEY};
 pub use schema::SCHEMA_VERSION;
+pub use sync::{Arrived, Link, OpenConflict};
 pub use tools::{ImportOutcome, ToolInfo};
 
 #[derive(Debug, thiserror::Error)]

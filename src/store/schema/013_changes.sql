@@ -22,6 +22,9 @@ CREATE INDEX changes_by_school ON changes(school_uuid);
 CREATE TABLE links (
     school_uuid   TEXT PRIMARY KEY NOT NULL,
     folder        TEXT NOT NULL,
+    -- The partner copy's identity, once a bundle from it has arrived: its
+    -- own changes are not sent back to it.
+    partner       TEXT,
     -- Whether notes marked confidential travel to the partner.
     confidential  INTEGER NOT NULL DEFAULT 1 CHECK (confidential IN (0, 1)),
     -- The last of this school's changes (changes.rowid) written out.

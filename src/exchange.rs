@@ -1,0 +1,326 @@
+//! Exchanging a school's record with its partner copy through a folder
+//! both can reach (a synced folder, a USB stick): the files are written and
+//! read here, for the command line and the app alike; the store applies them.
+
+use std::path::{Path, PathBuf};
+
+use crate::bundle::{Bundle, Kind};
+use crate::output::{OutputError, Protected};
+use crate::store::{Arrived, Store, StoreError};
+
+/// Bundles end with this.
+pub const EXTENSION: &str = "hwb";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("{0}")]
+    Message(String),
+}
+
+/// What a sync did, in lines for the person who asked.
+#[derive(Debug, Clone, Default)]
+pub struct Synced {
+    /// Bundles written, and what arrived.
+    pub said: Vec<String>,
+    /// Bundles refused, one sentence each; nothing of them was applied.
+    pub refused: Vec<String>,
+    /// What each applied bundle brought.
+    pub arrived: Vec<Arrived>,
+}
+
+impl Synced {
+    /// One line for the app's status bar.
+    pub fn summary(&self) -> String {
+        let arrived: Vec<String> = self
+            .arrived
+            .iter()
+            .filter(|a| a.applied > 0 || a.started)
+            .map(Arrived::summary)
+            .collect();
+        let mut parts = Vec::new();
+        if arrived.is_empty() {
+            parts.push("Synced: nothing new arrived".to_string());
+        } else {
+            parts.push(format!("Synced: {}", arrived.join("; ")));
+        }
+        if !self.refused.is_empty() {
+            parts.push(format!(
+                "{} bundle{} refused (headway sync says why)",
+                self.refused.len(),
+                if self.refused.len() == 1 { "" } else { "s" }
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+/// The school called `name`: an exact match (case aside), else the one
+/// school whose name holds it.
+pub fn school_named(store: &Store, name: &str) -> Result<(i64, String), ExchangeError> {
+    let wanted = crate::text::clean_line(name).trim().to_lowercase();
+    if wanted.is_empty() {
+        return Err(ExchangeError::Message(
+            "--school needs part of a school's name; it was given none.".into(),
+        ));
+    }
+    let schools = store.schools()?;
+    if let Some(s) = schools.iter().find(|s| s.name.to_lowercase() == wanted) {
+        return Ok((s.id, s.name.clone()));
+    }
+    let partial: Vec<_> = schools
+        .iter()
+        .filter(|s| s.name.to_lowercase().contains(&wanted))
+        .collect();
+    match partial.as_slice() {
+        [one] => Ok((one.id, one.name.clone())),
+        [] => Err(ExchangeError::Message(format!(
+            "No school's name holds \"{}\"; `headway find` lists schools.",
+            name.trim()
+        ))),
+        many => Err(ExchangeError::Message(format!(
+            "\"{}\" matches {} schools ({}); give more of the name.",
+            name.trim(),
+            many.len(),
+            many.iter()
+                .take(5)
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// A file name's part for a school: its letters and digits, lower case.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "school".into()
+    } else {
+        out.chars().take(40).collect()
+    }
+}
+
+fn short(copy: &str) -> String {
+    copy.chars()
+        .filter(char::is_ascii_hexdigit)
+        .skip(20)
+        .take(12)
+        .collect()
+}
+
+fn write_bundle(store: &Store, path: &Path, bundle: &Bundle) -> Result<(), ExchangeError> {
+    let bytes = bundle.to_bytes();
+    crate::output::write(Some(path), &Protected::database(store.path()), |out| {
+        out.write_all(&bytes)
+    })?;
+    Ok(())
+}
+
+/// Writes `school`'s whole record into `folder` for a partner copy to
+/// start from, and links the school to that folder. Returns the file.
+pub fn share(
+    store: &mut Store,
+    school: &str,
+    folder: &Path,
+    confidential: bool,
+) -> Result<PathBuf, ExchangeError> {
+    let (id, name) = school_named(store, school)?;
+    let folder = linked_folder(folder)?;
+    let bundle = store.share(id, &folder, confidential)?;
+    let path = folder.join(format!(
+        "{}.{}.share.{EXTENSION}",
+        slug(&name),
+        short(&bundle.header.from_copy)
+    ));
+    write_bundle(store, &path, &bundle)?;
+    Ok(path)
+}
+
+/// Writes each linked school's changes not yet sent (only `school`'s, if
+/// named) into its folder (or `folder`), then applies every bundle found
+/// there that this copy has not applied yet.
+pub fn sync(
+    store: &mut Store,
+    school: Option<&str>,
+    folder: Option<&Path>,
+) -> Result<Synced, ExchangeError> {
+    let mut done = Synced::default();
+    let only = match school {
+        Some(name) => Some(school_named(store, name)?),
+        None => None,
+    };
+    let mut links = store.links()?;
+    if let Some((id, name)) = &only {
+        links.retain(|l| l.school_id == *id);
+        if links.is_empty() && folder.is_none() {
+            return Err(ExchangeError::Message(format!(
+                "{name} is not linked to a partner copy; share it with `headway share --school` first, or give a folder to take its share from."
+            )));
+        }
+    }
+    if links.is_empty() && folder.is_none() {
+        return Err(ExchangeError::Message(
+            "No school is linked to a partner copy yet; share one with `headway share --school NAME FOLDER`, or give the folder a share arrived in.".into(),
+        ));
+    }
+    let given = folder.map(linked_folder).transpose()?;
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for link in &links {
+        // A school's changes go only where its partner reads: its own
+        // folder, or the folder given for that one school. A folder given
+        // for every school takes only the schools linked through it.
+        let into = match (&given, &only) {
+            (Some(f), Some(_)) => f.clone(),
+            (Some(f), None) if linked_folder(Path::new(&link.folder)).ok().as_ref() != Some(f) => {
+                continue
+            }
+            _ => linked_folder(Path::new(&link.folder))?,
+        };
+        if !folders.contains(&into) {
+            folders.push(into.clone());
+        }
+        if let Some((bundle, upto)) = store.pending_bundle(&link.school_uuid)? {
+            let path = into.join(format!(
+                "{}.{}.{:08}.{EXTENSION}",
+                slug(&link.school),
+                short(&bundle.header.from_copy),
+                upto
+            ));
+            write_bundle(store, &path, &bundle)?;
+            store.mark_sent(&link.school_uuid, upto)?;
+            done.said.push(format!(
+                "Wrote {} change{} of {} to {}.",
+                bundle.entries.len(),
+                if bundle.entries.len() == 1 { "" } else { "s" },
+                link.school,
+                path.display()
+            ));
+        }
+    }
+    if let Some(f) = given {
+        if !folders.contains(&f) {
+            folders.push(f);
+        }
+    }
+    let me = store.identity()?;
+    let wanted_school = match &only {
+        Some((id, _)) => store
+            .links()?
+            .into_iter()
+            .find(|l| l.school_id == *id)
+            .map(|l| l.school_uuid),
+        None => None,
+    };
+    for dir in folders {
+        let mut found: Vec<(PathBuf, Bundle)> = Vec::new();
+        let entries = std::fs::read_dir(&dir).map_err(|source| {
+            ExchangeError::Message(format!(
+                "The folder {} could not be read: {}.",
+                dir.display(),
+                crate::output::reason(&source)
+            ))
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let shown = path.display().to_string();
+            let bytes = match read_small(&path) {
+                Ok(b) => b,
+                Err(why) => {
+                    done.refused
+                        .push(format!("{shown} {why}; nothing of it was applied."));
+                    continue;
+                }
+            };
+            match Bundle::read(&bytes) {
+                Ok(bundle) if bundle.header.from_copy == me => {}
+                Ok(bundle) => {
+                    if wanted_school
+                        .as_ref()
+                        .is_some_and(|w| *w != bundle.header.school)
+                    {
+                        continue;
+                    }
+                    found.push((path, bundle));
+                }
+                Err(e) => done.refused.push(format!(
+                    "The bundle {shown} {e}; nothing of it was applied."
+                )),
+            }
+        }
+        // Shares first, then each sender's changes in the order made.
+        found.sort_by(|(_, a), (_, b)| {
+            (
+                a.header.kind != Kind::Share,
+                &a.header.from_copy,
+                a.header.upto,
+            )
+                .cmp(&(
+                    b.header.kind != Kind::Share,
+                    &b.header.from_copy,
+                    b.header.upto,
+                ))
+        });
+        for (path, bundle) in found {
+            match store.apply_bundle(&bundle, &dir) {
+                Ok(arrived) => {
+                    if arrived.applied > 0 || arrived.started {
+                        done.said
+                            .push(format!("{}.", capitalised(&arrived.summary())));
+                    }
+                    done.arrived.push(arrived);
+                }
+                Err(StoreError::Conflict(why)) => done.refused.push(format!(
+                    "The bundle {} {why}; nothing of it was applied.",
+                    path.display()
+                )),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// A folder to exchange through, checked and named in full, so the link
+/// still finds it from another working folder.
+fn linked_folder(folder: &Path) -> Result<PathBuf, ExchangeError> {
+    let checked = crate::output::folder(folder)?;
+    Ok(std::fs::canonicalize(&checked).unwrap_or(checked))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A bundle's bytes; a file too large to be one is refused unread.
+fn read_small(path: &Path) -> Result<Vec<u8>, String> {
+    const LARGEST: u64 = 512 * 1024 * 1024;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("could not be read ({})", crate::output::reason(&e)))?;
+    if !meta.is_file() {
+        return Err("is not a file".into());
+    }
+    if meta.len() > LARGEST {
+        return Err("is too large to be a bundle".into());
+    }
+    std::fs::read(path).map_err(|e| format!("could not be read ({})", crate::output::reason(&e)))
+}

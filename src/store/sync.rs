@@ -1,0 +1,915 @@
+//! Two copies, one record: a school's changes written into bundles for its
+//! partner copy, and bundles from the partner applied here, each in one
+//! transaction, all of it or nothing.
+//!
+//! A change arriving here is applied with SQLite's session extension. Where
+//! both copies changed the same field since they last exchanged, neither
+//! value is lost: the later edit's value is kept for now (the same on both
+//! copies, whichever exchanges first), the other waits in `conflicts` for a
+//! person to choose, and the choice travels back like any other change.
+
+use std::path::Path;
+
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+use super::changeset::{self, Conflict, Conflicting, Op, Resolution};
+use super::record::{column_names, school_of, this_copy, TRAVELLING};
+use super::{now, Store, StoreError};
+use crate::bundle::{Bundle, Entry, EntryHead, Header, Kind, ToolRow, FORMAT};
+
+/// What one bundle brought, counted for the person who synced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Arrived {
+    pub school: String,
+    pub evaluations: usize,
+    pub judgements: usize,
+    pub actions: usize,
+    pub check_ins: usize,
+    pub conflicts: usize,
+    /// Changes carried that this copy had already.
+    pub already: usize,
+    /// Changes applied.
+    pub applied: usize,
+    /// True when the bundle started this school here.
+    pub started: bool,
+}
+
+impl Arrived {
+    /// In words: "3 check-ins from Oakfield, 1 action changed, 1 conflict".
+    pub fn summary(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        if self.started {
+            return format!("{} started here from its partner's record", self.school);
+        }
+        if self.applied == 0 {
+            return format!("nothing new from {}", self.school);
+        }
+        let mut parts = Vec::new();
+        if self.check_ins > 0 {
+            parts.push(format!(
+                "{} from {}",
+                plural(self.check_ins, "check-in", "check-ins"),
+                self.school
+            ));
+        } else {
+            parts.push(format!(
+                "{} from {}",
+                plural(self.applied, "change", "changes"),
+                self.school
+            ));
+        }
+        if self.actions > 0 {
+            parts.push(plural(self.actions, "action changed", "actions changed"));
+        }
+        if self.judgements > 0 {
+            parts.push(plural(
+                self.judgements,
+                "judgement changed",
+                "judgements changed",
+            ));
+        }
+        if self.evaluations > 0 {
+            parts.push(plural(
+                self.evaluations,
+                "new evaluation",
+                "new evaluations",
+            ));
+        }
+        if self.conflicts > 0 {
+            parts.push(plural(self.conflicts, "conflict", "conflicts"));
+        }
+        parts.join(", ")
+    }
+}
+
+/// A school linked to a partner copy, as home shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub school_id: i64,
+    pub school_uuid: String,
+    pub school: String,
+    pub folder: String,
+    pub confidential: bool,
+    pub exchanged_at: Option<String>,
+    /// This copy's changes of the school not yet written for the partner.
+    pub waiting: usize,
+    pub last_arrived: String,
+}
+
+/// A field both copies changed, waiting for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenConflict {
+    pub id: i64,
+    pub school: String,
+    /// What the field belongs to, in words ("action: Teach phonics daily").
+    pub what: String,
+    pub field: String,
+    pub kept: Option<String>,
+    pub other: Option<String>,
+}
+
+/// Why a bundle is refused, finishing "The bundle NAME ...".
+fn refuse(why: impl Into<String>) -> StoreError {
+    StoreError::Conflict(why.into())
+}
+
+fn key_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?
+        .query_map([table], |r| r.get(0))?
+        .collect()
+}
+
+fn as_text(value: &Option<Value>) -> Option<String> {
+    match value {
+        Some(Value::Text(t)) => Some(t.clone()),
+        Some(Value::Integer(i)) => Some(i.to_string()),
+        Some(Value::Real(r)) => Some(r.to_string()),
+        Some(Value::Blob(b)) => Some(format!("{} bytes", b.len())),
+        Some(Value::Null) | None => None,
+    }
+}
+
+/// Nothing written yet: the value a new row starts with.
+fn is_blank(value: &Option<Value>) -> bool {
+    matches!(value, None | Some(Value::Null) | Some(Value::Integer(0)))
+        || matches!(value, Some(Value::Text(t)) if t.is_empty())
+}
+
+/// The same key on every copy for the same disagreement.
+fn conflict_key(
+    table: &str,
+    row: &str,
+    field: &str,
+    a: &Option<String>,
+    b: &Option<String>,
+) -> String {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    let mut hash = Sha256::new();
+    for part in [table, row, field] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    for part in [lo, hi] {
+        hash.update(part.as_deref().unwrap_or("\u{0}null").as_bytes());
+        hash.update([0]);
+    }
+    let hex: String = hash
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// What applying one changeset found.
+#[derive(Default)]
+struct Tally {
+    conflicts: usize,
+}
+
+/// Settles a change that met a row this copy changed too: field by field,
+/// a field only one side changed takes that side's value; a field both
+/// changed keeps the later edit's value (the greater value on a tie), and
+/// the two values are filed as a conflict.
+fn merge(
+    tx: &Transaction<'_>,
+    c: &Conflicting,
+    school: &str,
+    tally: &mut Tally,
+) -> super::Result<()> {
+    let table = c.change.table.as_str();
+    let columns = column_names(tx, table)?;
+    let keys = key_columns(tx, table)?;
+    let at = |name: &str| columns.iter().position(|c| c == name);
+    let key_values: Vec<Value> = keys
+        .iter()
+        .map(|k| {
+            at(k)
+                .and_then(|i| c.current.get(i).cloned().flatten())
+                .unwrap_or(Value::Null)
+        })
+        .collect();
+    let row_key = key_values
+        .iter()
+        .map(|v| as_text(&Some(v.clone())).unwrap_or_default())
+        .collect::<Vec<_>>();
+    let stamp = at("updated_at");
+    let ours_at = stamp.and_then(|i| as_text(c.current.get(i).unwrap_or(&None)));
+    let theirs_at = stamp.and_then(|i| as_text(c.change.new.get(i).unwrap_or(&None)));
+    let mut sets: Vec<(String, Value)> = Vec::new();
+    for (i, name) in columns.iter().enumerate() {
+        let Some(theirs) = c.change.new.get(i).cloned().flatten().map(Some) else {
+            continue;
+        };
+        if keys.contains(name) {
+            continue;
+        }
+        let ours = c.current.get(i).cloned().flatten();
+        if ours == theirs {
+            continue;
+        }
+        let base = c.change.old.get(i).cloned().flatten();
+        match name.as_str() {
+            "updated_at" => {
+                if as_text(&theirs) > as_text(&ours) {
+                    sets.push((name.clone(), theirs.unwrap_or(Value::Null)));
+                }
+                continue;
+            }
+            // Worked out again below from the rows; kept as first made.
+            "next_check" | "created_at" => continue,
+            _ => {}
+        }
+        let changed_here = match c.change.op {
+            Op::Update => base != ours,
+            _ => !is_blank(&ours),
+        };
+        if !changed_here {
+            sets.push((name.clone(), theirs.unwrap_or(Value::Null)));
+            continue;
+        }
+        if c.change.op != Op::Update && is_blank(&theirs) {
+            continue;
+        }
+        let (ours_text, theirs_text) = (as_text(&ours), as_text(&theirs));
+        let theirs_wins = (&theirs_at, &theirs_text) > (&ours_at, &ours_text);
+        let (kept, other) = if theirs_wins {
+            sets.push((name.clone(), theirs.unwrap_or(Value::Null)));
+            (theirs_text, ours_text)
+        } else {
+            (ours_text, theirs_text)
+        };
+        let row = row_key.join("/");
+        let statement = if table == "judgements" {
+            row_key.get(1).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let row_uuid = row_key.first().cloned().unwrap_or_default();
+        let made = tx.execute(
+            "INSERT OR IGNORE INTO conflicts
+               (uuid, school_uuid, table_name, row_uuid, statement_key, field, kept, other, found_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                conflict_key(table, &row, name, &kept, &other),
+                school,
+                table,
+                row_uuid,
+                statement,
+                name,
+                kept,
+                other,
+                now()
+            ],
+        )?;
+        tally.conflicts += made;
+    }
+    if sets.is_empty() {
+        return Ok(());
+    }
+    let assignments = sets
+        .iter()
+        .enumerate()
+        .map(|(n, (name, _))| format!("\"{name}\" = ?{}", n + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let condition = keys
+        .iter()
+        .enumerate()
+        .map(|(n, k)| format!("\"{k}\" = ?{}", sets.len() + n + 1))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let values: Vec<Value> = sets.into_iter().map(|(_, v)| v).chain(key_values).collect();
+    tx.execute(
+        &format!("UPDATE \"{table}\" SET {assignments} WHERE {condition}"),
+        rusqlite::params_from_iter(values),
+    )?;
+    Ok(())
+}
+
+/// Applies one changeset of `school`'s, within the caller's transaction.
+fn apply_one(
+    tx: &Transaction<'_>,
+    set: &[u8],
+    school: &str,
+    tally: &mut Tally,
+) -> super::Result<()> {
+    let mut merges: Vec<Conflicting> = Vec::new();
+    let mut stopped: Option<&'static str> = None;
+    changeset::apply(tx, set, &mut |c| match c.kind {
+        Conflict::Data if c.change.op == Op::Delete => Resolution::Replace,
+        Conflict::Data | Conflict::Exists => {
+            merges.push(c.clone());
+            Resolution::Omit
+        }
+        // Gone here already (a withdrawn check-in, say).
+        Conflict::NotFound => Resolution::Omit,
+        Conflict::Constraint => {
+            stopped =
+                Some("breaks a rule of this copy's record (two schools of the same name, say)");
+            Resolution::Abort
+        }
+        Conflict::ForeignKey => {
+            stopped = Some("refers to records this copy does not hold");
+            Resolution::Abort
+        }
+    })
+    .map_err(|e| match stopped {
+        Some(why) => refuse(why),
+        None => refuse(format!("could not be applied ({e})")),
+    })?;
+    for c in &merges {
+        merge(tx, c, school, tally)?;
+    }
+    // Every row it touched must be this school's: a school's bundle never
+    // changes another school's record.
+    for change in changeset::changes(set).map_err(|e| refuse(format!("is damaged ({e})")))? {
+        if change.op == Op::Delete {
+            continue;
+        }
+        if let Some(owner) = school_of(tx, &change)? {
+            if owner != school {
+                return Err(refuse(
+                    "holds rows of another school, so none of it was applied",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn school_uuid_of(conn: &Connection, school: i64) -> super::Result<String> {
+    conn.query_row("SELECT uuid FROM schools WHERE rowid = ?1", [school], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::Missing(format!("There is no school {school}.")))
+}
+
+fn school_name_of(conn: &Connection, uuid: &str) -> super::Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT name FROM schools WHERE uuid = ?1", [uuid], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// The tools `school`'s evaluations use, as stored.
+fn tools_of(conn: &Connection, school: &str) -> super::Result<Vec<ToolRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT t.tool_id, t.version, t.title, t.area, t.source, t.origin, t.added_at
+         FROM tools t WHERE EXISTS (
+             SELECT 1 FROM evaluations e
+             WHERE e.school_uuid = ?1 AND e.tool_id = t.tool_id AND e.tool_version = t.version)
+         ORDER BY t.tool_id, t.version",
+    )?;
+    let rows = stmt.query_map([school], |r| {
+        Ok(ToolRow {
+            tool_id: r.get(0)?,
+            version: r.get(1)?,
+            title: r.get(2)?,
+            area: r.get(3)?,
+            source: r.get(4)?,
+            origin: r.get(5)?,
+            added_at: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Which rows of `table` are `school`'s, over the attached copy `src`.
+fn rows_of_school(table: &str) -> &'static str {
+    match table {
+        "schools" => "uuid = ?1",
+        "evaluations" | "conflicts" => "school_uuid = ?1",
+        "judgements" | "revisions" | "actions" => {
+            "evaluation_uuid IN (SELECT uuid FROM src.evaluations WHERE school_uuid = ?1)"
+        }
+        _ => {
+            "action_uuid IN (SELECT a.uuid FROM src.actions a
+                 JOIN src.evaluations e ON e.uuid = a.evaluation_uuid WHERE e.school_uuid = ?1)"
+        }
+    }
+}
+
+/// The school's entries in this copy's log after `after` (a rowid), in order.
+/// Leaves out the changes that `partner` made, since it has them.
+fn entries_after(
+    conn: &Connection,
+    school: &str,
+    after: i64,
+    partner: Option<&str>,
+) -> super::Result<(Vec<Entry>, i64)> {
+    let mut stmt = conn.prepare(
+        "SELECT rowid, copy, seq, made_at, changeset FROM changes
+         WHERE school_uuid = ?1 AND rowid > ?2 AND copy IS NOT ?3 ORDER BY rowid",
+    )?;
+    let mut last = after;
+    let mut out = Vec::new();
+    let rows = stmt.query_map(params![school, after, partner], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Vec<u8>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (rowid, copy, seq, made_at, changeset) = row?;
+        last = last.max(rowid);
+        out.push(Entry {
+            head: EntryHead {
+                copy,
+                seq,
+                made_at,
+                len: changeset.len() as u64,
+            },
+            changeset,
+        });
+    }
+    Ok((out, last))
+}
+
+impl Store {
+    /// The school's whole record as a bundle for a partner copy to start
+    /// from, and the school linked to that partner through `folder`.
+    pub fn share(
+        &mut self,
+        school: i64,
+        folder: &Path,
+        confidential: bool,
+    ) -> super::Result<Bundle> {
+        let uuid = school_uuid_of(&self.conn, school)?;
+        let name = school_name_of(&self.conn, &uuid)?.unwrap_or_default();
+        // The rows are replayed into an empty copy in memory while its
+        // session records them: a changeset of inserts, made by SQLite.
+        let mut scratch = Connection::open_in_memory()?;
+        // The tools stay out of the scratch copy: its rows need not find them.
+        scratch.pragma_update(None, "foreign_keys", "OFF")?;
+        super::schema::migrations().to_latest(&mut scratch)?;
+        scratch.execute("ATTACH DATABASE ?1 AS src", [self.path.to_string_lossy()])?;
+        let snapshot = {
+            let recorder = changeset::Recorder::start(&scratch, TRAVELLING)
+                .map_err(super::record::session_error)?;
+            for table in TRAVELLING {
+                scratch.execute(
+                    &format!(
+                        "INSERT INTO main.{table} SELECT * FROM src.{table} WHERE {}",
+                        rows_of_school(table)
+                    ),
+                    [&uuid],
+                )?;
+            }
+            if !confidential {
+                scratch.execute_batch(
+                    "UPDATE main.judgements SET rationale = '', evidence = '', defer_note = ''
+                     WHERE confidential = 1;
+                     DELETE FROM main.revisions WHERE EXISTS (
+                         SELECT 1 FROM main.judgements j WHERE j.confidential = 1
+                         AND j.evaluation_uuid = revisions.evaluation_uuid
+                         AND j.statement_key = revisions.statement_key);
+                     UPDATE main.actions SET reason = '', impact_check = '' WHERE confidential = 1;
+                     UPDATE main.checkins SET note = '', impact_note = '' WHERE confidential = 1;",
+                )?;
+            }
+            recorder.changeset().map_err(super::record::session_error)?
+        };
+        let (entries, last) = entries_after(&self.conn, &uuid, 0, None)?;
+        let copy = this_copy(&self.conn)?;
+        let tools = tools_of(&self.conn, &uuid)?;
+        let own: Vec<i64> = entries
+            .iter()
+            .filter(|e| e.head.copy == copy)
+            .map(|e| e.head.seq)
+            .collect();
+        let folder_text = folder.to_string_lossy().into_owned();
+        self.write_unrecorded(|tx| {
+            tx.execute(
+                "INSERT INTO links (school_uuid, folder, confidential, sent_upto)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (school_uuid) DO UPDATE SET folder = excluded.folder,
+                     confidential = excluded.confidential, sent_upto = excluded.sent_upto",
+                params![uuid, folder_text, confidential as i64, last],
+            )?;
+            Ok(())
+        })?;
+        Ok(Bundle {
+            header: Header {
+                format: FORMAT,
+                kind: Kind::Share,
+                from_copy: copy,
+                school: uuid,
+                school_name: name,
+                first_seq: own.first().copied().unwrap_or(0),
+                last_seq: own.last().copied().unwrap_or(0),
+                upto: last,
+                confidential,
+                snapshot_len: snapshot.len() as u64,
+                entries: entries.iter().map(|e| e.head.clone()).collect(),
+                tools,
+            },
+            snapshot,
+            entries,
+        })
+    }
+
+    /// The linked school's changes not yet written for its partner, as a
+    /// bundle, with the log position it ends at (for [`Store::mark_sent`]);
+    /// `None` when nothing waits.
+    pub fn pending_bundle(&self, school_uuid: &str) -> super::Result<Option<(Bundle, i64)>> {
+        let Some((sent, confidential, partner)) = self
+            .conn
+            .query_row(
+                "SELECT sent_upto, confidential, partner FROM links WHERE school_uuid = ?1",
+                [school_uuid],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)? != 0,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                },
+            )
+            .optional()?
+        else {
+            return Err(StoreError::Missing(
+                "That school is not linked to a partner copy; share it first.".into(),
+            ));
+        };
+        let (entries, last) = entries_after(&self.conn, school_uuid, sent, partner.as_deref())?;
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let copy = this_copy(&self.conn)?;
+        let own: Vec<i64> = entries
+            .iter()
+            .filter(|e| e.head.copy == copy)
+            .map(|e| e.head.seq)
+            .collect();
+        let name = school_name_of(&self.conn, school_uuid)?.unwrap_or_default();
+        Ok(Some((
+            Bundle {
+                header: Header {
+                    format: FORMAT,
+                    kind: Kind::Changes,
+                    from_copy: copy,
+                    school: school_uuid.to_string(),
+                    school_name: name,
+                    first_seq: own.first().copied().unwrap_or(0),
+                    last_seq: own.last().copied().unwrap_or(0),
+                    upto: last,
+                    confidential,
+                    snapshot_len: 0,
+                    entries: entries.iter().map(|e| e.head.clone()).collect(),
+                    tools: tools_of(&self.conn, school_uuid)?,
+                },
+                snapshot: Vec::new(),
+                entries,
+            },
+            last,
+        )))
+    }
+
+    /// Notes that the school's changes up to `upto` were written out.
+    pub fn mark_sent(&mut self, school_uuid: &str, upto: i64) -> super::Result<()> {
+        self.write_unrecorded(|tx| {
+            tx.execute(
+                "UPDATE links SET sent_upto = max(sent_upto, ?2), exchanged_at = ?3
+                 WHERE school_uuid = ?1",
+                params![school_uuid, upto, now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Applies a bundle read from `folder`, in one transaction: all of it
+    /// or nothing. A share starts the school here (linked through
+    /// `folder`); changes are taken only for a school linked here. The
+    /// changes this copy has already are passed over, so a bundle applied
+    /// twice changes nothing the second time.
+    pub fn apply_bundle(&mut self, bundle: &Bundle, folder: &Path) -> super::Result<Arrived> {
+        let header = &bundle.header;
+        let copy = this_copy(&self.conn)?;
+        if header.from_copy == copy {
+            return Err(refuse("was written by this copy"));
+        }
+        let folder_text = folder.to_string_lossy().into_owned();
+        let name = header.school_name.clone();
+        self.write_unrecorded(|tx| {
+            let held = school_name_of(tx, &header.school)?;
+            let linked: bool = tx
+                .query_row(
+                    "SELECT count(*) FROM links WHERE school_uuid = ?1",
+                    [&header.school],
+                    |r| r.get::<_, i64>(0),
+                )?
+                > 0;
+            if header.kind == Kind::Changes && !(linked && held.is_some()) {
+                return Err(refuse(format!(
+                    "is for {name}, which this copy does not hold under a link; ask for a share of it first"
+                )));
+            }
+            if held.is_none() {
+                if let Some(other) = tx
+                    .query_row(
+                        "SELECT name FROM schools WHERE name = ?1",
+                        [&header.school_name],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .optional()?
+                {
+                    return Err(refuse(format!(
+                        "is for a school called {name}, and this copy has its own {other}; rename one of them first"
+                    )));
+                }
+            }
+            for tool in &header.tools {
+                let stored: Option<String> = tx
+                    .query_row(
+                        "SELECT source FROM tools WHERE tool_id = ?1 AND version = ?2",
+                        params![tool.tool_id, tool.version],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match stored {
+                    Some(s) if s == tool.source => {}
+                    Some(_) => {
+                        return Err(refuse(format!(
+                            "uses tool \"{}\" version {}, which differs from the one stored here under the same version",
+                            tool.tool_id, tool.version
+                        )))
+                    }
+                    None => {
+                        crate::domain::tool::parse_tool(tool.source.as_bytes()).map_err(|_| {
+                            refuse(format!("carries tool \"{}\", which is not a valid tool", tool.tool_id))
+                        })?;
+                        tx.execute(
+                            "INSERT INTO tools (tool_id, version, title, area, source, origin, added_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, 'imported', ?6)",
+                            params![tool.tool_id, tool.version, tool.title, tool.area, tool.source, now()],
+                        )?;
+                    }
+                }
+            }
+            let mut tally = Tally::default();
+            let mut arrived = Arrived {
+                school: name.clone(),
+                ..Arrived::default()
+            };
+            // A share starts a school this copy does not hold from its
+            // snapshot, which already holds every change it lists. For a
+            // school held here, its changes are taken one by one instead.
+            let starting = header.kind == Kind::Share && held.is_none();
+            if header.kind == Kind::Share {
+                if starting {
+                    apply_one(tx, &bundle.snapshot, &header.school, &mut tally)?;
+                }
+                arrived.started = starting;
+                tx.execute(
+                    "INSERT INTO links (school_uuid, folder, confidential)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (school_uuid) DO NOTHING",
+                    params![header.school, folder_text, header.confidential as i64],
+                )?;
+            }
+            let mut have = tx.prepare_cached(
+                "SELECT count(*) FROM changes WHERE copy = ?1 AND seq = ?2",
+            )?;
+            for entry in &bundle.entries {
+                let present: i64 =
+                    have.query_row(params![entry.head.copy, entry.head.seq], |r| r.get(0))?;
+                if present > 0 {
+                    arrived.already += 1;
+                    continue;
+                }
+                if !starting {
+                    apply_one(tx, &entry.changeset, &header.school, &mut tally)?;
+                    arrived.applied += 1;
+                    for change in changeset::changes(&entry.changeset)
+                        .map_err(|e| refuse(format!("is damaged ({e})")))?
+                    {
+                        match change.table.as_str() {
+                            "checkins" if change.op == Op::Insert => arrived.check_ins += 1,
+                            "actions" | "milestones" | "action_statements" => arrived.actions += 1,
+                            "judgements" => arrived.judgements += 1,
+                            "evaluations" if change.op == Op::Insert => arrived.evaluations += 1,
+                            _ => {}
+                        }
+                    }
+                }
+                tx.execute(
+                    "INSERT INTO changes (copy, seq, school_uuid, changeset, made_at, arrived_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        entry.head.copy,
+                        entry.head.seq,
+                        header.school,
+                        entry.changeset,
+                        entry.head.made_at,
+                        now()
+                    ],
+                )?;
+            }
+            arrived.conflicts = tally.conflicts;
+            if starting {
+                // What arrived in the share need not go back to its sender.
+                tx.execute(
+                    "UPDATE links SET sent_upto = (SELECT coalesce(max(rowid), 0) FROM changes)
+                     WHERE school_uuid = ?1",
+                    [&header.school],
+                )?;
+            }
+            // The next check of each action is worked out here, by today.
+            let actions: Vec<i64> = tx
+                .prepare(
+                    "SELECT a.rowid FROM actions a JOIN evaluations e ON e.uuid = a.evaluation_uuid
+                     WHERE e.school_uuid = ?1",
+                )?
+                .query_map([&header.school], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for action in actions {
+                super::plans::refresh_next_check(tx, action)?;
+            }
+            tx.execute(
+                "UPDATE links SET partner = ?2 WHERE school_uuid = ?1",
+                params![header.school, header.from_copy],
+            )?;
+            if arrived.applied > 0 || arrived.started {
+                tx.execute(
+                    "UPDATE links SET exchanged_at = ?2, last_arrived = ?3 WHERE school_uuid = ?1",
+                    params![header.school, now(), arrived.summary()],
+                )?;
+            }
+            Ok(arrived)
+        })
+    }
+
+    /// Every linked school, by name.
+    pub fn links(&self) -> super::Result<Vec<Link>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.rowid, s.uuid, s.name, l.folder, l.confidential, l.exchanged_at,
+                    (SELECT count(*) FROM changes c
+                     WHERE c.school_uuid = l.school_uuid AND c.rowid > l.sent_upto),
+                    l.last_arrived
+             FROM links l JOIN schools s ON s.uuid = l.school_uuid
+             ORDER BY s.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Link {
+                school_id: r.get(0)?,
+                school_uuid: r.get(1)?,
+                school: r.get(2)?,
+                folder: r.get(3)?,
+                confidential: r.get::<_, i64>(4)? != 0,
+                exchanged_at: r.get(5)?,
+                waiting: r.get::<_, i64>(6)? as usize,
+                last_arrived: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The conflicts no one has settled yet, oldest first.
+    pub fn open_conflicts(&self) -> super::Result<Vec<OpenConflict>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.rowid, s.name, c.table_name, c.row_uuid, c.statement_key, c.field,
+                    c.kept, c.other,
+                    (SELECT a.title FROM actions a WHERE a.uuid = c.row_uuid),
+                    (SELECT a.title FROM checkins k JOIN actions a ON a.uuid = k.action_uuid
+                     WHERE k.uuid = c.row_uuid)
+             FROM conflicts c JOIN schools s ON s.uuid = c.school_uuid
+             WHERE c.settled_at IS NULL ORDER BY c.found_at, c.rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let table: String = r.get(2)?;
+            let statement: String = r.get(4)?;
+            let action: Option<String> = r.get(8)?;
+            let check_in_of: Option<String> = r.get(9)?;
+            let what = match table.as_str() {
+                "actions" => format!("action: {}", action.unwrap_or_default()),
+                "checkins" => format!("check-in of: {}", check_in_of.unwrap_or_default()),
+                "judgements" => format!("judgement of {statement}"),
+                other => other.to_string(),
+            };
+            Ok(OpenConflict {
+                id: r.get(0)?,
+                school: r.get(1)?,
+                what,
+                field: r.get(5)?,
+                kept: r.get(6)?,
+                other: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Settles a conflict with `value` (one of the two, or a third): the
+    /// field takes it, the value it replaces goes into the history, and the
+    /// choice is recorded, so it travels to the partner like any change.
+    pub fn settle_conflict(&mut self, id: i64, value: Option<&str>) -> super::Result<()> {
+        self.write(|tx| {
+            let found: Option<(String, String, String, String, Option<String>)> = tx
+                .query_row(
+                    "SELECT table_name, row_uuid, statement_key, field, kept FROM conflicts
+                     WHERE rowid = ?1 AND settled_at IS NULL",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let Some((table, row, statement, field, kept)) = found else {
+                return Err(StoreError::Missing(format!(
+                    "There is no open conflict {id}."
+                )));
+            };
+            let columns = column_names(tx, &table)?;
+            if !columns.contains(&field) || !TRAVELLING.contains(&table.as_str()) {
+                return Err(StoreError::Conflict(format!(
+                    "The conflict names a field this copy does not know ({table}.{field})."
+                )));
+            }
+            let numeric: bool = tx.query_row(
+                "SELECT type = 'INTEGER' FROM pragma_table_info(?1) WHERE name = ?2",
+                params![table, field],
+                |r| r.get(0),
+            )?;
+            let bound: Value = match value {
+                None => Value::Null,
+                Some(v) if numeric => v
+                    .trim()
+                    .parse::<i64>()
+                    .map(Value::Integer)
+                    .map_err(|_| StoreError::Conflict(format!("{field} takes a whole number.")))?,
+                Some(v) => Value::Text(v.to_string()),
+            };
+            let (condition, key): (&str, Vec<Value>) = if table == "judgements" {
+                (
+                    "evaluation_uuid = ?2 AND statement_key = ?3",
+                    vec![Value::Text(row.clone()), Value::Text(statement.clone())],
+                )
+            } else {
+                ("uuid = ?2", vec![Value::Text(row.clone())])
+            };
+            if value.map(str::to_string) != kept {
+                // The value it replaces is kept, as for any edit.
+                let old = kept.clone().unwrap_or_default();
+                match table.as_str() {
+                    "judgements" => {
+                        tx.execute(
+                            "INSERT INTO revisions (uuid, evaluation_uuid, statement_key, field,
+                                 old_value, replaced_at)
+                             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                             WHERE ?4 IN ('level', 'deferred', 'rationale', 'evidence', 'defer_note')",
+                            params![super::new_uuid(), row, statement, field, old, now()],
+                        )?;
+                    }
+                    "actions" => {
+                        tx.execute(
+                            "INSERT INTO action_revisions (uuid, action_uuid, field, old_value, replaced_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![super::new_uuid(), row, field, old, now()],
+                        )?;
+                    }
+                    "checkins" => {
+                        tx.execute(
+                            "INSERT INTO action_revisions (uuid, action_uuid, field, old_value, replaced_at)
+                             SELECT ?1, action_uuid, ?3, ?4, ?5 FROM checkins WHERE uuid = ?2",
+                            params![super::new_uuid(), row, format!("check-in {field}"), old, now()],
+                        )?;
+                    }
+                    _ => {}
+                }
+                let mut values = vec![bound];
+                values.extend(key);
+                tx.execute(
+                    &format!("UPDATE \"{table}\" SET \"{field}\" = ?1 WHERE {condition}"),
+                    rusqlite::params_from_iter(values),
+                )?;
+            }
+            tx.execute(
+                "UPDATE conflicts SET settled_at = ?2 WHERE rowid = ?1",
+                params![id, now()],
+            )?;
+            if table == "actions" {
+                if let Some(action) = tx
+                    .query_row("SELECT rowid FROM actions WHERE uuid = ?1", [&row], |r| r.get(0))
+                    .optional()?
+                {
+                    super::plans::refresh_next_check(tx, action)?;
+                }
+            }
+            Ok(())
+        })
+    }
+}

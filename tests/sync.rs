@@ -1,0 +1,343 @@
+//! Two copies, one record: the liaison's file and a school's file exchange
+//! changes through a folder, with the real binary and real database files.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use headway::domain::plan::{Rag, Status};
+use headway::store::{ActionField, OpenMode, Store};
+use jiff::civil::date;
+
+fn hw(db: &Path, args: &[&str]) -> Output {
+    let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    Command::new(env!("CARGO_BIN_EXE_headway"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("HEADWAY_DB")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn err(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `f` on the store of `db`, holding the spawn lock so no child
+/// started meanwhile inherits the store's lock.
+fn with_store<T>(db: &Path, f: impl FnOnce(&mut Store) -> T) -> T {
+    let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut store = Store::open(db, OpenMode::Write).unwrap();
+    f(&mut store)
+}
+
+struct Pair {
+    _dir: tempfile::TempDir,
+    liaison: PathBuf,
+    school: PathBuf,
+    folder: PathBuf,
+}
+
+/// The liaison's demo file (two schools), Oakfield shared into a folder
+/// and taken up by an empty school copy.
+fn pair() -> Pair {
+    let dir = tempfile::tempdir().unwrap();
+    let liaison = dir.path().join("liaison.db");
+    let school = dir.path().join("school.db");
+    let folder = dir.path().join("shared");
+    fs::create_dir(&folder).unwrap();
+    ok(&hw(&liaison, &["demo"]));
+    let said = ok(&hw(
+        &liaison,
+        &["share", "--school", "oakfield", folder.to_str().unwrap()],
+    ));
+    assert!(said.contains("headway sync"), "{said}");
+    let said = ok(&hw(&school, &["sync", folder.to_str().unwrap()]));
+    assert!(
+        said.contains("Oakfield Primary School started here"),
+        "{said}"
+    );
+    Pair {
+        _dir: dir,
+        liaison,
+        school,
+        folder,
+    }
+}
+
+fn oakfield(store: &Store) -> i64 {
+    store
+        .schools()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name.starts_with("Oakfield"))
+        .unwrap()
+        .id
+}
+
+/// Oakfield's first action in the plan, by title.
+fn first_action(store: &Store) -> (i64, String) {
+    let rows = store.plan_rows(Some(oakfield(store))).unwrap();
+    let row = rows.first().unwrap();
+    (row.action.id, row.action.title.clone())
+}
+
+fn action_by_title(store: &Store, title: &str) -> headway::domain::plan::Action {
+    store
+        .plan_rows(Some(oakfield(store)))
+        .unwrap()
+        .into_iter()
+        .find(|r| r.action.title == title)
+        .unwrap()
+        .action
+}
+
+#[test]
+fn a_shared_school_copy_holds_that_school_only_and_its_check_ins_come_back() {
+    let p = pair();
+    // The school's copy holds Oakfield, whole, and nothing of Riverside.
+    let (liaison_export, school_names) = (
+        with_store(&p.liaison, |s| s.evaluation_listings().unwrap().len()),
+        with_store(&p.school, |s| {
+            s.schools()
+                .unwrap()
+                .into_iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+        }),
+    );
+    assert!(liaison_export > 2);
+    assert_eq!(school_names, ["Oakfield Primary School"]);
+    let file = fs::read(&p.school).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&file).contains("Riverside"),
+        "nothing of the other school is in the school's file"
+    );
+    for bundle in fs::read_dir(&p.folder).unwrap() {
+        let bytes = fs::read(bundle.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("Riverside"));
+    }
+    let same = |db: &Path| {
+        with_store(db, |s| {
+            let school = oakfield(s);
+            let rows = s.plan_rows(Some(school)).unwrap();
+            rows.into_iter()
+                .map(|r| {
+                    (
+                        r.action.title,
+                        r.action.status,
+                        r.last_check_in.map(|c| c.note),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(same(&p.liaison), same(&p.school), "the plan arrived whole");
+
+    // At the school: a check-in with a note, and an action's owner changed.
+    let title = with_store(&p.school, |s| {
+        let (action, title) = first_action(s);
+        let check_in = s
+            .add_check_in(action, date(2026, 11, 24), Rag::Amber)
+            .unwrap();
+        s.set_check_in_text(check_in, false, "Two classes still to start")
+            .unwrap();
+        s.set_action_field(action, ActionField::Owner, Some("Ms Patel"), true)
+            .unwrap();
+        title
+    });
+    let said = ok(&hw(&p.school, &["sync"]));
+    assert!(said.contains("Wrote"), "{said}");
+    let said = ok(&hw(&p.liaison, &["sync"]));
+    assert!(
+        said.contains("1 check-in from Oakfield Primary School"),
+        "{said}"
+    );
+    assert!(said.contains("action"), "{said}");
+    with_store(&p.liaison, |s| {
+        let action = action_by_title(s, &title);
+        assert_eq!(action.owner, "Ms Patel");
+        let latest = &s.check_ins(action.id).unwrap()[0];
+        assert_eq!(latest.note, "Two classes still to start");
+        assert_eq!(latest.rag, Rag::Amber);
+        // Home's line for the link says what came in.
+        let link = &s.links().unwrap()[0];
+        assert!(link.last_arrived.contains("1 check-in"), "{link:?}");
+    });
+    // Syncing again changes nothing on either side.
+    let again = ok(&hw(&p.liaison, &["sync"]));
+    assert!(
+        again.contains("Nothing to send, and nothing new arrived"),
+        "{again}"
+    );
+    let again = ok(&hw(&p.school, &["sync"]));
+    assert!(again.contains("Nothing"), "{again}");
+}
+
+#[test]
+fn a_field_changed_on_both_copies_is_kept_both_ways_settled_and_travels_back() {
+    let p = pair();
+    let title = with_store(&p.liaison, |s| first_action(s).1);
+    // Both change the same action's status before they exchange: the
+    // school second, so its edit is the later one.
+    with_store(&p.liaison, |s| {
+        let a = action_by_title(s, &title);
+        s.set_action_field(a.id, ActionField::Status, Some(Status::Done.as_str()), true)
+            .unwrap();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    with_store(&p.school, |s| {
+        let a = action_by_title(s, &title);
+        s.set_action_field(
+            a.id,
+            ActionField::Status,
+            Some(Status::Dropped.as_str()),
+            true,
+        )
+        .unwrap();
+    });
+    ok(&hw(&p.liaison, &["sync"]));
+    let said = ok(&hw(&p.school, &["sync"]));
+    assert!(said.contains("1 conflict"), "{said}");
+    let said = ok(&hw(&p.liaison, &["sync"]));
+    assert!(said.contains("1 conflict"), "{said}");
+    // Both copies keep the later edit for now, and list the other value.
+    for db in [&p.liaison, &p.school] {
+        with_store(db, |s| {
+            assert_eq!(action_by_title(s, &title).status, Status::Dropped);
+            let open = s.open_conflicts().unwrap();
+            assert_eq!(open.len(), 1, "{open:?}");
+            assert_eq!(open[0].field, "status");
+            assert_eq!(open[0].kept.as_deref(), Some("dropped"));
+            assert_eq!(open[0].other.as_deref(), Some("done"));
+            assert!(open[0].what.contains(&title), "{:?}", open[0]);
+        });
+    }
+    let listed = ok(&hw(&p.liaison, &["conflicts"]));
+    assert!(
+        listed.contains("kept \"dropped\", other \"done\""),
+        "{listed}"
+    );
+    // The liaison settles it with the other value; the value not chosen
+    // goes into the action's history, and the choice travels back.
+    ok(&hw(&p.liaison, &["conflicts", "--settle", "1", "--other"]));
+    with_store(&p.liaison, |s| {
+        let a = action_by_title(s, &title);
+        assert_eq!(a.status, Status::Done);
+        assert!(s.open_conflicts().unwrap().is_empty());
+        let history = s.action_history(a.id).unwrap();
+        assert!(
+            history
+                .iter()
+                .any(|(f, old, _)| f == "status" && old == "dropped"),
+            "{history:?}"
+        );
+    });
+    ok(&hw(&p.liaison, &["sync"]));
+    ok(&hw(&p.school, &["sync"]));
+    with_store(&p.school, |s| {
+        assert_eq!(action_by_title(s, &title).status, Status::Done);
+        assert!(s.open_conflicts().unwrap().is_empty(), "settled there too");
+    });
+}
+
+#[test]
+fn bad_bundles_are_refused_in_one_sentence_and_change_nothing() {
+    let p = pair();
+    with_store(&p.liaison, |s| {
+        let (action, _) = first_action(s);
+        s.add_check_in(action, date(2026, 11, 24), Rag::Green)
+            .unwrap();
+    });
+    ok(&hw(&p.liaison, &["sync"]));
+    let written: Vec<PathBuf> = fs::read_dir(&p.folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().contains(".share."))
+        .collect();
+    assert_eq!(written.len(), 1);
+    let good = fs::read(&written[0]).unwrap();
+    let before = common::table_rows(&p.school, false);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let try_bundle = |name: &str, bytes: &[u8], says: &str| {
+        let folder = elsewhere.path().join(name);
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join(format!("{name}.hwb")), bytes).unwrap();
+        let why = err(&hw(&p.school, &["sync", folder.to_str().unwrap()]));
+        assert!(why.contains(says), "{name}: {why}");
+        assert!(why.contains("nothing of it was applied"), "{name}: {why}");
+        assert_eq!(why.trim().lines().count(), 1, "one sentence: {why}");
+        assert_eq!(
+            common::table_rows(&p.school, false),
+            before,
+            "{name} changed nothing"
+        );
+    };
+    try_bundle("cut", &good[..good.len() - 10], "cut short");
+    let mut altered = good.clone();
+    let at = altered.len() - 5;
+    altered[at] ^= 1;
+    try_bundle("altered", &altered, "altered");
+    let text = String::from_utf8_lossy(&good).replace("\"format\":1", "\"format\":9");
+    try_bundle("newer", text.as_bytes(), "newer headway");
+    try_bundle(
+        "foreign",
+        b"SQLite format 3\0 and more",
+        "not a headway bundle",
+    );
+    // Riverside's changes, which this school's copy does not hold.
+    let riverside_folder = elsewhere.path().join("riverside");
+    fs::create_dir(&riverside_folder).unwrap();
+    ok(&hw(
+        &p.liaison,
+        &[
+            "share",
+            "--school",
+            "riverside",
+            riverside_folder.to_str().unwrap(),
+        ],
+    ));
+    with_store(&p.liaison, |s| {
+        let riverside = s
+            .schools()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name.starts_with("Riverside"))
+            .unwrap();
+        let action = s.plan_rows(Some(riverside.id)).unwrap()[0].action.id;
+        s.add_check_in(action, date(2026, 11, 24), Rag::Red)
+            .unwrap();
+    });
+    ok(&hw(&p.liaison, &["sync", "--school", "riverside"]));
+    let changes: Vec<PathBuf> = fs::read_dir(&riverside_folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().contains(".share."))
+        .collect();
+    try_bundle(
+        "wrong-school",
+        &fs::read(&changes[0]).unwrap(),
+        "does not hold",
+    );
+    // The good bundle applies; applied again, it changes nothing more.
+    let said = ok(&hw(&p.school, &["sync"]));
+    assert!(said.contains("1 check-in"), "{said}");
+    let after = common::table_rows(&p.school, false);
+    let said = ok(&hw(&p.school, &["sync", p.folder.to_str().unwrap()]));
+    assert!(!said.contains("check-in"), "{said}");
+    assert_eq!(common::table_rows(&p.school, false), after);
+}
