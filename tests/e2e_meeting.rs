@@ -363,6 +363,18 @@ fn a_message_has_its_own_line_never_hides_a_key_and_fades() {
     assert!(s.wait_exit());
 }
 
+/// Waits (a few seconds at most) for a value read from the file to be
+/// `want`: a save follows the key that made it, a moment later.
+fn settles(read: impl Fn() -> String, want: &str) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut got = read();
+    while got != want && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        got = read();
+    }
+    assert_eq!(got, want);
+}
+
 #[test]
 fn a_field_entered_has_its_text_selected_and_shell_keys_edit_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -394,7 +406,7 @@ fn a_field_entered_has_its_text_selected_and_shell_keys_edit_it() {
     // The title is selected: typing replaces it.
     s.type_slowly("Phonics catch-up");
     s.wait_for("Title saved");
-    assert_eq!(action("title"), "Phonics catch-up");
+    settles(|| action("title"), "Phonics catch-up");
     // Down past the description to the owner: typed, then Ctrl+W, Ctrl+/
     // (undo) and Ctrl+U.
     s.send("\x1b[B");
@@ -403,13 +415,13 @@ fn a_field_entered_has_its_text_selected_and_shell_keys_edit_it() {
     s.wait_for("saved");
     s.send("\x17"); // Ctrl+W: the word before
     std::thread::sleep(std::time::Duration::from_millis(300));
-    assert_eq!(action("owner"), "R. ");
+    settles(|| action("owner"), "R. ");
     s.send("\x1f"); // Ctrl+/ (Ctrl+_): undo
     std::thread::sleep(std::time::Duration::from_millis(300));
-    assert_eq!(action("owner"), "R. Patel");
+    settles(|| action("owner"), "R. Patel");
     s.send("\x15"); // Ctrl+U: back to the start
     std::thread::sleep(std::time::Duration::from_millis(300));
-    assert_eq!(action("owner"), "");
+    settles(|| action("owner"), "");
     // Down to the due date, twice over: the second replaces the first.
     for _ in 0..4 {
         s.send("\x1b[B");
@@ -424,7 +436,7 @@ fn a_field_entered_has_its_text_selected_and_shell_keys_edit_it() {
     s.type_slowly("2026-12-01");
     s.send("\x1b[A");
     std::thread::sleep(std::time::Duration::from_millis(300));
-    assert_eq!(action("due_date"), "2026-12-01");
+    settles(|| action("due_date"), "2026-12-01");
     s.send("\x1b");
     s.wait_for("Third draft");
     // The limit of open priorities: typing 3 makes it 3, not 53.
