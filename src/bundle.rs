@@ -39,6 +39,9 @@ pub struct EntryHead {
     pub copy: String,
     pub seq: i64,
     pub made_at: String,
+    /// When it was made, on the writer's clock that never goes back past a
+    /// change it has seen (nanoseconds since 1970).
+    pub stamp: i64,
     pub len: u64,
 }
 
@@ -219,12 +222,14 @@ mod tests {
                         copy: "copy-a".into(),
                         seq: 3,
                         made_at: "t".into(),
+                        stamp: 1,
                         len: 0,
                     },
                     EntryHead {
                         copy: "copy-a".into(),
                         seq: 4,
                         made_at: "t".into(),
+                        stamp: 1,
                         len: 0,
                     },
                 ],
@@ -237,6 +242,7 @@ mod tests {
                         copy: "copy-a".into(),
                         seq: 3,
                         made_at: "t".into(),
+                        stamp: 1,
                         len: 3,
                     },
                     changeset: vec![1, 2, 3],
@@ -246,6 +252,7 @@ mod tests {
                         copy: "copy-a".into(),
                         seq: 4,
                         made_at: "t".into(),
+                        stamp: 1,
                         len: 2,
                     },
                     changeset: vec![9, 8],

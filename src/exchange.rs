@@ -276,21 +276,35 @@ pub fn sync(
                     b.header.upto,
                 ))
         });
-        for (path, bundle) in found {
-            match store.apply_bundle(&bundle, &dir) {
-                Ok(arrived) => {
-                    if arrived.applied > 0 || arrived.started {
-                        done.said
-                            .push(format!("{}.", capitalised(&arrived.summary())));
+        // A bundle that builds on one not applied yet (another copy's, read
+        // later) waits for the others; what still waits when nothing more
+        // can be applied is taken as it stands.
+        let mut waiting = found;
+        let mut strict = true;
+        while !waiting.is_empty() {
+            let mut later = Vec::new();
+            let before = waiting.len();
+            for (path, bundle) in waiting {
+                match store.apply_bundle(&bundle, &dir, strict) {
+                    Ok(arrived) => {
+                        if arrived.applied > 0 || arrived.started {
+                            done.said
+                                .push(format!("{}.", capitalised(&arrived.summary())));
+                        }
+                        done.arrived.push(arrived);
                     }
-                    done.arrived.push(arrived);
+                    Err(StoreError::NotYet) => later.push((path, bundle)),
+                    Err(StoreError::Conflict(why)) => done.refused.push(format!(
+                        "The bundle {} {why}; nothing of it was applied.",
+                        path.display()
+                    )),
+                    Err(e) => return Err(e.into()),
                 }
-                Err(StoreError::Conflict(why)) => done.refused.push(format!(
-                    "The bundle {} {why}; nothing of it was applied.",
-                    path.display()
-                )),
-                Err(e) => return Err(e.into()),
             }
+            if later.len() == before {
+                strict = false;
+            }
+            waiting = later;
         }
     }
     Ok(done)

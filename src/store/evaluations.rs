@@ -123,7 +123,7 @@ fn set_mark(
         )?;
     }
     tx.execute(
-        "UPDATE judgements SET level = ?3, deferred = ?4, updated_at = ?5
+        "UPDATE judgements SET level = ?3, deferred = ?4, updated_at = ?5, marked_at = ?5
          WHERE evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1) AND statement_key = ?2",
         params![evaluation, key, level, deferred as i64, now()],
     )?;

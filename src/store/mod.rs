@@ -107,6 +107,10 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("{0}")]
     Conflict(String),
+    /// A bundle builds on changes that have not arrived here yet; it is
+    /// tried again once the others are applied.
+    #[error("needs changes that have not arrived here yet")]
+    NotYet,
     #[error("The tool file has {} problem(s).", .0.len())]
     InvalidTool(Vec<Problem>),
     #[error("{0}")]

@@ -161,11 +161,17 @@ pub(super) fn finish(tx: &Transaction<'_>, recorder: Recorder<'_>) -> super::Res
     };
     let copy = this_copy(tx)?;
     tx.execute(
-        "INSERT INTO changes (copy, seq, school_uuid, changeset, made_at)
-         VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE copy = ?1), ?2, ?3, ?4)",
-        params![copy, school, set, now()],
+        "INSERT INTO changes (copy, seq, school_uuid, changeset, made_at, stamp)
+         VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE copy = ?1), ?2, ?3, ?4,
+                 max(?5, (SELECT coalesce(max(stamp), 0) + 1 FROM changes)))",
+        params![copy, school, set, now(), now_stamp()],
     )?;
     Ok(())
+}
+
+/// Now, in nanoseconds since 1970.
+pub(super) fn now_stamp() -> i64 {
+    jiff::Timestamp::now().as_nanosecond() as i64
 }
 
 /// This copy's identity, made now if the file has none yet.

@@ -8,13 +8,14 @@
 //! copies, whichever exchanges first), the other waits in `conflicts` for a
 //! person to choose, and the choice travels back like any other change.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::changeset::{self, Conflict, Conflicting, Op, Resolution};
+use super::changeset::{self, Change, Conflict, Conflicting, Op, Resolution};
 use super::record::{column_names, school_of, this_copy, TRAVELLING};
 use super::{now, Store, StoreError};
 use crate::bundle::{Bundle, Entry, EntryHead, Header, Kind, ToolRow, FORMAT};
@@ -178,13 +179,102 @@ struct Tally {
     conflicts: usize,
 }
 
-/// Settles a change that met a row this copy changed too: field by field,
-/// a field only one side changed takes that side's value; a field both
-/// changed keeps the later edit's value (the greater value on a tie), and
-/// the two values are filed as a conflict.
+/// Who wrote a value, for ordering writes: a change's stamp, then its copy.
+type Stamp = (i64, String);
+
+/// The latest write this copy knows of each field of a school's rows, read
+/// from its log of changes when a change first meets a row changed here,
+/// and kept up as changes are applied.
+#[derive(Default)]
+struct Stamps {
+    built: bool,
+    last: HashMap<(String, String, String), Stamp>,
+}
+
+/// The row a change is to, as its key columns' values.
+fn row_key(conn: &Connection, change: &Change) -> rusqlite::Result<String> {
+    let columns = column_names(conn, &change.table)?;
+    let keys = key_columns(conn, &change.table)?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| columns.iter().position(|c| c == k))
+        .map(|i| {
+            let value = match change.op {
+                Op::Insert => change.new.get(i),
+                _ => change.old.get(i),
+            };
+            as_text(value.unwrap_or(&None)).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("/"))
+}
+
+impl Stamps {
+    /// Notes the fields a changeset writes: every value an update sets,
+    /// and every value an insert gives that is not a new row's blank.
+    fn note(&mut self, conn: &Connection, set: &[u8], stamp: &Stamp) -> super::Result<()> {
+        let rows = changeset::changes(set).map_err(|e| refuse(format!("is damaged ({e})")))?;
+        for change in rows {
+            if change.op == Op::Delete {
+                continue;
+            }
+            let columns = column_names(conn, &change.table)?;
+            let key = row_key(conn, &change)?;
+            for (i, name) in columns.iter().enumerate() {
+                let Some(value) = change.new.get(i) else {
+                    continue;
+                };
+                if value.is_none() || (change.op == Op::Insert && is_blank(value)) {
+                    continue;
+                }
+                let slot = self
+                    .last
+                    .entry((change.table.clone(), key.clone(), name.clone()))
+                    .or_insert((i64::MIN, String::new()));
+                if *stamp > *slot {
+                    *slot = stamp.clone();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn build(&mut self, conn: &Connection, school: &str) -> super::Result<()> {
+        if self.built {
+            return Ok(());
+        }
+        self.built = true;
+        let mut stmt =
+            conn.prepare("SELECT changeset, stamp, copy FROM changes WHERE school_uuid = ?1")?;
+        let rows = stmt
+            .query_map([school], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, (r.get::<_, i64>(1)?, r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<Vec<(Vec<u8>, Stamp)>>>()?;
+        for (set, stamp) in rows {
+            self.note(conn, &set, &stamp)?;
+        }
+        Ok(())
+    }
+
+    fn of(&self, table: &str, key: &str, field: &str) -> Stamp {
+        self.last
+            .get(&(table.to_string(), key.to_string(), field.to_string()))
+            .cloned()
+            .unwrap_or((i64::MIN, String::new()))
+    }
+}
+
+/// Settles a change that met a row this copy changed too, field by field.
+/// Each field takes the value of its latest write (by the changes' stamps),
+/// so every copy ends with the same value whatever order changes meet in.
+/// Where both copies changed a field since they last exchanged, the value
+/// not kept is filed as a conflict for a person to settle.
 fn merge(
     tx: &Transaction<'_>,
     c: &Conflicting,
+    theirs_stamp: &Stamp,
+    stamps: &Stamps,
     school: &str,
     tally: &mut Tally,
 ) -> super::Result<()> {
@@ -200,63 +290,63 @@ fn merge(
                 .unwrap_or(Value::Null)
         })
         .collect();
-    let row_key = key_values
+    let key_texts = key_values
         .iter()
         .map(|v| as_text(&Some(v.clone())).unwrap_or_default())
         .collect::<Vec<_>>();
-    let stamp = at("updated_at");
-    let ours_at = stamp.and_then(|i| as_text(c.current.get(i).unwrap_or(&None)));
-    let theirs_at = stamp.and_then(|i| as_text(c.change.new.get(i).unwrap_or(&None)));
+    let row = key_texts.join("/");
     let mut sets: Vec<(String, Value)> = Vec::new();
     for (i, name) in columns.iter().enumerate() {
         let Some(theirs) = c.change.new.get(i).cloned().flatten().map(Some) else {
             continue;
         };
-        if keys.contains(name) {
+        if keys.contains(name) || (table == "judgements" && MARK.contains(&name.as_str())) {
             continue;
         }
         let ours = c.current.get(i).cloned().flatten();
         if ours == theirs {
             continue;
         }
-        let base = c.change.old.get(i).cloned().flatten();
         match name.as_str() {
-            "updated_at" => {
+            // When a row was changed, settled or removed: the later time
+            // stands, on every copy, and is no one's choice to make.
+            n if n.ends_with("_at") && n != "created_at" => {
                 if as_text(&theirs) > as_text(&ours) {
                     sets.push((name.clone(), theirs.unwrap_or(Value::Null)));
                 }
                 continue;
             }
-            // Worked out again below from the rows; kept as first made.
+            // Worked out again from the rows; kept as first made.
             "next_check" | "created_at" => continue,
             _ => {}
         }
-        let changed_here = match c.change.op {
-            Op::Update => base != ours,
+        // A new row's blank is not a value anyone chose.
+        if c.change.op == Op::Insert && is_blank(&theirs) {
+            continue;
+        }
+        let take = *theirs_stamp > stamps.of(table, &row, name);
+        let both_changed = match c.change.op {
+            Op::Update => c.change.old.get(i).cloned().flatten() != ours,
             _ => !is_blank(&ours),
         };
-        if !changed_here {
-            sets.push((name.clone(), theirs.unwrap_or(Value::Null)));
-            continue;
-        }
-        if c.change.op != Op::Update && is_blank(&theirs) {
-            continue;
-        }
         let (ours_text, theirs_text) = (as_text(&ours), as_text(&theirs));
-        let theirs_wins = (&theirs_at, &theirs_text) > (&ours_at, &ours_text);
-        let (kept, other) = if theirs_wins {
+        if take {
             sets.push((name.clone(), theirs.unwrap_or(Value::Null)));
+        }
+        if !both_changed {
+            continue;
+        }
+        let (kept, other) = if take {
             (theirs_text, ours_text)
         } else {
             (ours_text, theirs_text)
         };
-        let row = row_key.join("/");
         let statement = if table == "judgements" {
-            row_key.get(1).cloned().unwrap_or_default()
+            key_texts.get(1).cloned().unwrap_or_default()
         } else {
             String::new()
         };
-        let row_uuid = row_key.first().cloned().unwrap_or_default();
+        let row_uuid = key_texts.first().cloned().unwrap_or_default();
         let made = tx.execute(
             "INSERT OR IGNORE INTO conflicts
                (uuid, school_uuid, table_name, row_uuid, statement_key, field, kept, other, found_at)
@@ -274,6 +364,19 @@ fn merge(
             ],
         )?;
         tally.conflicts += made;
+    }
+    if table == "judgements" {
+        merge_mark(
+            tx,
+            c,
+            &columns,
+            theirs_stamp,
+            stamps,
+            &row,
+            school,
+            &mut sets,
+            tally,
+        )?;
     }
     if sets.is_empty() {
         return Ok(());
@@ -298,39 +401,161 @@ fn merge(
     Ok(())
 }
 
+/// A judgement's mark: its level, or left until next time (`deferred`).
+/// It is one value, never both, and merged as one.
+const MARK: [&str; 2] = ["level", "deferred"];
+
+/// A mark in words, as a conflict shows it: the level, or "deferred".
+fn mark_text(level: &Option<Value>, deferred: &Option<Value>) -> Option<String> {
+    match (level, deferred) {
+        (Some(Value::Integer(l)), _) => Some(l.to_string()),
+        (_, Some(Value::Integer(1))) => Some(DEFERRED.into()),
+        _ => None,
+    }
+}
+
+/// How a conflict names a statement left until next time.
+const DEFERRED: &str = "deferred";
+
+/// Merges a judgement's mark: the latest write of either part stands, as
+/// a whole (a level clears the deferral; a deferral clears the level).
+#[allow(clippy::too_many_arguments)]
+fn merge_mark(
+    tx: &Transaction<'_>,
+    c: &Conflicting,
+    columns: &[String],
+    theirs_stamp: &Stamp,
+    stamps: &Stamps,
+    row: &str,
+    school: &str,
+    sets: &mut Vec<(String, Value)>,
+    tally: &mut Tally,
+) -> super::Result<()> {
+    let at = |name: &str| columns.iter().position(|c| c == name);
+    let (Some(level), Some(deferred)) = (at("level"), at("deferred")) else {
+        return Ok(());
+    };
+    let new = |i: usize| c.change.new.get(i).cloned().flatten();
+    let cur = |i: usize| c.current.get(i).cloned().flatten();
+    let (their_level, their_deferred) = (new(level), new(deferred));
+    let written = match c.change.op {
+        Op::Insert => mark_text(&their_level, &their_deferred).is_some(),
+        _ => their_level.is_some() || their_deferred.is_some(),
+    };
+    if !written {
+        return Ok(());
+    }
+    let theirs = (
+        their_level.clone().unwrap_or(Value::Null),
+        their_deferred.clone().unwrap_or(Value::Integer(0)),
+    );
+    let ours = (
+        cur(level).unwrap_or(Value::Null),
+        cur(deferred).unwrap_or(Value::Integer(0)),
+    );
+    if theirs == ours {
+        return Ok(());
+    }
+    let ours_stamp = std::cmp::max(
+        stamps.of("judgements", row, "level"),
+        stamps.of("judgements", row, "deferred"),
+    );
+    let take = *theirs_stamp > ours_stamp;
+    if take {
+        sets.push(("level".into(), theirs.0.clone()));
+        sets.push(("deferred".into(), theirs.1.clone()));
+    }
+    let both_changed = match c.change.op {
+        Op::Update => {
+            let old = |i: usize| c.change.old.get(i).cloned().flatten();
+            old(level).is_some_and(|v| v != ours.0) || old(deferred).is_some_and(|v| v != ours.1)
+        }
+        _ => mark_text(&Some(ours.0.clone()), &Some(ours.1.clone())).is_some(),
+    };
+    if !both_changed {
+        return Ok(());
+    }
+    let ours_text = mark_text(&Some(ours.0), &Some(ours.1));
+    let theirs_text = mark_text(&Some(theirs.0), &Some(theirs.1));
+    let (kept, other) = if take {
+        (theirs_text, ours_text)
+    } else {
+        (ours_text, theirs_text)
+    };
+    let (evaluation, statement) = row.split_once('/').unwrap_or((row, ""));
+    tally.conflicts += tx.execute(
+        "INSERT OR IGNORE INTO conflicts
+           (uuid, school_uuid, table_name, row_uuid, statement_key, field, kept, other, found_at)
+         VALUES (?1, ?2, 'judgements', ?3, ?4, 'level', ?5, ?6, ?7)",
+        params![
+            conflict_key("judgements", row, "level", &kept, &other),
+            school,
+            evaluation,
+            statement,
+            kept,
+            other,
+            now()
+        ],
+    )?;
+    Ok(())
+}
+
 /// Applies one changeset of `school`'s, within the caller's transaction.
+/// With `strict`, a change to a row not here, or a row referring to one
+/// not here, stops it with [`StoreError::NotYet`]: the row may be in a
+/// bundle not applied yet. Without, such a change is passed over (the row
+/// was removed here: a withdrawn check-in, say), and a reference to a row
+/// not here refuses the bundle.
 fn apply_one(
     tx: &Transaction<'_>,
     set: &[u8],
+    stamp: &Stamp,
+    stamps: &mut Stamps,
     school: &str,
+    strict: bool,
     tally: &mut Tally,
 ) -> super::Result<()> {
     let mut merges: Vec<Conflicting> = Vec::new();
-    let mut stopped: Option<&'static str> = None;
+    let mut stopped: Option<StoreError> = None;
     changeset::apply(tx, set, &mut |c| match c.kind {
         Conflict::Data if c.change.op == Op::Delete => Resolution::Replace,
         Conflict::Data | Conflict::Exists => {
             merges.push(c.clone());
             Resolution::Omit
         }
+        Conflict::NotFound if strict && c.change.op == Op::Update => {
+            stopped = Some(StoreError::NotYet);
+            Resolution::Abort
+        }
         // Gone here already (a withdrawn check-in, say).
         Conflict::NotFound => Resolution::Omit,
         Conflict::Constraint => {
-            stopped =
-                Some("breaks a rule of this copy's record (two schools of the same name, say)");
+            stopped = Some(refuse(
+                "breaks a rule of this copy's record (two schools of the same name, say)",
+            ));
+            Resolution::Abort
+        }
+        Conflict::ForeignKey if strict => {
+            stopped = Some(StoreError::NotYet);
             Resolution::Abort
         }
         Conflict::ForeignKey => {
-            stopped = Some("refers to records this copy does not hold");
+            stopped = Some(refuse("refers to records this copy does not hold"));
             Resolution::Abort
         }
     })
-    .map_err(|e| match stopped {
-        Some(why) => refuse(why),
+    .map_err(|e| match stopped.take() {
+        Some(why) => why,
         None => refuse(format!("could not be applied ({e})")),
     })?;
+    if !merges.is_empty() {
+        stamps.build(tx, school)?;
+    }
     for c in &merges {
-        merge(tx, c, school, tally)?;
+        merge(tx, c, stamp, stamps, school, tally)?;
+    }
+    if stamps.built {
+        stamps.note(tx, set, stamp)?;
     }
     // Every row it touched must be this school's: a school's bundle never
     // changes another school's record.
@@ -412,7 +637,7 @@ fn entries_after(
     partner: Option<&str>,
 ) -> super::Result<(Vec<Entry>, i64)> {
     let mut stmt = conn.prepare(
-        "SELECT rowid, copy, seq, made_at, changeset FROM changes
+        "SELECT rowid, copy, seq, made_at, changeset, stamp FROM changes
          WHERE school_uuid = ?1 AND rowid > ?2 AND copy IS NOT ?3 ORDER BY rowid",
     )?;
     let mut last = after;
@@ -424,16 +649,18 @@ fn entries_after(
             r.get::<_, i64>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, Vec<u8>>(4)?,
+            r.get::<_, i64>(5)?,
         ))
     })?;
     for row in rows {
-        let (rowid, copy, seq, made_at, changeset) = row?;
+        let (rowid, copy, seq, made_at, changeset, stamp) = row?;
         last = last.max(rowid);
         out.push(Entry {
             head: EntryHead {
                 copy,
                 seq,
                 made_at,
+                stamp,
                 len: changeset.len() as u64,
             },
             changeset,
@@ -598,8 +825,14 @@ impl Store {
     /// or nothing. A share starts the school here (linked through
     /// `folder`); changes are taken only for a school linked here. The
     /// changes this copy has already are passed over, so a bundle applied
-    /// twice changes nothing the second time.
-    pub fn apply_bundle(&mut self, bundle: &Bundle, folder: &Path) -> super::Result<Arrived> {
+    /// twice changes nothing the second time. See [`apply_one`] for
+    /// `strict`.
+    pub fn apply_bundle(
+        &mut self,
+        bundle: &Bundle,
+        folder: &Path,
+        strict: bool,
+    ) -> super::Result<Arrived> {
         let header = &bundle.header;
         let copy = this_copy(&self.conn)?;
         if header.from_copy == copy {
@@ -664,6 +897,7 @@ impl Store {
                 }
             }
             let mut tally = Tally::default();
+            let mut stamps = Stamps::default();
             let mut arrived = Arrived {
                 school: name.clone(),
                 ..Arrived::default()
@@ -674,7 +908,16 @@ impl Store {
             let starting = header.kind == Kind::Share && held.is_none();
             if header.kind == Kind::Share {
                 if starting {
-                    apply_one(tx, &bundle.snapshot, &header.school, &mut tally)?;
+                    let first = (i64::MIN, header.from_copy.clone());
+                    apply_one(
+                        tx,
+                        &bundle.snapshot,
+                        &first,
+                        &mut stamps,
+                        &header.school,
+                        strict,
+                        &mut tally,
+                    )?;
                 }
                 arrived.started = starting;
                 tx.execute(
@@ -695,7 +938,16 @@ impl Store {
                     continue;
                 }
                 if !starting {
-                    apply_one(tx, &entry.changeset, &header.school, &mut tally)?;
+                    let stamp = (entry.head.stamp, entry.head.copy.clone());
+                    apply_one(
+                        tx,
+                        &entry.changeset,
+                        &stamp,
+                        &mut stamps,
+                        &header.school,
+                        strict,
+                        &mut tally,
+                    )?;
                     arrived.applied += 1;
                     for change in changeset::changes(&entry.changeset)
                         .map_err(|e| refuse(format!("is damaged ({e})")))?
@@ -710,15 +962,17 @@ impl Store {
                     }
                 }
                 tx.execute(
-                    "INSERT INTO changes (copy, seq, school_uuid, changeset, made_at, arrived_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO changes (copy, seq, school_uuid, changeset, made_at, stamp,
+                         arrived_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?6)",
                     params![
                         entry.head.copy,
                         entry.head.seq,
                         header.school,
                         entry.changeset,
                         entry.head.made_at,
-                        now()
+                        now(),
+                        entry.head.stamp
                     ],
                 )?;
             }
@@ -844,6 +1098,13 @@ impl Store {
                 params![table, field],
                 |r| r.get(0),
             )?;
+            // A judgement's mark is a level or "deferred", set as a whole.
+            let mark = table == "judgements" && field == "level";
+            let value = if mark && value == Some(DEFERRED) {
+                None
+            } else {
+                value
+            };
             let bound: Value = match value {
                 None => Value::Null,
                 Some(v) if numeric => v
@@ -890,10 +1151,16 @@ impl Store {
                     }
                     _ => {}
                 }
+                let deferred = matches!(bound, Value::Null) as i64;
                 let mut values = vec![bound];
                 values.extend(key);
+                let assignment = if mark {
+                    format!("level = ?1, deferred = {deferred}")
+                } else {
+                    format!("\"{field}\" = ?1")
+                };
                 tx.execute(
-                    &format!("UPDATE \"{table}\" SET \"{field}\" = ?1 WHERE {condition}"),
+                    &format!("UPDATE \"{table}\" SET {assignment} WHERE {condition}"),
                     rusqlite::params_from_iter(values),
                 )?;
             }

@@ -10,6 +10,11 @@ CREATE TABLE changes (
     school_uuid  TEXT NOT NULL,
     changeset    BLOB NOT NULL,
     made_at      TEXT NOT NULL,
+    -- When it was made, in nanoseconds since 1970, on a clock that never
+    -- goes back past a change this copy has seen: a change made after
+    -- another arrived is always later than it, whatever the machines'
+    -- clocks say. Where two copies changed one field, the later stands.
+    stamp        INTEGER NOT NULL,
     -- When it arrived here; NULL for this copy's own changes.
     arrived_at   TEXT,
     PRIMARY KEY (copy, seq)
@@ -17,6 +22,7 @@ CREATE TABLE changes (
 
 -- A school's changes in the order this copy took them in (the rowid).
 CREATE INDEX changes_by_school ON changes(school_uuid);
+CREATE INDEX changes_by_stamp ON changes(stamp);
 
 -- A school linked to a partner copy through a folder both can reach.
 CREATE TABLE links (
@@ -52,3 +58,8 @@ CREATE TABLE conflicts (
 ) STRICT;
 
 CREATE INDEX conflicts_open ON conflicts(settled_at, school_uuid);
+
+-- When a judgement's mark (its level, or left until next time) last
+-- changed. Every change of the mark changes it too, so a mark changed on
+-- both copies always meets as a conflict, and is settled as one value.
+ALTER TABLE judgements ADD COLUMN marked_at TEXT;
