@@ -175,7 +175,7 @@ pub fn sync(
             "No school is linked to a partner copy yet; share one with `headway share --school NAME FOLDER`, or give the folder a share arrived in.".into(),
         ));
     }
-    let given = folder.map(linked_folder).transpose()?;
+    let given = folder.map(existing_folder).transpose()?;
     let mut folders: Vec<PathBuf> = Vec::new();
     for link in &links {
         // A school's changes go only where its partner reads: its own
@@ -183,15 +183,22 @@ pub fn sync(
         // for every school takes only the schools linked through it.
         let into = match (&given, &only) {
             (Some(f), Some(_)) => f.clone(),
-            (Some(f), None) if linked_folder(Path::new(&link.folder)).ok().as_ref() != Some(f) => {
+            (Some(f), None)
+                if existing_folder(Path::new(&link.folder)).ok().as_ref() != Some(f) =>
+            {
                 continue
             }
-            _ => linked_folder(Path::new(&link.folder))?,
+            _ => existing_folder(Path::new(&link.folder))?,
         };
         if !folders.contains(&into) {
             folders.push(into.clone());
         }
-        if let Some((bundle, upto)) = store.pending_bundle(&link.school_uuid)? {
+        let Some((bundle, upto)) = store.pending_bundle(&link.school_uuid)? else {
+            // Nothing to send is still an exchange: the folder was reached.
+            store.mark_sent(&link.school_uuid, 0)?;
+            continue;
+        };
+        {
             let path = into.join(format!(
                 "{}.{}.{:08}.{EXTENSION}",
                 slug(&link.school),
@@ -315,6 +322,19 @@ pub fn sync(
 fn linked_folder(folder: &Path) -> Result<PathBuf, ExchangeError> {
     let checked = crate::output::folder(folder)?;
     Ok(std::fs::canonicalize(&checked).unwrap_or(checked))
+}
+
+/// A folder a sync reads and writes: it must be there already (a synced
+/// folder not yet synced, or a stick not plugged in, is said so, never
+/// made anew on this disk).
+fn existing_folder(folder: &Path) -> Result<PathBuf, ExchangeError> {
+    if !folder.is_dir() {
+        return Err(ExchangeError::Message(format!(
+            "The folder {} is not there; plug in the drive it is on, or give the folder with `headway sync FOLDER`.",
+            folder.display()
+        )));
+    }
+    linked_folder(folder)
 }
 
 fn capitalised(text: &str) -> String {

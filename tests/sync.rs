@@ -336,8 +336,165 @@ fn bad_bundles_are_refused_in_one_sentence_and_change_nothing() {
     // The good bundle applies; applied again, it changes nothing more.
     let said = ok(&hw(&p.school, &["sync"]));
     assert!(said.contains("1 check-in"), "{said}");
-    let after = common::table_rows(&p.school, false);
+    // The record as it stands, the link's time of exchange aside.
+    let record = |db: &Path| -> Vec<String> {
+        common::table_rows(db, false)
+            .into_iter()
+            .filter(|r| !r.starts_with("links:"))
+            .collect()
+    };
+    let after = record(&p.school);
     let said = ok(&hw(&p.school, &["sync", p.folder.to_str().unwrap()]));
     assert!(!said.contains("check-in"), "{said}");
-    assert_eq!(common::table_rows(&p.school, false), after);
+    assert_eq!(record(&p.school), after);
+}
+
+/// How many of a school's rows a file holds, table by table.
+fn counts(db: &Path) -> Vec<i64> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    [
+        "schools",
+        "evaluations",
+        "judgements",
+        "actions",
+        "milestones",
+        "checkins",
+        "changes",
+    ]
+    .iter()
+    .map(|t| {
+        conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    })
+    .collect()
+}
+
+#[test]
+fn a_kill_while_a_bundle_is_applied_leaves_all_of_it_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let liaison = dir.path().join("liaison.db");
+    let folder = dir.path().join("shared");
+    fs::create_dir(&folder).unwrap();
+    ok(&hw(&liaison, &["generate", "--schools", "1"]));
+    let said = ok(&hw(&liaison, &["find", "Generated School"]));
+    assert!(said.contains("Generated School 0000"), "{said}");
+    ok(&hw(
+        &liaison,
+        &[
+            "share",
+            "--school",
+            "Generated School 0000",
+            folder.to_str().unwrap(),
+        ],
+    ));
+    // The whole school, as a copy that applied all of it holds it.
+    let whole = dir.path().join("whole.db");
+    let started = std::time::Instant::now();
+    ok(&hw(&whole, &["sync", folder.to_str().unwrap()]));
+    // Kills are spread over the time a whole sync takes, and a little past.
+    let took = started.elapsed();
+    let all = counts(&whole);
+    assert!(all[2] > 1000, "a large record: {all:?}");
+    let (mut none_seen, mut all_seen) = (0, 0);
+    for attempt in 0..12u64 {
+        let db = dir.path().join(format!("killed{attempt}.db"));
+        // An empty copy first, so the kill falls in the apply, not the setup.
+        ok(&hw(&db, &["tools", "list"]));
+        let mut child = {
+            let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+            Command::new(env!("CARGO_BIN_EXE_headway"))
+                .arg("--db")
+                .arg(&db)
+                .args(["sync", folder.to_str().unwrap()])
+                .env_remove("HEADWAY_DB")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        std::thread::sleep(took.mul_f64(0.1 + attempt as f64 / 10.0));
+        let _ = child.kill();
+        let _ = child.wait();
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok", "attempt {attempt}");
+        drop(conn);
+        let found = counts(&db);
+        if found[0] == 0 {
+            assert!(
+                found.iter().all(|&n| n == 0),
+                "attempt {attempt}: {found:?}"
+            );
+            none_seen += 1;
+        } else {
+            assert_eq!(found, all, "attempt {attempt}: all of it");
+            all_seen += 1;
+        }
+    }
+    eprintln!("{none_seen} kills left nothing, {all_seen} left all of it");
+}
+
+#[test]
+fn the_sync_key_brings_changes_in_and_the_conflict_screen_settles_one() {
+    let p = pair();
+    let title = with_store(&p.liaison, |s| first_action(s).1);
+    // The school checks an action in and changes its owner; the liaison
+    // changed the owner too, earlier.
+    with_store(&p.liaison, |s| {
+        let a = action_by_title(s, &title);
+        s.set_action_field(a.id, ActionField::Owner, Some("A. Khan"), true)
+            .unwrap();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    with_store(&p.school, |s| {
+        let a = action_by_title(s, &title);
+        s.add_check_in(a.id, date(2026, 11, 24), Rag::Red).unwrap();
+        s.set_action_field(a.id, ActionField::Owner, Some("B. Osei"), true)
+            .unwrap();
+    });
+    ok(&hw(&p.school, &["sync"]));
+    common::wait_until_unlocked(&p.liaison);
+    let mut s = common::Session::start(&p.liaison, &["--today", "2026-11-24"], 100, 30);
+    s.wait_for("Oakfield Primary School · exchanged");
+    s.send("S");
+    s.wait_for("Synced: 1 check-in from Oakfield Primary School");
+    let screen = s.screen();
+    assert!(screen.contains("1 conflict"), "{screen}");
+    s.wait_for("1 conflict to settle: press C");
+    s.send("C");
+    s.wait_for("Kept for now");
+    let screen = s.screen();
+    assert!(screen.contains("From the other copy"), "{screen}");
+    assert!(
+        screen.contains("B. Osei") && screen.contains("A. Khan"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&title) || screen.contains("action:"),
+        "{screen}"
+    );
+    // A third value, written here.
+    s.send("e");
+    s.wait_for("Your own value");
+    s.send("\x15"); // Ctrl+U clears the value offered
+    s.type_slowly("A. Khan and B. Osei");
+    s.send("\r");
+    s.wait_for("No conflicts to settle");
+    s.send("q");
+    s.wait_for("schools and evaluations");
+    assert!(!s.screen().contains("to settle"), "{}", s.screen());
+    s.send("q");
+    assert!(s.wait_exit());
+    with_store(&p.liaison, |s| {
+        let a = action_by_title(s, &title);
+        assert_eq!(a.owner, "A. Khan and B. Osei");
+    });
+    // The choice travels to the school.
+    ok(&hw(&p.liaison, &["sync"]));
+    ok(&hw(&p.school, &["sync"]));
+    with_store(&p.school, |s| {
+        assert_eq!(action_by_title(s, &title).owner, "A. Khan and B. Osei");
+        assert!(s.open_conflicts().unwrap().is_empty());
+    });
 }

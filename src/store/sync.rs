@@ -724,11 +724,12 @@ impl Store {
         let folder_text = folder.to_string_lossy().into_owned();
         self.write_unrecorded(|tx| {
             tx.execute(
-                "INSERT INTO links (school_uuid, folder, confidential, sent_upto)
-                 VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO links (school_uuid, folder, confidential, sent_upto, exchanged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (school_uuid) DO UPDATE SET folder = excluded.folder,
-                     confidential = excluded.confidential, sent_upto = excluded.sent_upto",
-                params![uuid, folder_text, confidential as i64, last],
+                     confidential = excluded.confidential, sent_upto = excluded.sent_upto,
+                     exchanged_at = excluded.exchanged_at",
+                params![uuid, folder_text, confidential as i64, last, now()],
             )?;
             Ok(())
         })?;

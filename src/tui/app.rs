@@ -16,6 +16,7 @@ use super::screens::across::AcrossScreen;
 use super::screens::action::ActionEditor;
 use super::screens::checkin::CheckInScreen;
 use super::screens::compare::Compare;
+use super::screens::conflicts::Conflicts;
 use super::screens::drafts::Drafts;
 use super::screens::finder::{self, Finder, Outcome};
 use super::screens::plan::Plan;
@@ -87,6 +88,7 @@ pub enum Screen {
     Summary(Box<Summary>),
     Compare(Box<Compare>),
     Across(Box<AcrossScreen>),
+    Conflicts(Box<Conflicts>),
     CheckIn(Box<CheckInScreen>),
     Drafts(Box<Drafts>),
     Plan(Box<Plan>),
@@ -344,6 +346,7 @@ impl App {
             Screen::Summary(s) => s.key(key, &mut ctx),
             Screen::Compare(s) => s.key(key, &mut ctx),
             Screen::Across(s) => s.key(key, &mut ctx),
+            Screen::Conflicts(s) => s.key(key, &mut ctx),
             Screen::CheckIn(s) => s.key(key, &mut ctx),
             Screen::Drafts(s) => s.key(key, &mut ctx),
             Screen::Plan(s) => s.key(key, &mut ctx),
@@ -426,6 +429,7 @@ impl App {
             Screen::NewEvaluation(s) => s.paste(text),
             Screen::Walk(s) => s.paste(text, &mut ctx),
             Screen::Summary(_) | Screen::Compare(_) | Screen::Across(_) => {}
+            Screen::Conflicts(s) => s.paste(text),
             Screen::CheckIn(s) => s.paste(text, &mut ctx),
             Screen::Drafts(s) => s.paste(text),
             Screen::Plan(_) => {}
@@ -440,6 +444,7 @@ impl App {
             Screen::NewEvaluation(_) => true,
             Screen::Walk(s) => s.is_typing(),
             Screen::Summary(_) | Screen::Compare(_) | Screen::Across(_) => false,
+            Screen::Conflicts(s) => s.is_typing(),
             Screen::CheckIn(s) => s.is_typing(),
             Screen::Drafts(s) => s.is_typing(),
             Screen::Plan(_) => false,
@@ -533,6 +538,13 @@ impl App {
                     return None;
                 }
             },
+            Nav::Conflicts => match Conflicts::open(&self.store) {
+                Ok(s) => Screen::Conflicts(Box::new(s)),
+                Err(e) => {
+                    self.status = Status::Held(format!("Not opened: {e}"));
+                    return None;
+                }
+            },
             Nav::Across => match AcrossScreen::open(&self.store, self.today) {
                 Ok(s) => Screen::Across(Box::new(s)),
                 Err(e) => {
@@ -593,7 +605,10 @@ impl App {
             Screen::CheckIn(_) => KeyPlace::CheckIn,
             Screen::Drafts(_) => KeyPlace::Drafts,
             Screen::Plan(_) => KeyPlace::Plan,
-            Screen::NewEvaluation(_) | Screen::Action(_) | Screen::Across(_) => return None,
+            Screen::NewEvaluation(_)
+            | Screen::Action(_)
+            | Screen::Across(_)
+            | Screen::Conflicts(_) => return None,
         })
     }
 
@@ -615,6 +630,7 @@ impl App {
             Screen::Summary(s) => ("Summary", s.help(), s.hints()),
             Screen::Compare(s) => ("Compare cycles", s.help(), s.hints()),
             Screen::Across(s) => ("Across schools", s.help(), s.hints()),
+            Screen::Conflicts(s) => ("Conflicts", s.help(), s.hints()),
             Screen::CheckIn(s) => ("Check-in", s.help(), s.hints()),
             Screen::Drafts(s) => ("Plan drafts", s.help(), s.hints()),
             Screen::Plan(s) => ("School plan", s.help(), s.hints()),
@@ -684,6 +700,7 @@ impl App {
             Screen::Summary(s) => s.view(frame, body, &self.theme),
             Screen::Compare(s) => s.view(frame, body, &self.theme),
             Screen::Across(s) => s.view(frame, body, &self.theme),
+            Screen::Conflicts(s) => s.view(frame, body, &self.theme),
             Screen::CheckIn(s) => s.view(frame, body, &self.theme),
             Screen::Drafts(s) => s.view(frame, body, &self.theme),
             Screen::Plan(s) => s.view(frame, body, &self.theme),

@@ -28,6 +28,8 @@ pub enum Nav {
     Compare {
         evaluation: i64,
     },
+    /// The fields both copies of a school changed, to settle.
+    Conflicts,
     CheckIn {
         filter: crate::agenda::Filter,
     },

@@ -18,7 +18,7 @@ use ratatui::Frame;
 use crate::domain::evaluation::Progress;
 use crate::domain::plan::Stage;
 use crate::domain::school::{clean_name, School};
-use crate::store::{EvaluationListing, Store};
+use crate::store::{EvaluationListing, Link, Store};
 use crate::tui::nav::{Ctx, Nav, Status};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit::{fit, Part};
@@ -54,6 +54,11 @@ const HELP: &[KeyHelp] = &[
         "p",
         "the selected school's plan: by aspect, owner or due date",
     ),
+    (
+        "S",
+        "sync: send each linked school's changes to its partner, take theirs in",
+    ),
+    ("C", "conflicts: fields both copies changed, to settle"),
     ("/", "find a school by typing part of its name"),
     ("Esc", "clear the search"),
     ("?", "this help"),
@@ -100,6 +105,18 @@ pub struct Home {
     selected: usize,
     offset: Cell<usize>,
     mode: Mode,
+    /// Schools linked to a partner copy, and the conflicts to settle.
+    links: Vec<Link>,
+    conflicts: usize,
+}
+
+/// When a link last exchanged, as a person reads it.
+fn exchanged(at: Option<&str>) -> String {
+    let Some(at) = at.and_then(|t| t.parse::<jiff::Timestamp>().ok()) else {
+        return "never exchanged".into();
+    };
+    let local = at.to_zoned(jiff::tz::TimeZone::system());
+    format!("exchanged {}", local.strftime("%-d %b %H:%M"))
 }
 
 impl Home {
@@ -113,7 +130,14 @@ impl Home {
                 (Vec::new(), Vec::new())
             }
         };
+        let links = store.links().unwrap_or_else(|e| {
+            *status = Status::Error(e.to_string());
+            Vec::new()
+        });
+        let conflicts = store.open_conflicts().map(|c| c.len()).unwrap_or(0);
         let mut home = Home {
+            links,
+            conflicts,
             schools,
             counts,
             listings: HashMap::new(),
@@ -388,6 +412,26 @@ impl Home {
                 }
             }
             KeyCode::Char('A') if !self.schools.is_empty() => return Nav::Across,
+            KeyCode::Char('C') => return Nav::Conflicts,
+            KeyCode::Char('S') => {
+                if self.links.is_empty() {
+                    ctx.info("No school is linked to a partner copy yet: `headway share --school NAME FOLDER` links one.");
+                    return Nav::Stay;
+                }
+                match crate::exchange::sync(ctx.store, None, None) {
+                    Ok(done) => {
+                        let mut status = Status::None;
+                        let old = std::mem::replace(self, Home::load(ctx.store, None, &mut status));
+                        self.keep_selection(&old, ctx.store, &mut status);
+                        *ctx.status = if done.refused.is_empty() {
+                            Status::Saved(done.summary())
+                        } else {
+                            Status::Error(done.summary())
+                        };
+                    }
+                    Err(e) => ctx.error(format!("Not synced: {e}")),
+                }
+            }
             KeyCode::Esc => {
                 self.query.set_text("");
                 self.refilter();
@@ -500,6 +544,7 @@ impl Home {
                 ("p", "plan"),
                 ("c", "check-in"),
                 ("A", "across"),
+                ("S", "sync"),
                 ("/", "find"),
                 ("q", "quit"),
             ],
@@ -510,8 +555,10 @@ impl Home {
     }
 
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let [title, search, list] = Layout::vertical([
+        let partners = self.partner_lines(theme, area.width as usize);
+        let [title, strip, search, list] = Layout::vertical([
             Constraint::Length(1),
+            Constraint::Length(partners.len() as u16),
             Constraint::Length(
                 if self.query.text().is_empty() && !matches!(self.mode, Mode::Filter) {
                     0
@@ -529,6 +576,7 @@ impl Home {
             ])),
             title,
         );
+        frame.render_widget(Paragraph::new(partners), strip);
         if search.height > 0 {
             let cursor = if matches!(self.mode, Mode::Filter) {
                 "▏"
@@ -602,6 +650,52 @@ impl Home {
                 );
             }
         }
+    }
+
+    /// One line for each linked school (three at most), and one for the
+    /// conflicts waiting, if any.
+    fn partner_lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+        const SHOWN: usize = 3;
+        let mut lines: Vec<Line<'static>> = self
+            .links
+            .iter()
+            .take(SHOWN)
+            .map(|l| {
+                let mut text = format!(
+                    "{} · {} · {} to send",
+                    l.school,
+                    exchanged(l.exchanged_at.as_deref()),
+                    l.waiting
+                );
+                if !l.last_arrived.is_empty() {
+                    text.push_str(&format!(" · last in: {}", l.last_arrived));
+                }
+                Line::from(vec![
+                    Span::styled(" ⇄ ", theme.key()),
+                    Span::styled(shorten(&text, width.saturating_sub(4)), theme.dim()),
+                ])
+            })
+            .collect();
+        if self.links.len() > SHOWN {
+            lines.push(Line::styled(
+                format!("   and {} more linked schools", self.links.len() - SHOWN),
+                theme.dim(),
+            ));
+        }
+        if self.conflicts > 0 {
+            lines.push(Line::from(vec![
+                Span::styled(" ! ", theme.warning()),
+                Span::styled(
+                    format!(
+                        "{} conflict{} to settle: press C",
+                        self.conflicts,
+                        if self.conflicts == 1 { "" } else { "s" }
+                    ),
+                    theme.warning(),
+                ),
+            ]));
+        }
+        lines
     }
 
     fn count_schools(&self) -> usize {

@@ -4,6 +4,7 @@ pub mod across;
 pub mod action;
 pub mod checkin;
 pub mod compare;
+pub mod conflicts;
 pub mod drafts;
 pub mod finder;
 pub mod home;
