@@ -31,6 +31,9 @@ pub enum Kind {
     Share,
     /// Changes made since the last exchange.
     Changes,
+    /// A school's record as it stands, for a trust's file: levels, action
+    /// status, RAG, impact and dates, and notes only if the school allows.
+    Rollup,
 }
 
 /// One recorded change, as the header lists it.

@@ -108,6 +108,24 @@ pub enum Command {
         #[arg(value_name = "FOLDER")]
         folder: Option<PathBuf>,
     },
+    /// For a trust: take every school's roll-up in FOLDER into this file
+    /// (each replaces that school's last one); with --write, write this
+    /// file's schools' roll-ups into FOLDER instead.
+    Rollup {
+        /// The folder roll-ups are written to or taken from.
+        #[arg(value_name = "FOLDER")]
+        folder: PathBuf,
+        /// Write roll-ups of this file's schools, for a trust.
+        #[arg(long)]
+        write: bool,
+        /// With --write: only this school.
+        #[arg(long, value_name = "NAME", requires = "write")]
+        school: Option<String>,
+        /// With --write: include rationales and notes (confidential text
+        /// never goes).
+        #[arg(long, requires = "write")]
+        with_notes: bool,
+    },
     /// List the fields both copies changed, or settle one.
     Conflicts {
         /// The conflict to settle (its number in the list).
@@ -356,6 +374,52 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     if open_conflicts == 1 { "" } else { "s" }
                 ));
             }
+            for why in &done.refused {
+                console::error_line(&format!("headway: {why}"));
+            }
+            if done.refused.is_empty() {
+                Ok(())
+            } else {
+                Err(UserError::Reported)
+            }
+        }
+        Some(Command::Rollup {
+            folder,
+            write,
+            school,
+            with_notes,
+        }) => {
+            if write {
+                let store = open(&cli.global, OpenMode::Write)?;
+                let written =
+                    crate::exchange::write_rollups(&store, school.as_deref(), &folder, with_notes)
+                        .map_err(exchange_error)?;
+                console::line(&format!(
+                    "Wrote {} roll-up{} to {}{}.",
+                    written.len(),
+                    if written.len() == 1 { "" } else { "s" },
+                    folder.display(),
+                    if with_notes {
+                        ", with notes (confidential ones left out)"
+                    } else {
+                        ": levels, status, RAG, impact and dates, no notes"
+                    }
+                ));
+                return Ok(());
+            }
+            let mut store = open(&cli.global, OpenMode::Write)?;
+            let done =
+                crate::exchange::take_rollups(&mut store, &folder).map_err(exchange_error)?;
+            console::line(&format!(
+                "Took in {} school{}{}; `headway report --across` reads across them.",
+                done.taken.len(),
+                if done.taken.len() == 1 { "" } else { "s" },
+                if done.already > 0 {
+                    format!(" ({} already held)", done.already)
+                } else {
+                    String::new()
+                }
+            ));
             for why in &done.refused {
                 console::error_line(&format!("headway: {why}"));
             }

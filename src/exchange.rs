@@ -230,6 +230,7 @@ pub fn sync(
             .map(|l| l.school_uuid),
         None => None,
     };
+    let mut rollups = 0;
     for dir in folders {
         let mut found: Vec<(PathBuf, Bundle)> = Vec::new();
         let entries = std::fs::read_dir(&dir).map_err(|source| {
@@ -256,6 +257,8 @@ pub fn sync(
             };
             match Bundle::read(&bytes) {
                 Ok(bundle) if bundle.header.from_copy == me => {}
+                // Roll-ups are for a trust's file (`headway rollup`).
+                Ok(bundle) if bundle.header.kind == Kind::Rollup => rollups += 1,
                 Ok(bundle) => {
                     if wanted_school
                         .as_ref()
@@ -314,6 +317,12 @@ pub fn sync(
             waiting = later;
         }
     }
+    if rollups > 0 {
+        done.said.push(format!(
+            "Passed over {rollups} roll-up{} for a trust's file (`headway rollup FOLDER` takes them in).",
+            if rollups == 1 { "" } else { "s" }
+        ));
+    }
     Ok(done)
 }
 
@@ -357,4 +366,89 @@ fn read_small(path: &Path) -> Result<Vec<u8>, String> {
         return Err("is too large to be a bundle".into());
     }
     std::fs::read(path).map_err(|e| format!("could not be read ({})", crate::output::reason(&e)))
+}
+
+/// What taking in a folder of roll-ups did.
+#[derive(Debug, Clone, Default)]
+pub struct RolledUp {
+    pub taken: Vec<String>,
+    pub already: usize,
+    pub refused: Vec<String>,
+}
+
+/// Writes a roll-up of each school (or only `school`) into `folder`, for a
+/// trust's file: levels, action status, RAG, impact and dates, and notes
+/// only with `notes`; confidential text never. Returns the files written.
+pub fn write_rollups(
+    store: &Store,
+    school: Option<&str>,
+    folder: &Path,
+    notes: bool,
+) -> Result<Vec<PathBuf>, ExchangeError> {
+    let folder = linked_folder(folder)?;
+    let schools: Vec<(i64, String)> = match school {
+        Some(name) => vec![school_named(store, name)?],
+        None => store
+            .schools()?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect(),
+    };
+    let mut written = Vec::new();
+    for (id, name) in schools {
+        let bundle = store.rollup_bundle(id, notes)?;
+        let path = folder.join(format!(
+            "{}.{}.rollup.{EXTENSION}",
+            slug(&name),
+            short(&bundle.header.school)
+        ));
+        write_bundle(store, &path, &bundle)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Takes every roll-up in `folder` into this (a trust's) file, each school
+/// in its own transaction.
+pub fn take_rollups(store: &mut Store, folder: &Path) -> Result<RolledUp, ExchangeError> {
+    let folder = existing_folder(folder)?;
+    let mut done = RolledUp::default();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .map_err(|source| {
+            ExchangeError::Message(format!(
+                "The folder {} could not be read: {}.",
+                folder.display(),
+                crate::output::reason(&source)
+            ))
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let shown = path.display().to_string();
+        let bundle = match read_small(&path)
+            .map_err(|why| format!("{shown} {why}"))
+            .and_then(|bytes| Bundle::read(&bytes).map_err(|e| format!("The bundle {shown} {e}")))
+        {
+            Ok(b) => b,
+            Err(why) => {
+                done.refused
+                    .push(format!("{why}; nothing of it was taken."));
+                continue;
+            }
+        };
+        if bundle.header.kind != Kind::Rollup {
+            continue;
+        }
+        match store.apply_rollup(&bundle) {
+            Ok(crate::store::RolledUp::Taken { school }) => done.taken.push(school),
+            Ok(crate::store::RolledUp::Already { .. }) => done.already += 1,
+            Err(StoreError::Conflict(why)) => done.refused.push(format!(
+                "The bundle {shown} {why}; nothing of it was taken."
+            )),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(done)
 }

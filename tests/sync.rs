@@ -498,3 +498,115 @@ fn the_sync_key_brings_changes_in_and_the_conflict_screen_settles_one() {
         assert!(s.open_conflicts().unwrap().is_empty());
     });
 }
+
+#[test]
+fn a_trust_takes_roll_ups_without_notes_and_never_confidential_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let liaison = dir.path().join("liaison.db");
+    let trust = dir.path().join("trust.db");
+    let up = dir.path().join("up");
+    fs::create_dir(&up).unwrap();
+    ok(&hw(&liaison, &["demo"]));
+    // One rationale marked confidential, one open.
+    let (evaluation, secret_key, open_key) = with_store(&liaison, |s| {
+        let e = s.evaluations().unwrap()[0].clone();
+        let judged: Vec<(String, String)> = s
+            .judgements(e.id)
+            .unwrap()
+            .into_iter()
+            .filter(|(_, j)| !j.rationale.is_empty())
+            .map(|(k, j)| (k, j.rationale))
+            .collect();
+        let (secret, open) = (judged[0].0.clone(), judged[1].0.clone());
+        s.set_text(
+            e.id,
+            &secret,
+            headway::domain::evaluation::TextField::Rationale,
+            "Named teacher on a support plan",
+            true,
+        )
+        .unwrap();
+        s.set_confidential(e.id, &secret, true).unwrap();
+        (e.id, secret, open)
+    });
+    let text_in = |db: &Path, needle: &str| -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM judgements WHERE rationale LIKE ?1",
+                [format!("%{needle}%")],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let said = ok(&hw(&liaison, &["rollup", "--write", up.to_str().unwrap()]));
+    assert!(said.contains("Wrote 2 roll-ups"), "{said}");
+    let said = ok(&hw(&trust, &["rollup", up.to_str().unwrap()]));
+    assert!(said.contains("Took in 2 schools"), "{said}");
+    let nonblank: i64 = rusqlite::Connection::open(&trust)
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT count(*) FROM judgements WHERE rationale <> '')
+                  + (SELECT count(*) FROM checkins WHERE note <> '')
+                  + (SELECT count(*) FROM actions WHERE reason <> '')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(nonblank, 0, "no notes without --with-notes");
+    let across = ok(&hw(&trust, &["report", "--across", "--format", "csv"]));
+    assert!(across.contains("Oakfield Primary School"), "{across}");
+    assert!(across.contains("Riverside Academy"), "{across}");
+    // With notes, the open rationale goes; the confidential one never.
+    let open_text = with_store(&liaison, |s| {
+        s.judgements(evaluation).unwrap()[&open_key]
+            .rationale
+            .clone()
+    });
+    ok(&hw(
+        &liaison,
+        &["rollup", "--write", "--with-notes", up.to_str().unwrap()],
+    ));
+    ok(&hw(&trust, &["rollup", up.to_str().unwrap()]));
+    assert!(text_in(&trust, &open_text) > 0, "the open rationale went");
+    assert_eq!(text_in(&trust, "Named teacher"), 0, "confidential never");
+    assert!(!String::from_utf8_lossy(&fs::read(&trust).unwrap()).contains("Named teacher"));
+    for file in fs::read_dir(&up).unwrap() {
+        let bytes = fs::read(file.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("Named teacher"));
+    }
+    // A later roll-up replaces the school's record whole.
+    with_store(&liaison, |s| {
+        s.set_level(evaluation, &secret_key, Some(4)).unwrap()
+    });
+    ok(&hw(&liaison, &["rollup", "--write", up.to_str().unwrap()]));
+    ok(&hw(&trust, &["rollup", up.to_str().unwrap()]));
+    let uuid: String = rusqlite::Connection::open(&liaison)
+        .unwrap()
+        .query_row(
+            "SELECT uuid FROM evaluations WHERE rowid = ?1",
+            [evaluation],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let level: Option<i64> = rusqlite::Connection::open(&trust)
+        .unwrap()
+        .query_row(
+            "SELECT level FROM judgements WHERE statement_key = ?1 AND evaluation_uuid = ?2",
+            [&secret_key, &uuid],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(level, Some(4));
+    assert_eq!(
+        text_in(&trust, &open_text),
+        0,
+        "the notes went with the old roll-up"
+    );
+    // A roll-up is not for a partner copy.
+    let said = ok(&hw(
+        &dir.path().join("school.db"),
+        &["sync", up.to_str().unwrap()],
+    ));
+    assert!(said.contains("Passed over 2 roll-ups"), "{said}");
+}

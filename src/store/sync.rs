@@ -574,7 +574,7 @@ fn apply_one(
     Ok(())
 }
 
-fn school_uuid_of(conn: &Connection, school: i64) -> super::Result<String> {
+pub(super) fn school_uuid_of(conn: &Connection, school: i64) -> super::Result<String> {
     conn.query_row("SELECT uuid FROM schools WHERE rowid = ?1", [school], |r| {
         r.get(0)
     })
@@ -582,7 +582,7 @@ fn school_uuid_of(conn: &Connection, school: i64) -> super::Result<String> {
     .ok_or_else(|| StoreError::Missing(format!("There is no school {school}.")))
 }
 
-fn school_name_of(conn: &Connection, uuid: &str) -> super::Result<Option<String>> {
+pub(super) fn school_name_of(conn: &Connection, uuid: &str) -> super::Result<Option<String>> {
     Ok(conn
         .query_row("SELECT name FROM schools WHERE uuid = ?1", [uuid], |r| {
             r.get(0)
@@ -591,7 +591,7 @@ fn school_name_of(conn: &Connection, uuid: &str) -> super::Result<Option<String>
 }
 
 /// The tools `school`'s evaluations use, as stored.
-fn tools_of(conn: &Connection, school: &str) -> super::Result<Vec<ToolRow>> {
+pub(super) fn tools_of(conn: &Connection, school: &str) -> super::Result<Vec<ToolRow>> {
     let mut stmt = conn.prepare(
         "SELECT t.tool_id, t.version, t.title, t.area, t.source, t.origin, t.added_at
          FROM tools t WHERE EXISTS (
@@ -614,8 +614,8 @@ fn tools_of(conn: &Connection, school: &str) -> super::Result<Vec<ToolRow>> {
 }
 
 /// Which rows of `table` are `school`'s, over the attached copy `src`.
-fn rows_of_school(table: &str) -> &'static str {
-    match table {
+fn rows_of_school(table: &str) -> Option<&'static str> {
+    Some(match table {
         "schools" => "uuid = ?1",
         "evaluations" | "conflicts" => "school_uuid = ?1",
         "judgements" | "revisions" | "actions" => {
@@ -625,7 +625,51 @@ fn rows_of_school(table: &str) -> &'static str {
             "action_uuid IN (SELECT a.uuid FROM src.actions a
                  JOIN src.evaluations e ON e.uuid = a.evaluation_uuid WHERE e.school_uuid = ?1)"
         }
+    })
+}
+
+/// Blanks what a copy not allowed confidential notes must not receive.
+const HIDE_CONFIDENTIAL: &str = "
+    UPDATE main.judgements SET rationale = '', evidence = '', defer_note = ''
+    WHERE confidential = 1;
+    DELETE FROM main.revisions WHERE EXISTS (
+        SELECT 1 FROM main.judgements j WHERE j.confidential = 1
+        AND j.evaluation_uuid = revisions.evaluation_uuid
+        AND j.statement_key = revisions.statement_key);
+    UPDATE main.actions SET reason = '', impact_check = '' WHERE confidential = 1;
+    UPDATE main.checkins SET note = '', impact_note = '' WHERE confidential = 1;";
+
+/// The school's rows in the file at `path`, as one changeset of inserts:
+/// the rows `pick` chooses from each table (a condition over the attached
+/// copy `src`, with the school's UUID as `?1`; `None` takes none) are
+/// replayed into an empty copy in memory while its session records them,
+/// after `then` (SQL over `main`) has blanked what must not go.
+pub(super) fn snapshot(
+    path: &Path,
+    school: &str,
+    pick: &dyn Fn(&str) -> Option<String>,
+    then: &str,
+) -> super::Result<Vec<u8>> {
+    let mut scratch = Connection::open_in_memory()?;
+    // The tools stay out of the scratch copy: its rows need not find them.
+    scratch.pragma_update(None, "foreign_keys", "OFF")?;
+    super::schema::migrations().to_latest(&mut scratch)?;
+    scratch.execute("ATTACH DATABASE ?1 AS src", [path.to_string_lossy()])?;
+    let recorder =
+        changeset::Recorder::start(&scratch, TRAVELLING).map_err(super::record::session_error)?;
+    for table in TRAVELLING {
+        if let Some(condition) = pick(table) {
+            scratch.execute(
+                &format!("INSERT INTO main.{table} SELECT * FROM src.{table} WHERE {condition}"),
+                [school],
+            )?;
+        }
     }
+    if !then.is_empty() {
+        scratch.execute_batch(then)?;
+    }
+    let set = recorder.changeset().map_err(super::record::session_error)?;
+    Ok(set)
 }
 
 /// The school's entries in this copy's log after `after` (a rowid), in order.
@@ -680,39 +724,13 @@ impl Store {
     ) -> super::Result<Bundle> {
         let uuid = school_uuid_of(&self.conn, school)?;
         let name = school_name_of(&self.conn, &uuid)?.unwrap_or_default();
-        // The rows are replayed into an empty copy in memory while its
-        // session records them: a changeset of inserts, made by SQLite.
-        let mut scratch = Connection::open_in_memory()?;
-        // The tools stay out of the scratch copy: its rows need not find them.
-        scratch.pragma_update(None, "foreign_keys", "OFF")?;
-        super::schema::migrations().to_latest(&mut scratch)?;
-        scratch.execute("ATTACH DATABASE ?1 AS src", [self.path.to_string_lossy()])?;
-        let snapshot = {
-            let recorder = changeset::Recorder::start(&scratch, TRAVELLING)
-                .map_err(super::record::session_error)?;
-            for table in TRAVELLING {
-                scratch.execute(
-                    &format!(
-                        "INSERT INTO main.{table} SELECT * FROM src.{table} WHERE {}",
-                        rows_of_school(table)
-                    ),
-                    [&uuid],
-                )?;
-            }
-            if !confidential {
-                scratch.execute_batch(
-                    "UPDATE main.judgements SET rationale = '', evidence = '', defer_note = ''
-                     WHERE confidential = 1;
-                     DELETE FROM main.revisions WHERE EXISTS (
-                         SELECT 1 FROM main.judgements j WHERE j.confidential = 1
-                         AND j.evaluation_uuid = revisions.evaluation_uuid
-                         AND j.statement_key = revisions.statement_key);
-                     UPDATE main.actions SET reason = '', impact_check = '' WHERE confidential = 1;
-                     UPDATE main.checkins SET note = '', impact_note = '' WHERE confidential = 1;",
-                )?;
-            }
-            recorder.changeset().map_err(super::record::session_error)?
-        };
+        let hide = if confidential { "" } else { HIDE_CONFIDENTIAL };
+        let snapshot = snapshot(
+            &self.path,
+            &uuid,
+            &|t| rows_of_school(t).map(str::to_string),
+            hide,
+        )?;
         let (entries, last) = entries_after(&self.conn, &uuid, 0, None)?;
         let copy = this_copy(&self.conn)?;
         let tools = tools_of(&self.conn, &uuid)?;
@@ -838,6 +856,11 @@ impl Store {
         let copy = this_copy(&self.conn)?;
         if header.from_copy == copy {
             return Err(refuse("was written by this copy"));
+        }
+        if header.kind == Kind::Rollup {
+            return Err(refuse(
+                "is a roll-up for a trust's file, not changes for a partner copy; `headway rollup FOLDER` takes it in",
+            ));
         }
         let folder_text = folder.to_string_lossy().into_owned();
         let name = header.school_name.clone();

@@ -63,3 +63,12 @@ CREATE INDEX conflicts_open ON conflicts(settled_at, school_uuid);
 -- changed. Every change of the mark changes it too, so a mark changed on
 -- both copies always meets as a conflict, and is settled as one value.
 ALTER TABLE judgements ADD COLUMN marked_at TEXT;
+
+-- In a trust's file: the roll-up each school's record came from. A later
+-- roll-up from the same copy replaces the school's rows whole.
+CREATE TABLE rollups (
+    school_uuid  TEXT PRIMARY KEY NOT NULL,
+    from_copy    TEXT NOT NULL,
+    upto         INTEGER NOT NULL,
+    taken_at     TEXT NOT NULL
+) STRICT;

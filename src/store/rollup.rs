@@ -1,0 +1,223 @@
+//! Roll-ups for a trust: each school's record as it stands, cut down to
+//! what a view across schools needs (levels, aspects, action status, RAG,
+//! impact and dates), written by the school's copy and taken into a
+//! trust's file, where it replaces that school's last roll-up whole.
+//! Notes go only if the school allows them; confidential text never goes.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::changeset::{self, Conflict, Resolution};
+use super::record::this_copy;
+use super::sync::{school_name_of, school_uuid_of, snapshot, tools_of};
+use super::{now, Store, StoreError};
+use crate::bundle::{Bundle, Header, Kind, FORMAT};
+
+/// The rows a roll-up carries: each series' newest two evaluations (the
+/// view across schools compares them), any evaluation with actions in the
+/// plan, and the plan's actions with their milestones and check-ins.
+fn rows_of_rollup(table: &str) -> Option<String> {
+    const EVALUATIONS: &str = "(SELECT uuid FROM (
+            SELECT uuid, row_number() OVER (
+                PARTITION BY tool_id, lower(trim(scope))
+                ORDER BY created_at DESC, rowid DESC) AS n
+            FROM src.evaluations WHERE school_uuid = ?1 AND removed_at IS NULL)
+         WHERE n <= 2
+         UNION SELECT a.evaluation_uuid FROM src.actions a
+         JOIN src.evaluations e ON e.uuid = a.evaluation_uuid
+         WHERE e.school_uuid = ?1 AND e.removed_at IS NULL AND a.stage = 'accepted')";
+    const ACTIONS: &str = "(SELECT a.uuid FROM src.actions a
+         JOIN src.evaluations e ON e.uuid = a.evaluation_uuid
+         WHERE e.school_uuid = ?1 AND e.removed_at IS NULL AND a.stage = 'accepted')";
+    Some(match table {
+        "schools" => "uuid = ?1".to_string(),
+        "evaluations" => format!("uuid IN {EVALUATIONS}"),
+        "judgements" => format!("evaluation_uuid IN {EVALUATIONS}"),
+        "actions" => format!("uuid IN {ACTIONS}"),
+        "action_statements" | "milestones" | "checkins" => format!("action_uuid IN {ACTIONS}"),
+        // Histories and conflicts are the school's own business.
+        _ => return None,
+    })
+}
+
+/// Blanks every note: what stays is levels, status, RAG, impact and dates.
+const WITHOUT_NOTES: &str = "
+    UPDATE main.judgements SET rationale = '', evidence = '', defer_note = '';
+    UPDATE main.actions SET description = '', reason = '', success_criteria = '',
+        impact_check = '';
+    UPDATE main.milestones SET text = '';
+    UPDATE main.checkins SET note = '', impact_note = '';";
+
+/// Blanks what is confidential, which a roll-up never carries.
+const WITHOUT_CONFIDENTIAL: &str = "
+    UPDATE main.judgements SET rationale = '', evidence = '', defer_note = ''
+    WHERE confidential = 1;
+    UPDATE main.actions SET reason = '', impact_check = '' WHERE confidential = 1;
+    UPDATE main.checkins SET note = '', impact_note = '' WHERE confidential = 1;";
+
+/// What taking in a roll-up did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RolledUp {
+    /// The school's record in the trust's file is now this roll-up's.
+    Taken { school: String },
+    /// The file holds this roll-up, or a later one from the same copy.
+    Already { school: String },
+}
+
+impl Store {
+    /// The school's roll-up for a trust, with its notes if `notes`
+    /// (confidential text never).
+    pub fn rollup_bundle(&self, school: i64, notes: bool) -> super::Result<Bundle> {
+        let uuid = school_uuid_of(&self.conn, school)?;
+        let name = school_name_of(&self.conn, &uuid)?.unwrap_or_default();
+        let hide = if notes {
+            WITHOUT_CONFIDENTIAL
+        } else {
+            WITHOUT_NOTES
+        };
+        let snapshot = snapshot(&self.path, &uuid, &rows_of_rollup, hide)?;
+        let upto: i64 = self.conn.query_row(
+            "SELECT coalesce(max(stamp), 0) FROM changes WHERE school_uuid = ?1",
+            [&uuid],
+            |r| r.get(0),
+        )?;
+        Ok(Bundle {
+            header: Header {
+                format: FORMAT,
+                kind: Kind::Rollup,
+                from_copy: this_copy(&self.conn)?,
+                school: uuid.clone(),
+                school_name: name,
+                first_seq: 0,
+                last_seq: 0,
+                // A roll-up made later from the same copy replaces this one:
+                // the newest change it reflects, or when it was made.
+                upto: upto.max(super::record::now_stamp()),
+                confidential: false,
+                snapshot_len: snapshot.len() as u64,
+                entries: Vec::new(),
+                tools: tools_of(&self.conn, &uuid)?,
+            },
+            snapshot,
+            entries: Vec::new(),
+        })
+    }
+
+    /// Takes a school's roll-up into this (a trust's) file, in one
+    /// transaction: the school's rows from its last roll-up give way to
+    /// this one's. An older roll-up than the one held is passed over.
+    pub fn apply_rollup(&mut self, bundle: &Bundle) -> super::Result<RolledUp> {
+        let header = &bundle.header;
+        if header.kind != Kind::Rollup {
+            return Err(StoreError::Conflict(
+                "is not a roll-up; a partner copy takes it in with `headway sync`".into(),
+            ));
+        }
+        let school = header.school_name.clone();
+        self.write_unrecorded(|tx| {
+            let held: Option<(String, i64)> = tx
+                .query_row(
+                    "SELECT from_copy, upto FROM rollups WHERE school_uuid = ?1",
+                    [&header.school],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if held.is_some_and(|(from, upto)| from == header.from_copy && upto >= header.upto) {
+                return Ok(RolledUp::Already { school: school.clone() });
+            }
+            let other: Option<String> = tx
+                .query_row(
+                    "SELECT name FROM schools WHERE name = ?1 AND uuid <> ?2",
+                    params![header.school_name, header.school],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(other) = other {
+                return Err(StoreError::Conflict(format!(
+                    "is for a school called {school}, and this file has another {other}; rename one of them first"
+                )));
+            }
+            for tool in &header.tools {
+                let stored: Option<String> = tx
+                    .query_row(
+                        "SELECT source FROM tools WHERE tool_id = ?1 AND version = ?2",
+                        params![tool.tool_id, tool.version],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match stored {
+                    Some(s) if s == tool.source => {}
+                    Some(_) => {
+                        return Err(StoreError::Conflict(format!(
+                            "uses tool \"{}\" version {}, which differs from the one stored here under the same version",
+                            tool.tool_id, tool.version
+                        )))
+                    }
+                    None => {
+                        crate::domain::tool::parse_tool(tool.source.as_bytes()).map_err(|_| {
+                            StoreError::Conflict(format!(
+                                "carries tool \"{}\", which is not a valid tool",
+                                tool.tool_id
+                            ))
+                        })?;
+                        tx.execute(
+                            "INSERT INTO tools (tool_id, version, title, area, source, origin, added_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, 'imported', ?6)",
+                            params![tool.tool_id, tool.version, tool.title, tool.area, tool.source, now()],
+                        )?;
+                    }
+                }
+            }
+            // The school's last roll-up gives way, children first.
+            const ACTIONS: &str = "SELECT a.uuid FROM actions a
+                JOIN evaluations e ON e.uuid = a.evaluation_uuid WHERE e.school_uuid = ?1";
+            const EVALUATIONS: &str = "SELECT uuid FROM evaluations WHERE school_uuid = ?1";
+            for sql in [
+                format!("DELETE FROM checkins WHERE action_uuid IN ({ACTIONS})"),
+                format!("DELETE FROM milestones WHERE action_uuid IN ({ACTIONS})"),
+                format!("DELETE FROM action_statements WHERE action_uuid IN ({ACTIONS})"),
+                format!("DELETE FROM action_revisions WHERE action_uuid IN ({ACTIONS})"),
+                format!("DELETE FROM actions WHERE evaluation_uuid IN ({EVALUATIONS})"),
+                format!("DELETE FROM judgements WHERE evaluation_uuid IN ({EVALUATIONS})"),
+                format!("DELETE FROM revisions WHERE evaluation_uuid IN ({EVALUATIONS})"),
+                "DELETE FROM evaluations WHERE school_uuid = ?1".to_string(),
+                "DELETE FROM conflicts WHERE school_uuid = ?1".to_string(),
+                "DELETE FROM schools WHERE uuid = ?1".to_string(),
+            ] {
+                tx.execute(&sql, [&header.school])?;
+            }
+            let mut refused = None;
+            changeset::apply(tx, &bundle.snapshot, &mut |c| match c.kind {
+                Conflict::Exists | Conflict::Data | Conflict::NotFound => Resolution::Omit,
+                Conflict::Constraint | Conflict::ForeignKey => {
+                    refused = Some(c.change.table.clone());
+                    Resolution::Abort
+                }
+            })
+            .map_err(|e| {
+                StoreError::Conflict(match refused.take() {
+                    Some(table) => format!("has rows of {table} this file cannot take"),
+                    None => format!("could not be applied ({e})"),
+                })
+            })?;
+            // Every row must be the school's own.
+            for change in changeset::changes(&bundle.snapshot)
+                .map_err(|e| StoreError::Conflict(format!("is damaged ({e})")))?
+            {
+                if let Some(owner) = super::record::school_of(tx, &change)? {
+                    if owner != header.school {
+                        return Err(StoreError::Conflict(
+                            "holds rows of another school, so none of it was taken".into(),
+                        ));
+                    }
+                }
+            }
+            tx.execute(
+                "INSERT INTO rollups (school_uuid, from_copy, upto, taken_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (school_uuid) DO UPDATE SET from_copy = excluded.from_copy,
+                     upto = excluded.upto, taken_at = excluded.taken_at",
+                params![header.school, header.from_copy, header.upto, now()],
+            )?;
+            Ok(RolledUp::Taken { school: school.clone() })
+        })
+    }
+}
