@@ -90,8 +90,37 @@ fn main() {
         bench.export();
         bench.find();
         bench.across();
+        bench.rollup();
     }
 }
+
+/// The rows a roll-up carries, copied by SQLite alone from the attached
+/// generated file `g` into an empty trust file: the floor for taking in
+/// every school's roll-up.
+const ROLLUP_FLOOR: &str = "ATTACH DATABASE ?1 AS g; BEGIN;
+     INSERT OR IGNORE INTO tools SELECT * FROM g.tools;
+     INSERT INTO schools SELECT * FROM g.schools;
+     CREATE TEMP TABLE newest AS
+         SELECT uuid FROM (SELECT uuid, row_number() OVER (
+             PARTITION BY school_uuid, tool_id, lower(trim(scope))
+             ORDER BY created_at DESC) AS n FROM g.evaluations WHERE removed_at IS NULL)
+         WHERE n <= 2;
+     CREATE TEMP TABLE picked AS
+         SELECT uuid, evaluation_uuid FROM g.actions WHERE stage = 'accepted'
+         AND (status IN ('not started', 'in progress')
+              OR evaluation_uuid IN (SELECT uuid FROM newest));
+     INSERT INTO evaluations SELECT * FROM g.evaluations WHERE uuid IN (SELECT uuid FROM newest)
+         OR uuid IN (SELECT evaluation_uuid FROM picked);
+     INSERT INTO judgements SELECT * FROM g.judgements
+         WHERE evaluation_uuid IN (SELECT uuid FROM newest);
+     INSERT INTO actions SELECT * FROM g.actions WHERE uuid IN (SELECT uuid FROM picked);
+     INSERT INTO action_statements SELECT * FROM g.action_statements
+         WHERE action_uuid IN (SELECT uuid FROM picked);
+     INSERT INTO milestones SELECT * FROM g.milestones
+         WHERE action_uuid IN (SELECT uuid FROM picked);
+     INSERT INTO checkins SELECT * FROM g.checkins
+         WHERE action_uuid IN (SELECT uuid FROM picked);
+     COMMIT;";
 
 struct Bench<'a> {
     databases: &'a Databases,
@@ -177,6 +206,156 @@ impl Bench<'_> {
             "floor: sqlite3 FILE reading the levels of every series' newest two evaluations \
              and the open actions by school; {} of CSV",
             Amount::Bytes(runs.output)
+        ));
+    }
+
+    /// A trust's file made from every school's roll-up: the roll-ups
+    /// written (once), taken into an empty file, and the report across
+    /// schools drawn from it.
+    fn rollup(&self) {
+        let what = "rollup FOLDER (every school's roll-up into a trust's file)";
+        let target = for_size(
+            self.schools,
+            Target::AtMost(Amount::Time(Duration::from_secs(10))),
+            Target::AtMost(Amount::Time(Duration::from_secs(60))),
+        );
+        let folder = self
+            .databases
+            .scratch_dir(&format!("rollups-{}", self.schools));
+        let out = self.databases.scratch_file("rollup.out");
+        let wrote = timed(
+            HEADWAY,
+            &[
+                "--db",
+                path_str(&self.db),
+                "rollup",
+                "--write",
+                path_str(&folder),
+            ],
+            None,
+            &out,
+            self.limit,
+        );
+        let wrote = match wrote {
+            Ok(w) => w,
+            Err(e) => {
+                report::missing(what, target, &format!("the roll-ups were not written: {e}"));
+                return;
+            }
+        };
+        let bytes: u64 = std::fs::read_dir(&folder)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0);
+        report::line(
+            "rollup --write (every school's roll-up)",
+            Amount::Time(wrote.elapsed),
+            None,
+            Target::None,
+        );
+        // An empty trust's file for each run, made before the clock starts.
+        let trust = self.databases.scratch_file("trust.db");
+        let fresh = |path: &Path| -> Result<(), String> {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            timed(
+                HEADWAY,
+                &["--db", path_str(path), "tools", "list"],
+                None,
+                &out,
+                self.limit,
+            )
+            .map(|_| ())
+        };
+        let mut taken: Vec<Finished> = Vec::new();
+        for _ in 0..self.reps.min(3) {
+            if let Err(e) = fresh(&trust) {
+                report::missing(what, target, &e);
+                return;
+            }
+            match timed(
+                HEADWAY,
+                &["--db", path_str(&trust), "rollup", path_str(&folder)],
+                None,
+                &out,
+                self.limit,
+            ) {
+                Ok(run) => taken.push(run),
+                Err(e) => {
+                    report::missing(what, target, &e);
+                    return;
+                }
+            }
+        }
+        let runs = Runs {
+            time: median(&taken.iter().map(|r| r.elapsed).collect::<Vec<_>>()).unwrap_or_default(),
+            peak_memory: taken.iter().map(|r| r.peak_memory).max().unwrap_or(0),
+            output: 0,
+        };
+        let floor_file = self.databases.scratch_file("trust-floor.db");
+        let floor = fresh(&floor_file).ok().and_then(|()| {
+            let sql = ROLLUP_FLOOR.replacen("?1", &format!("'{}'", path_str(&self.db)), 1);
+            on_path("sqlite3")
+                .then(|| {
+                    timed(
+                        "sqlite3",
+                        &[path_str(&floor_file), &sql],
+                        None,
+                        &out,
+                        self.limit,
+                    )
+                })
+                .and_then(Result::ok)
+        });
+        let floor = floor.map(|f| Runs {
+            time: f.elapsed,
+            peak_memory: f.peak_memory,
+            output: 0,
+        });
+        print_time(what, &runs, floor.as_ref(), target);
+        report::line(
+            "rollup FOLDER, peak memory",
+            Amount::Memory(runs.peak_memory),
+            None,
+            Target::AtMost(Amount::Memory(200_000_000)),
+        );
+        // The view across schools, drawn from the trust's file.
+        let across = timed(
+            HEADWAY,
+            &[
+                "--db",
+                path_str(&trust),
+                "report",
+                "--across",
+                "--format",
+                "csv",
+            ],
+            None,
+            &out,
+            self.limit,
+        );
+        match across {
+            Ok(run) => report::line(
+                "report --across from the trust's file",
+                Amount::Time(run.elapsed),
+                None,
+                for_size(
+                    self.schools,
+                    Target::AtMost(Amount::Time(Duration::from_secs(1))),
+                    Target::AtMost(Amount::Time(Duration::from_secs(5))),
+                ),
+            ),
+            Err(e) => report::missing("report --across from the trust's file", Target::None, &e),
+        }
+        report::note(&format!(
+            "{} schools' roll-ups, {} in all; floor: sqlite3 copying the same rows from the \
+             generated file into an empty trust's file in one transaction",
+            self.schools,
+            Amount::Bytes(bytes)
         ));
     }
 

@@ -348,7 +348,16 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             no_confidential,
         }) => {
             let mut store = open(&cli.global, OpenMode::Write)?;
-            let path = crate::exchange::share(&mut store, &school, &folder, !no_confidential)
+            // Asked when someone is there to answer; both sides were in the
+            // room, so by default the notes travel.
+            use std::io::IsTerminal;
+            let confidential = !no_confidential
+                && (!std::io::stdin().is_terminal()
+                    || !std::io::stdout().is_terminal()
+                    || confirm_default_yes(
+                        "Should notes marked confidential travel to the partner copy? [Y/n] ",
+                    ));
+            let path = crate::exchange::share(&mut store, &school, &folder, confidential)
                 .map_err(exchange_error)?;
             console::line(&format!(
                 "Wrote the school's record to {}; on the partner's machine, run `headway sync {}`.",
@@ -773,6 +782,16 @@ fn report_across(store: &Store, today: Date, args: &ReportArgs) -> Result<(), Us
         &protected,
         &text,
     )?)
+}
+
+/// Asks a yes/no question on the terminal; Enter alone, y or yes is yes.
+fn confirm_default_yes(question: &str) -> bool {
+    console::prompt(question);
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return true;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "" | "y" | "yes")
 }
 
 /// Asks a yes/no question on the terminal; anything but y or yes is no.

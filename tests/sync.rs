@@ -557,6 +557,9 @@ fn a_trust_takes_roll_ups_without_notes_and_never_confidential_text() {
     let across = ok(&hw(&trust, &["report", "--across", "--format", "csv"]));
     assert!(across.contains("Oakfield Primary School"), "{across}");
     assert!(across.contains("Riverside Academy"), "{across}");
+    // The trust's view across its schools is the liaison's, to the byte.
+    let at_liaison = ok(&hw(&liaison, &["report", "--across", "--format", "csv"]));
+    assert_eq!(across, at_liaison);
     // With notes, the open rationale goes; the confidential one never.
     let open_text = with_store(&liaison, |s| {
         s.judgements(evaluation).unwrap()[&open_key]

@@ -13,27 +13,31 @@ use super::{now, Store, StoreError};
 use crate::bundle::{Bundle, Header, Kind, FORMAT};
 
 /// The rows a roll-up carries: each series' newest two evaluations (the
-/// view across schools compares them), any evaluation with actions in the
-/// plan, and the plan's actions with their milestones and check-ins.
+/// view across schools compares them) with their judgements; the plan's
+/// actions still open, or from those evaluations, with their milestones
+/// and check-ins; and the evaluations those actions hang from.
 fn rows_of_rollup(table: &str) -> Option<String> {
-    const EVALUATIONS: &str = "(SELECT uuid FROM (
+    const NEWEST: &str = "(SELECT uuid FROM (
             SELECT uuid, row_number() OVER (
                 PARTITION BY tool_id, lower(trim(scope))
                 ORDER BY created_at DESC, rowid DESC) AS n
             FROM src.evaluations WHERE school_uuid = ?1 AND removed_at IS NULL)
-         WHERE n <= 2
-         UNION SELECT a.evaluation_uuid FROM src.actions a
+         WHERE n <= 2)";
+    let actions = format!(
+        "(SELECT a.uuid FROM src.actions a
          JOIN src.evaluations e ON e.uuid = a.evaluation_uuid
-         WHERE e.school_uuid = ?1 AND e.removed_at IS NULL AND a.stage = 'accepted')";
-    const ACTIONS: &str = "(SELECT a.uuid FROM src.actions a
-         JOIN src.evaluations e ON e.uuid = a.evaluation_uuid
-         WHERE e.school_uuid = ?1 AND e.removed_at IS NULL AND a.stage = 'accepted')";
+         WHERE e.school_uuid = ?1 AND e.removed_at IS NULL AND a.stage = 'accepted'
+           AND (a.status IN ('not started', 'in progress') OR e.uuid IN {NEWEST}))"
+    );
     Some(match table {
         "schools" => "uuid = ?1".to_string(),
-        "evaluations" => format!("uuid IN {EVALUATIONS}"),
-        "judgements" => format!("evaluation_uuid IN {EVALUATIONS}"),
-        "actions" => format!("uuid IN {ACTIONS}"),
-        "action_statements" | "milestones" | "checkins" => format!("action_uuid IN {ACTIONS}"),
+        "evaluations" => format!(
+            "uuid IN {NEWEST} OR uuid IN (SELECT evaluation_uuid FROM src.actions
+                 WHERE uuid IN {actions})"
+        ),
+        "judgements" => format!("evaluation_uuid IN {NEWEST}"),
+        "actions" => format!("uuid IN {actions}"),
+        "action_statements" | "milestones" | "checkins" => format!("action_uuid IN {actions}"),
         // Histories and conflicts are the school's own business.
         _ => return None,
     })
@@ -69,12 +73,21 @@ impl Store {
     pub fn rollup_bundle(&self, school: i64, notes: bool) -> super::Result<Bundle> {
         let uuid = school_uuid_of(&self.conn, school)?;
         let name = school_name_of(&self.conn, &uuid)?.unwrap_or_default();
-        let hide = if notes {
-            WITHOUT_CONFIDENTIAL
-        } else {
-            WITHOUT_NOTES
-        };
-        let snapshot = snapshot(&self.path, &uuid, &rows_of_rollup, hide)?;
+        // References to rows a roll-up leaves out (the cycle a judgement
+        // was carried from, say) are dropped with them.
+        let hide = format!(
+            "{}
+             UPDATE main.judgements SET carried_from = NULL
+             WHERE carried_from NOT IN (SELECT uuid FROM main.evaluations);
+             UPDATE main.actions SET merged_into = NULL
+             WHERE merged_into NOT IN (SELECT uuid FROM main.actions);",
+            if notes {
+                WITHOUT_CONFIDENTIAL
+            } else {
+                WITHOUT_NOTES
+            }
+        );
+        let snapshot = snapshot(&self.path, &uuid, &rows_of_rollup, &hide)?;
         let upto: i64 = self.conn.query_row(
             "SELECT coalesce(max(stamp), 0) FROM changes WHERE school_uuid = ?1",
             [&uuid],
@@ -196,6 +209,7 @@ impl Store {
             .map_err(|e| {
                 StoreError::Conflict(match refused.take() {
                     Some(table) => format!("has rows of {table} this file cannot take"),
+                    None if e.0 & 0xff == 19 => "breaks a rule of this file's record".into(),
                     None => format!("could not be applied ({e})"),
                 })
             })?;

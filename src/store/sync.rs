@@ -546,6 +546,7 @@ fn apply_one(
     })
     .map_err(|e| match stopped.take() {
         Some(why) => why,
+        None if e.0 & 0xff == 19 => refuse("breaks a rule of this copy's record"),
         None => refuse(format!("could not be applied ({e})")),
     })?;
     if !merges.is_empty() {
