@@ -613,3 +613,74 @@ fn a_trust_takes_roll_ups_without_notes_and_never_confidential_text() {
     ));
     assert!(said.contains("Passed over 2 roll-ups"), "{said}");
 }
+
+#[test]
+fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let liaison = dir.path().join("liaison.db");
+    let school = dir.path().join("school.db");
+    let folder = dir.path().join("shared");
+    fs::create_dir(&folder).unwrap();
+    ok(&hw(&liaison, &["demo"]));
+    let (evaluation, key) = with_store(&liaison, |s| {
+        let e = s.evaluations().unwrap()[0].id;
+        let key = s.judgements(e).unwrap().keys().next().unwrap().clone();
+        s.set_confidential(e, &key, true).unwrap();
+        s.set_text(
+            e,
+            &key,
+            headway::domain::evaluation::TextField::Rationale,
+            "Secret before the share",
+            true,
+        )
+        .unwrap();
+        (e, key)
+    });
+    ok(&hw(
+        &liaison,
+        &[
+            "share",
+            "--school",
+            "oakfield",
+            "--no-confidential",
+            folder.to_str().unwrap(),
+        ],
+    ));
+    ok(&hw(&school, &["sync", folder.to_str().unwrap()]));
+    // After the share: a new confidential rationale, and a new level.
+    with_store(&liaison, |s| {
+        s.set_text(
+            evaluation,
+            &key,
+            headway::domain::evaluation::TextField::Rationale,
+            "Secret after the share",
+            true,
+        )
+        .unwrap();
+        s.set_level(evaluation, &key, Some(2)).unwrap();
+    });
+    ok(&hw(&liaison, &["sync"]));
+    ok(&hw(&school, &["sync"]));
+    let school_file = String::from_utf8_lossy(&fs::read(&school).unwrap()).into_owned();
+    assert!(
+        !school_file.contains("Secret"),
+        "no confidential text at the school"
+    );
+    for bundle in fs::read_dir(&folder).unwrap() {
+        let bytes = fs::read(bundle.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("Secret"));
+    }
+    let level: Option<i64> = rusqlite::Connection::open(&school)
+        .unwrap()
+        .query_row(
+            "SELECT level FROM judgements WHERE statement_key = ?1 AND confidential = 1",
+            [&key],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        level,
+        Some(2),
+        "the level travels; only the notes stay home"
+    );
+}

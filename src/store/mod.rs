@@ -21,6 +21,7 @@ pub mod search;
 mod sync;
 mod tools;
 pub mod upkeep;
+mod withheld;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

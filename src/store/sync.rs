@@ -732,7 +732,10 @@ impl Store {
             &|t| rows_of_school(t).map(str::to_string),
             hide,
         )?;
-        let (entries, last) = entries_after(&self.conn, &uuid, 0, None)?;
+        let (mut entries, last) = entries_after(&self.conn, &uuid, 0, None)?;
+        if !confidential {
+            self.withhold(&mut entries)?;
+        }
         let copy = this_copy(&self.conn)?;
         let tools = tools_of(&self.conn, &uuid)?;
         let own: Vec<i64> = entries
@@ -795,9 +798,12 @@ impl Store {
                 "That school is not linked to a partner copy; share it first.".into(),
             ));
         };
-        let (entries, last) = entries_after(&self.conn, school_uuid, sent, partner.as_deref())?;
+        let (mut entries, last) = entries_after(&self.conn, school_uuid, sent, partner.as_deref())?;
         if entries.is_empty() {
             return Ok(None);
+        }
+        if !confidential {
+            self.withhold(&mut entries)?;
         }
         let copy = this_copy(&self.conn)?;
         let own: Vec<i64> = entries
@@ -827,6 +833,15 @@ impl Store {
             },
             last,
         )))
+    }
+
+    /// Each change as a partner that may not see confidential notes gets it.
+    fn withhold(&self, entries: &mut [Entry]) -> super::Result<()> {
+        for entry in entries {
+            entry.changeset = super::withheld::without_confidential(&self.conn, &entry.changeset)?;
+            entry.head.len = entry.changeset.len() as u64;
+        }
+        Ok(())
     }
 
     /// Notes that the school's changes up to `upto` were written out.

@@ -1,0 +1,264 @@
+//! Changes as a partner copy that may not see confidential notes receives
+//! them: each recorded change is made again in an empty copy in memory,
+//! with the text of confidential rows blank before and after, while a
+//! session records it. What the partner gets is SQLite's own changeset of
+//! that; a change to confidential text alone becomes no change at all.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::changeset::{self, Change, Op, Recorder};
+use super::record::{column_names, TRAVELLING};
+
+/// The text columns each table keeps blank for a partner who may not see
+/// confidential notes, and whether a row is confidential by its own flag.
+fn hidden_columns(table: &str) -> &'static [&'static str] {
+    match table {
+        "judgements" => &["rationale", "evidence", "defer_note"],
+        "actions" => &["reason", "impact_check"],
+        "checkins" => &["note", "impact_note"],
+        "revisions" | "action_revisions" => &["old_value"],
+        _ => &[],
+    }
+}
+
+/// True unless the change is to the history of a field that is not a note
+/// (a level, a status): those stay, whatever the row.
+fn of_a_note(columns: &[String], change: &Change) -> bool {
+    if !matches!(change.table.as_str(), "revisions" | "action_revisions") {
+        return true;
+    }
+    let Some(i) = columns.iter().position(|c| c == "field") else {
+        return true;
+    };
+    let field = change
+        .new
+        .get(i)
+        .cloned()
+        .flatten()
+        .or_else(|| change.old.get(i).cloned().flatten());
+    matches!(field, Some(Value::Text(f)) if matches!(
+        f.as_str(),
+        "rationale" | "evidence" | "defer_note" | "reason" | "impact_check"
+    ))
+}
+
+fn is_one(value: Option<&Option<Value>>) -> bool {
+    matches!(value, Some(Some(Value::Integer(1))))
+}
+
+/// True when the row `change` is to is confidential, in the change or in
+/// the file as it stands now.
+fn confidential(conn: &Connection, columns: &[String], change: &Change) -> rusqlite::Result<bool> {
+    let at = |name: &str| columns.iter().position(|c| c == name);
+    let value = |name: &str| -> Option<Value> {
+        let i = at(name)?;
+        change
+            .new
+            .get(i)
+            .cloned()
+            .flatten()
+            .or_else(|| change.old.get(i).cloned().flatten())
+    };
+    if let Some(i) = at("confidential") {
+        if is_one(change.new.get(i)) || is_one(change.old.get(i)) {
+            return Ok(true);
+        }
+    }
+    let text = |v: Option<Value>| match v {
+        Some(Value::Text(t)) => t,
+        _ => String::new(),
+    };
+    let found: Option<i64> = match change.table.as_str() {
+        "judgements" | "revisions" => conn
+            .query_row(
+                "SELECT confidential FROM judgements WHERE evaluation_uuid = ?1 AND statement_key = ?2",
+                [text(value("evaluation_uuid")), text(value("statement_key"))],
+                |r| r.get(0),
+            )
+            .optional()?,
+        "actions" | "checkins" => conn
+            .query_row(
+                &format!("SELECT confidential FROM {} WHERE uuid = ?1", change.table),
+                [text(value("uuid"))],
+                |r| r.get(0),
+            )
+            .optional()?,
+        "action_revisions" => conn
+            .query_row(
+                "SELECT confidential FROM actions WHERE uuid = ?1",
+                [text(value("action_uuid"))],
+                |r| r.get(0),
+            )
+            .optional()?,
+        _ => None,
+    };
+    Ok(found == Some(1))
+}
+
+/// `set` as a partner who may not see confidential notes receives it.
+pub(super) fn without_confidential(conn: &Connection, set: &[u8]) -> super::Result<Vec<u8>> {
+    let session = |e| super::record::session_error(e);
+    let rows = changeset::changes(set).map_err(session)?;
+    let mut touched = Vec::new();
+    for change in &rows {
+        let columns = column_names(conn, &change.table)?;
+        let hide = !hidden_columns(&change.table).is_empty()
+            && of_a_note(&columns, change)
+            && confidential(conn, &columns, change)?;
+        touched.push((columns, hide));
+    }
+    if touched.iter().all(|(_, hide)| !hide) {
+        return Ok(set.to_vec());
+    }
+    let mut scratch = Connection::open_in_memory()?;
+    scratch.pragma_update(None, "foreign_keys", "OFF")?;
+    super::schema::migrations().to_latest(&mut scratch)?;
+    // The rows as they were before the change, where it had any; a column
+    // the change does not name is taken from the file as it stands.
+    let blank = |table: &str, hide: bool, name: &str, value: Value| -> Value {
+        if hide && hidden_columns(table).contains(&name) {
+            Value::Text(String::new())
+        } else {
+            value
+        }
+    };
+    let keys_of = |table: &str| -> rusqlite::Result<Vec<String>> {
+        conn.prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?
+            .query_map([table], |r| r.get(0))?
+            .collect()
+    };
+    for (change, (columns, hide)) in rows.iter().zip(&touched) {
+        if change.op == Op::Insert {
+            continue;
+        }
+        let keys = keys_of(&change.table)?;
+        let condition = keys
+            .iter()
+            .enumerate()
+            .map(|(n, k)| format!("\"{k}\" = ?{}", n + 1))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let key_values: Vec<Value> = keys
+            .iter()
+            .map(|k| {
+                columns
+                    .iter()
+                    .position(|c| c == k)
+                    .and_then(|i| change.old.get(i).cloned().flatten())
+                    .unwrap_or(Value::Null)
+            })
+            .collect();
+        let now: Option<Vec<Value>> = conn
+            .query_row(
+                &format!("SELECT * FROM \"{}\" WHERE {condition}", change.table),
+                rusqlite::params_from_iter(key_values.iter()),
+                |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect(),
+            )
+            .optional()?;
+        let before: Vec<Value> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let v = change
+                    .old
+                    .get(i)
+                    .cloned()
+                    .flatten()
+                    .or_else(|| now.as_ref().and_then(|n| n.get(i).cloned()))
+                    .unwrap_or(Value::Null);
+                blank(&change.table, *hide, name, v)
+            })
+            .collect();
+        let marks = vec!["?"; columns.len()].join(", ");
+        scratch.execute(
+            &format!(
+                "INSERT OR REPLACE INTO main.\"{}\" VALUES ({marks})",
+                change.table
+            ),
+            rusqlite::params_from_iter(before),
+        )?;
+    }
+    let recorder = Recorder::start(&scratch, TRAVELLING).map_err(session)?;
+    for (change, (columns, hide)) in rows.iter().zip(&touched) {
+        let table = change.table.as_str();
+        let keys = keys_of(table)?;
+        let key_values: Vec<Value> = keys
+            .iter()
+            .map(|k| {
+                let i = columns.iter().position(|c| c == k);
+                i.and_then(|i| {
+                    change
+                        .old
+                        .get(i)
+                        .cloned()
+                        .flatten()
+                        .or_else(|| change.new.get(i).cloned().flatten())
+                })
+                .unwrap_or(Value::Null)
+            })
+            .collect();
+        let condition = |from: usize| {
+            keys.iter()
+                .enumerate()
+                .map(|(n, k)| format!("\"{k}\" = ?{}", from + n + 1))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        };
+        match change.op {
+            Op::Insert => {
+                let after: Vec<Value> = columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        let v = change.new.get(i).cloned().flatten().unwrap_or(Value::Null);
+                        blank(table, *hide, name, v)
+                    })
+                    .collect();
+                let marks = vec!["?"; columns.len()].join(", ");
+                scratch.execute(
+                    &format!("INSERT INTO main.\"{table}\" VALUES ({marks})"),
+                    rusqlite::params_from_iter(after),
+                )?;
+            }
+            Op::Delete => {
+                scratch.execute(
+                    &format!("DELETE FROM main.\"{table}\" WHERE {}", condition(0)),
+                    rusqlite::params_from_iter(key_values),
+                )?;
+            }
+            Op::Update => {
+                let sets: Vec<(String, Value)> = columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, name)| !keys.contains(name))
+                    .filter_map(|(i, name)| {
+                        let v = change.new.get(i).cloned().flatten()?;
+                        Some((name.clone(), blank(table, *hide, name, v)))
+                    })
+                    .collect();
+                if sets.is_empty() {
+                    continue;
+                }
+                let assignments = sets
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (name, _))| format!("\"{name}\" = ?{}", n + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let values: Vec<Value> =
+                    sets.into_iter().map(|(_, v)| v).chain(key_values).collect();
+                let from = values.len() - keys.len();
+                scratch.execute(
+                    &format!(
+                        "UPDATE main.\"{table}\" SET {assignments} WHERE {}",
+                        condition(from)
+                    ),
+                    rusqlite::params_from_iter(values),
+                )?;
+            }
+        }
+    }
+    let out = recorder.changeset().map_err(session)?;
+    Ok(out)
+}
