@@ -46,43 +46,9 @@ fn dump(db: &Path) -> Vec<String> {
     common::table_rows(db, true)
 }
 
-/// The tables whose rows travel to a partner copy, parents first.
-const TRAVELLING: &[&str] = &[
-    "schools",
-    "evaluations",
-    "judgements",
-    "revisions",
-    "actions",
-    "action_statements",
-    "milestones",
-    "checkins",
-    "action_revisions",
-    "conflicts",
-];
-
 /// Every row of the travelling tables, as stored (UUIDs and times too).
 fn travelling_rows(db: &Path) -> Vec<String> {
-    let conn = Connection::open(db).unwrap();
-    let mut out = Vec::new();
-    for table in TRAVELLING {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-        let width = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                (0..width)
-                    .map(|i| {
-                        r.get::<_, rusqlite::types::Value>(i)
-                            .map(|v| format!("{v:?}"))
-                    })
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .unwrap();
-        for row in rows {
-            out.push(format!("{table}: {}", row.unwrap().join(" | ")));
-        }
-    }
-    out.sort();
-    out
+    common::rows_of(db, headway::store::TRAVELLING)
 }
 
 /// The rows that replaying `db`'s recorded changes, in the order they were

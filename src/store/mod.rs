@@ -39,6 +39,7 @@ pub use file::APPLICATION_ID;
 pub use identity::Described;
 pub use open::OpenMode;
 pub use plans::{ActionField, CheckedAction, DueAction, DueRow, PlanRow, PRIORITY_LIMIT_KEY};
+pub use record::TRAVELLING;
 pub use rollup::RolledUp;
 pub use schema::SCHEMA_VERSION;
 pub use sync::{Arrived, Link, OpenConflict};

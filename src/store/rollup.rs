@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::changeset::{self, Conflict, Resolution};
 use super::record::this_copy;
-use super::sync::{school_name_of, school_uuid_of, snapshot, tools_of};
+use super::sync::{school_name_of, school_uuid_of, snapshot, take_tools, tools_of};
 use super::{now, Store, StoreError};
 use crate::bundle::{Bundle, Header, Kind, FORMAT};
 
@@ -149,37 +149,7 @@ impl Store {
                     "is for a school called {school}, and this file has another {other}; rename one of them first"
                 )));
             }
-            for tool in &header.tools {
-                let stored: Option<String> = tx
-                    .query_row(
-                        "SELECT source FROM tools WHERE tool_id = ?1 AND version = ?2",
-                        params![tool.tool_id, tool.version],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                match stored {
-                    Some(s) if s == tool.source => {}
-                    Some(_) => {
-                        return Err(StoreError::Conflict(format!(
-                            "uses tool \"{}\" version {}, which differs from the one stored here under the same version",
-                            tool.tool_id, tool.version
-                        )))
-                    }
-                    None => {
-                        crate::domain::tool::parse_tool(tool.source.as_bytes()).map_err(|_| {
-                            StoreError::Conflict(format!(
-                                "carries tool \"{}\", which is not a valid tool",
-                                tool.tool_id
-                            ))
-                        })?;
-                        tx.execute(
-                            "INSERT INTO tools (tool_id, version, title, area, source, origin, added_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, 'imported', ?6)",
-                            params![tool.tool_id, tool.version, tool.title, tool.area, tool.source, now()],
-                        )?;
-                    }
-                }
-            }
+            take_tools(tx, &header.tools)?;
             // The school's last roll-up gives way, children first.
             const ACTIONS: &str = "SELECT a.uuid FROM actions a
                 JOIN evaluations e ON e.uuid = a.evaluation_uuid WHERE e.school_uuid = ?1";

@@ -614,6 +614,43 @@ pub(super) fn tools_of(conn: &Connection, school: &str) -> super::Result<Vec<Too
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Stores the tools a bundle's rows use that this copy lacks. A tool of
+/// the same id and version with other text is refused, never replaced.
+pub(super) fn take_tools(tx: &Transaction<'_>, tools: &[ToolRow]) -> super::Result<()> {
+    for tool in tools {
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT source FROM tools WHERE tool_id = ?1 AND version = ?2",
+                params![tool.tool_id, tool.version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored {
+            Some(s) if s == tool.source => {}
+            Some(_) => {
+                return Err(refuse(format!(
+                    "uses tool \"{}\" version {}, which differs from the one stored here under the same version",
+                    tool.tool_id, tool.version
+                )))
+            }
+            None => {
+                crate::domain::tool::parse_tool(tool.source.as_bytes()).map_err(|_| {
+                    refuse(format!(
+                        "carries tool \"{}\", which is not a valid tool",
+                        tool.tool_id
+                    ))
+                })?;
+                tx.execute(
+                    "INSERT INTO tools (tool_id, version, title, area, source, origin, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'imported', ?6)",
+                    params![tool.tool_id, tool.version, tool.title, tool.area, tool.source, now()],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Which rows of `table` are `school`'s, over the attached copy `src`.
 fn rows_of_school(table: &str) -> Option<&'static str> {
     Some(match table {
@@ -908,34 +945,7 @@ impl Store {
                     )));
                 }
             }
-            for tool in &header.tools {
-                let stored: Option<String> = tx
-                    .query_row(
-                        "SELECT source FROM tools WHERE tool_id = ?1 AND version = ?2",
-                        params![tool.tool_id, tool.version],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                match stored {
-                    Some(s) if s == tool.source => {}
-                    Some(_) => {
-                        return Err(refuse(format!(
-                            "uses tool \"{}\" version {}, which differs from the one stored here under the same version",
-                            tool.tool_id, tool.version
-                        )))
-                    }
-                    None => {
-                        crate::domain::tool::parse_tool(tool.source.as_bytes()).map_err(|_| {
-                            refuse(format!("carries tool \"{}\", which is not a valid tool", tool.tool_id))
-                        })?;
-                        tx.execute(
-                            "INSERT INTO tools (tool_id, version, title, area, source, origin, added_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, 'imported', ?6)",
-                            params![tool.tool_id, tool.version, tool.title, tool.area, tool.source, now()],
-                        )?;
-                    }
-                }
-            }
+            take_tools(tx, &header.tools)?;
             let mut tally = Tally::default();
             let mut stamps = Stamps::default();
             let mut arrived = Arrived {

@@ -575,3 +575,28 @@ pub fn leftovers(dir: &Path) -> Vec<String> {
         .filter(|n| n.ends_with(".part"))
         .collect()
 }
+
+/// Every row of `tables`, as stored (UUIDs and times too), sorted.
+pub fn rows_of(db: &Path, tables: &[&str]) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let width = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..width)
+                    .map(|i| {
+                        r.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .unwrap();
+        for row in rows {
+            out.push(format!("{table}: {}", row.unwrap().join(" | ")));
+        }
+    }
+    out.sort();
+    out
+}
