@@ -1065,7 +1065,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT s.rowid, s.uuid, s.name, l.folder, l.confidential, l.exchanged_at,
                     (SELECT count(*) FROM changes c
-                     WHERE c.school_uuid = l.school_uuid AND c.rowid > l.sent_upto),
+                     WHERE c.school_uuid = l.school_uuid AND c.rowid > l.sent_upto
+                       AND c.copy IS NOT l.partner),
                     l.last_arrived
              FROM links l JOIN schools s ON s.uuid = l.school_uuid
              ORDER BY s.name COLLATE NOCASE",

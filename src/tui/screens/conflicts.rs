@@ -24,6 +24,23 @@ const HELP: &[KeyHelp] = &[
     ("q / Esc", "back home"),
 ];
 
+/// A stored field's name as people say it.
+fn field_label(field: &str) -> String {
+    match field {
+        "level" => "judgement".into(),
+        "defer_note" => "note for next time".into(),
+        "evidence" => "evidence note".into(),
+        "rag" => "RAG".into(),
+        "impact_note" => "impact seen".into(),
+        "impact_check" => "impact check".into(),
+        "due_date" => "due date".into(),
+        "start_date" => "start date".into(),
+        "owner_role" => "owner's role".into(),
+        "checker" => "checked by".into(),
+        other => other.replace('_', " "),
+    }
+}
+
 pub struct Conflicts {
     open: Vec<OpenConflict>,
     selected: usize,
@@ -131,10 +148,12 @@ impl Conflicts {
     }
 
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let [title, list, sides] = Layout::vertical([
+        let [title, list, sides, note, _] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length((self.open.len() as u16).clamp(1, 6) + 2),
-            Constraint::Min(3),
+            Constraint::Max(12),
+            Constraint::Length(2),
+            Constraint::Min(0),
         ])
         .areas(area);
         frame.render_widget(
@@ -169,7 +188,10 @@ impl Conflicts {
             .skip(top)
             .take(shown)
             .map(|(i, c)| {
-                let text = shorten(&format!("{} · {} · {}", c.school, c.what, c.field), width);
+                let text = shorten(
+                    &format!("{} · {} · {}", field_label(&c.field), c.what, c.school),
+                    width,
+                );
                 if i == self.selected {
                     Line::styled(format!("▶ {text}"), theme.selected())
                 } else {
@@ -200,6 +222,14 @@ impl Conflicts {
         };
         frame.render_widget(side("Kept for now", "1", &conflict.kept), left);
         frame.render_widget(side("From the other copy", "2", &conflict.other), right);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "Both copies keep the later edit until you choose. The value not chosen goes into the history, and your choice reaches the other copy at the next sync.",
+                theme.dim(),
+            ))
+            .wrap(Wrap { trim: true }),
+            note,
+        );
         if let Some(input) = &self.writing {
             let inner = crate::tui::widgets::layout::popup(
                 frame,
