@@ -173,6 +173,10 @@ DROP TABLE action_search;
 DROP TABLE checkin_search;
 
 -- Children before parents, so no reference is left pointing at a dropped row.
+-- Dropping a table deletes its rows, and each deleted action is looked up
+-- among the actions merged into it: an index makes that a lookup, not a
+-- pass over every action.
+CREATE INDEX old_actions_by_merged_into ON actions(merged_into);
 DROP TABLE action_revisions;
 DROP TABLE checkins;
 DROP TABLE milestones;
@@ -208,6 +212,12 @@ CREATE INDEX milestones_by_action ON milestones(action_uuid);
 CREATE INDEX checkins_by_action ON checkins(action_uuid, checked_on);
 CREATE INDEX checkins_by_day ON checkins(checked_on, action_uuid);
 CREATE INDEX action_revisions_by_action ON action_revisions(action_uuid);
+-- Removing an evaluation or an action (a trust's file replacing a school's
+-- roll-up) looks up what refers to it through these.
+CREATE INDEX judgements_by_carried_from ON judgements(carried_from)
+    WHERE carried_from IS NOT NULL;
+CREATE INDEX actions_by_merged_into ON actions(merged_into)
+    WHERE merged_into IS NOT NULL;
 
 CREATE VIRTUAL TABLE judgement_search USING fts5(
     rationale, evidence, defer_note,
