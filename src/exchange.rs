@@ -139,12 +139,21 @@ pub fn share(
     let (id, name) = school_named(store, school)?;
     let folder = linked_folder(folder)?;
     let bundle = store.share(id, &folder, confidential)?;
+    // A folder holding another school's bundles is that school's.
+    if let Some(other) = other_school_in(&folder, &bundle.header.school) {
+        return Err(ExchangeError::Message(format!(
+            "{} holds bundles of {other}; give {name} a folder of its own.",
+            folder.display()
+        )));
+    }
     let path = folder.join(format!(
         "{}.{}.share.{EXTENSION}",
         slug(&name),
         short(&bundle.header.from_copy)
     ));
     write_bundle(store, &path, &bundle)?;
+    // Linked only once the share is there for the partner to start from.
+    store.link(&bundle, &folder)?;
     Ok(path)
 }
 
@@ -177,6 +186,8 @@ pub fn sync(
     }
     let given = folder.map(existing_folder).transpose()?;
     let mut folders: Vec<PathBuf> = Vec::new();
+    // Each linked school, with the folder its changes go to.
+    let mut written: Vec<(String, String, PathBuf)> = Vec::new();
     for link in &links {
         // A school's changes go only where its partner reads: its own
         // folder, or the folder given for that one school. A folder given
@@ -193,35 +204,17 @@ pub fn sync(
         if !folders.contains(&into) {
             folders.push(into.clone());
         }
-        let Some((bundle, upto)) = store.pending_bundle(&link.school_uuid)? else {
-            // Nothing to send is still an exchange: the folder was reached.
-            store.mark_sent(&link.school_uuid, 0)?;
-            continue;
-        };
-        {
-            let path = into.join(format!(
-                "{}.{}.{:08}.{EXTENSION}",
-                slug(&link.school),
-                short(&bundle.header.from_copy),
-                upto
-            ));
-            write_bundle(store, &path, &bundle)?;
-            store.mark_sent(&link.school_uuid, upto)?;
-            done.said.push(format!(
-                "Wrote {} change{} of {} to {}.",
-                bundle.entries.len(),
-                if bundle.entries.len() == 1 { "" } else { "s" },
-                link.school,
-                path.display()
-            ));
-        }
+        written.push((link.school_uuid.clone(), link.school.clone(), into));
+    }
+    for (uuid, school, into) in &written {
+        send(store, uuid, school, into, &mut done)?;
     }
     if let Some(f) = given {
         if !folders.contains(&f) {
             folders.push(f);
         }
     }
-    let me = store.identity()?;
+    let me = store.copy_identity()?;
     let wanted_school = match &only {
         Some((id, _)) => store
             .links()?
@@ -317,6 +310,11 @@ pub fn sync(
             waiting = later;
         }
     }
+    // What applying filed for the partner (conflicts found here) goes at
+    // once, not at the next sync.
+    for (uuid, school, into) in &written {
+        send(store, uuid, school, into, &mut done)?;
+    }
     if rollups > 0 {
         done.said.push(format!(
             "Passed over {rollups} roll-up{} for a trust's file (`headway rollup FOLDER` takes them in).",
@@ -346,12 +344,74 @@ fn existing_folder(folder: &Path) -> Result<PathBuf, ExchangeError> {
     linked_folder(folder)
 }
 
+/// Writes the school's changes not yet sent into `into`, if there are any.
+fn send(
+    store: &mut Store,
+    uuid: &str,
+    school: &str,
+    into: &Path,
+    done: &mut Synced,
+) -> Result<(), ExchangeError> {
+    let Some((bundle, upto)) = store.pending_bundle(uuid)? else {
+        // Nothing to send is still an exchange: the folder was reached.
+        store.mark_sent(uuid, 0)?;
+        return Ok(());
+    };
+    // Named by the copy, its place in its log and its newest change's
+    // time: two files that share an identity (one copied from the other)
+    // never write over each other's bundles.
+    let newest = bundle
+        .entries
+        .iter()
+        .map(|e| e.head.stamp)
+        .max()
+        .unwrap_or(0);
+    let path = into.join(format!(
+        "{}.{}.{:08}.{:x}.{EXTENSION}",
+        slug(school),
+        short(&bundle.header.from_copy),
+        upto,
+        newest
+    ));
+    write_bundle(store, &path, &bundle)?;
+    store.mark_sent(uuid, upto)?;
+    done.said.push(format!(
+        "Wrote {} change{} of {} to {}.",
+        bundle.entries.len(),
+        if bundle.entries.len() == 1 { "" } else { "s" },
+        school,
+        path.display()
+    ));
+    Ok(())
+}
+
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// The name of another school whose bundle (other than a roll-up) is in
+/// `folder`, if there is one.
+fn other_school_in(folder: &Path, school: &str) -> Option<String> {
+    let entries = std::fs::read_dir(folder).ok()?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != EXTENSION) {
+            continue;
+        }
+        let Ok(bytes) = read_small(&path) else {
+            continue;
+        };
+        if let Ok(bundle) = Bundle::read(&bytes) {
+            if bundle.header.school != school && bundle.header.kind != Kind::Rollup {
+                return Some(bundle.header.school_name);
+            }
+        }
+    }
+    None
 }
 
 /// A bundle's bytes; a file too large to be one is refused unread.

@@ -684,3 +684,176 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
         "the level travels; only the notes stay home"
     );
 }
+
+fn bundles_in(folder: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().contains(".share."))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_bundle_that_arrives_before_the_one_it_follows_waits_for_it() {
+    let p = pair();
+    let title = with_store(&p.school, |s| first_action(s).1);
+    let check_in = with_store(&p.school, |s| {
+        let a = action_by_title(s, &title);
+        let c = s
+            .add_check_in(a.id, date(2026, 11, 24), Rag::Amber)
+            .unwrap();
+        s.set_check_in_text(c, false, "FIRST").unwrap();
+        c
+    });
+    ok(&hw(&p.school, &["sync"]));
+    with_store(&p.school, |s| {
+        s.set_check_in_text(check_in, false, "FIRST and SECOND")
+            .unwrap();
+    });
+    ok(&hw(&p.school, &["sync"]));
+    // The first bundle is late (a synced folder delivered the second first).
+    let first = bundles_in(&p.folder)[0].clone();
+    let aside = p.folder.parent().unwrap().join("late.hwb");
+    fs::rename(&first, &aside).unwrap();
+    let why = err(&hw(&p.liaison, &["sync"]));
+    assert!(why.contains("have not arrived here yet"), "{why}");
+    fs::rename(&aside, &first).unwrap();
+    let said = ok(&hw(&p.liaison, &["sync"]));
+    assert!(said.contains("check-in"), "{said}");
+    with_store(&p.liaison, |s| {
+        let a = action_by_title(s, &title);
+        assert_eq!(s.check_ins(a.id).unwrap()[0].note, "FIRST and SECOND");
+    });
+}
+
+#[test]
+fn a_school_restored_from_a_backup_still_reaches_its_partner() {
+    let p = pair();
+    let title = with_store(&p.school, |s| first_action(s).1);
+    let backup = p.folder.parent().unwrap().join("school-backup.db");
+    ok(&hw(&p.school, &["backup", backup.to_str().unwrap()]));
+    let note = |db: &Path, text: &str| {
+        with_store(db, |s| {
+            let a = action_by_title(s, &title);
+            let c = s
+                .add_check_in(a.id, date(2026, 11, 24), Rag::Green)
+                .unwrap();
+            s.set_check_in_text(c, false, text).unwrap();
+        })
+    };
+    note(&p.school, "NOTE A");
+    ok(&hw(&p.school, &["sync"]));
+    ok(&hw(&p.liaison, &["sync"]));
+    ok(&hw(
+        &p.school,
+        &["restore", "--yes", backup.to_str().unwrap()],
+    ));
+    note(&p.school, "NOTE B");
+    ok(&hw(&p.school, &["sync"]));
+    ok(&hw(&p.liaison, &["sync"]));
+    let notes = |db: &Path| {
+        with_store(db, |s| {
+            let a = action_by_title(s, &title);
+            let mut n: Vec<String> = s
+                .check_ins(a.id)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.note)
+                .collect();
+            n.sort();
+            n
+        })
+    };
+    let at_liaison = notes(&p.liaison);
+    assert!(at_liaison.contains(&"NOTE A".to_string()), "{at_liaison:?}");
+    assert!(at_liaison.contains(&"NOTE B".to_string()), "{at_liaison:?}");
+    // And the restored school gets back what it lost, from its partner.
+    ok(&hw(&p.school, &["sync"]));
+    assert!(notes(&p.school).contains(&"NOTE A".to_string()));
+}
+
+#[test]
+fn a_folder_is_one_schools_and_a_roll_up_never_replaces_a_full_record() {
+    let p = pair();
+    // Another school into Oakfield's folder, or Oakfield into a second folder.
+    let why = err(&hw(
+        &p.liaison,
+        &["share", "--school", "riverside", p.folder.to_str().unwrap()],
+    ));
+    assert!(why.contains("folder of its own"), "{why}");
+    let second = p.folder.parent().unwrap().join("second");
+    fs::create_dir(&second).unwrap();
+    let why = err(&hw(
+        &p.liaison,
+        &["share", "--school", "oakfield", second.to_str().unwrap()],
+    ));
+    assert!(why.contains("already linked"), "{why}");
+    // A roll-up taken back into a working file would blank its notes.
+    let up = p.folder.parent().unwrap().join("up");
+    fs::create_dir(&up).unwrap();
+    ok(&hw(
+        &p.liaison,
+        &["rollup", "--write", up.to_str().unwrap()],
+    ));
+    let before = common::table_rows(&p.liaison, false);
+    let why = err(&hw(&p.liaison, &["rollup", up.to_str().unwrap()]));
+    assert!(why.contains("trust's own file"), "{why}");
+    assert_eq!(common::table_rows(&p.liaison, false), before);
+    let why = err(&hw(&p.school, &["rollup", up.to_str().unwrap()]));
+    assert!(why.contains("full record"), "{why}");
+}
+
+#[test]
+fn settling_keeps_the_value_not_chosen_in_the_history_on_both_sides() {
+    let p = pair();
+    let title = with_store(&p.liaison, |s| first_action(s).1);
+    // The liaison goes through "done" to "dropped"; the school marks it done.
+    with_store(&p.liaison, |s| {
+        let a = action_by_title(s, &title);
+        for status in [Status::Done, Status::Dropped] {
+            s.set_action_field(a.id, ActionField::Status, Some(status.as_str()), true)
+                .unwrap();
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    with_store(&p.school, |s| {
+        let a = action_by_title(s, &title);
+        s.set_action_field(a.id, ActionField::Status, Some(Status::Done.as_str()), true)
+            .unwrap();
+    });
+    for _ in 0..2 {
+        ok(&hw(&p.liaison, &["sync"]));
+        ok(&hw(&p.school, &["sync"]));
+    }
+    // Both list it, once.
+    for db in [&p.liaison, &p.school] {
+        let open = with_store(db, |s| s.open_conflicts().unwrap());
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0].field, "status");
+    }
+    ok(&hw(&p.school, &["conflicts", "--settle", "1", "--keep"]));
+    let why = err(&hw(
+        &p.liaison,
+        &["conflicts", "--settle", "1", "--value", "2027-13-45"],
+    ));
+    assert!(why.contains("does not fit"), "{why}");
+    ok(&hw(&p.school, &["sync"]));
+    ok(&hw(&p.liaison, &["sync"]));
+    with_store(&p.liaison, |s| {
+        let a = action_by_title(s, &title);
+        assert_eq!(a.status, Status::Done);
+        assert!(s.open_conflicts().unwrap().is_empty());
+    });
+    with_store(&p.school, |s| {
+        let a = action_by_title(s, &title);
+        let history = s.action_history(a.id).unwrap();
+        assert!(
+            history
+                .iter()
+                .any(|(f, old, _)| f == "status" && old == "dropped"),
+            "the value not chosen is kept: {history:?}"
+        );
+    });
+}

@@ -162,7 +162,8 @@ pub(super) fn finish(tx: &Transaction<'_>, recorder: Recorder<'_>) -> super::Res
     let copy = this_copy(tx)?;
     tx.execute(
         "INSERT INTO changes (copy, seq, school_uuid, changeset, made_at, stamp)
-         VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE copy = ?1), ?2, ?3, ?4,
+         VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM changes
+                      WHERE copy = ?1 AND school_uuid = ?2), ?2, ?3, ?4,
                  max(?5, (SELECT coalesce(max(stamp), 0) + 1 FROM changes)))",
         params![copy, school, set, now(), now_stamp()],
     )?;
@@ -174,8 +175,23 @@ pub(super) fn now_stamp() -> i64 {
     jiff::Timestamp::now().as_nanosecond() as i64
 }
 
+/// The setting that names this copy in the changes it makes, when it is not
+/// the database's identity: a file restored from a backup is a new copy,
+/// so the changes it makes next are never mistaken for ones made before.
+pub(super) const COPY_KEY: &str = "copy_id";
+
 /// This copy's identity, made now if the file has none yet.
 pub(super) fn this_copy(conn: &Connection) -> super::Result<String> {
+    let own: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [COPY_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = own {
+        return Ok(id);
+    }
     if let Some(id) = super::identity::read_identity(conn) {
         return Ok(id);
     }

@@ -112,6 +112,23 @@ pub fn restore(plan: &RestorePlan) -> super::Result<Option<PathBuf>> {
         source
             .execute("VACUUM INTO ?1", [temp.to_string_lossy()])
             .map_err(|e| write_failure(database, e))?;
+        drop(source);
+        // The restored file makes its changes as a new copy: the changes it
+        // makes next must never share names with ones the file made after
+        // this backup and sent to a partner.
+        let restored = Connection::open(&temp)?;
+        let has_settings: bool = restored.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'settings')",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_settings {
+            restored.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                [super::record::COPY_KEY, &super::new_uuid()],
+            )?;
+        }
+        drop(restored);
         File::open(&temp)
             .and_then(|f| f.sync_all())
             .map_err(io(&temp))?;

@@ -126,7 +126,39 @@ impl Store {
             ));
         }
         let school = header.school_name.clone();
+        let me = this_copy(&self.conn)?;
+        if header.from_copy == me {
+            return Err(StoreError::Conflict(
+                "was written by this file; roll-ups go into a trust's own file (`--db trust.db`)"
+                    .into(),
+            ));
+        }
         self.write_unrecorded(|tx| {
+            // A school this file holds as a full record (its own, or a
+            // partner's) is never replaced by a roll-up, which carries only
+            // part of it; nor are changes made here to a rolled-up school.
+            let whole: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM schools WHERE uuid = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM rollups WHERE school_uuid = ?1)",
+                [&header.school],
+                |r| r.get(0),
+            )?;
+            if whole {
+                return Err(StoreError::Conflict(format!(
+                    "is for {school}, whose full record this file holds; roll-ups go into a trust's own file (`--db trust.db`)"
+                )));
+            }
+            let edited: i64 = tx.query_row(
+                "SELECT count(*) FROM changes WHERE school_uuid = ?1 AND copy = ?2",
+                params![header.school, me],
+                |r| r.get(0),
+            )?;
+            if edited > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "would replace {edited} change{} made in this file to {school}, so it was not taken; a trust's file is for reading across schools",
+                    if edited == 1 { "" } else { "s" }
+                )));
+            }
             let held: Option<(String, i64)> = tx
                 .query_row(
                     "SELECT from_copy, upto FROM rollups WHERE school_uuid = ?1",

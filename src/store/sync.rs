@@ -139,22 +139,12 @@ fn is_blank(value: &Option<Value>) -> bool {
         || matches!(value, Some(Value::Text(t)) if t.is_empty())
 }
 
-/// The same key on every copy for the same disagreement.
-fn conflict_key(
-    table: &str,
-    row: &str,
-    field: &str,
-    a: &Option<String>,
-    b: &Option<String>,
-) -> String {
-    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+/// The same key on every copy for a disagreement about one field: one
+/// conflict per field, holding the latest two values.
+fn conflict_key(table: &str, row: &str, field: &str) -> String {
     let mut hash = Sha256::new();
     for part in [table, row, field] {
         hash.update(part.as_bytes());
-        hash.update([0]);
-    }
-    for part in [lo, hi] {
-        hash.update(part.as_deref().unwrap_or("\u{0}null").as_bytes());
         hash.update([0]);
     }
     let hex: String = hash
@@ -176,7 +166,20 @@ fn conflict_key(
 /// What applying one changeset found.
 #[derive(Default)]
 struct Tally {
-    conflicts: usize,
+    /// Conflicts found, to be filed (and recorded, so the partner lists
+    /// them too) once every change is applied.
+    filed: Vec<Filed>,
+}
+
+/// A conflict found while applying.
+struct Filed {
+    uuid: String,
+    table: String,
+    row_uuid: String,
+    statement: String,
+    field: String,
+    kept: Option<String>,
+    other: Option<String>,
 }
 
 /// Who wrote a value, for ordering writes: a change's stamp, then its copy.
@@ -275,7 +278,6 @@ fn merge(
     c: &Conflicting,
     theirs_stamp: &Stamp,
     stamps: &Stamps,
-    school: &str,
     tally: &mut Tally,
 ) -> super::Result<()> {
     let table = c.change.table.as_str();
@@ -347,36 +349,21 @@ fn merge(
             String::new()
         };
         let row_uuid = key_texts.first().cloned().unwrap_or_default();
-        let made = tx.execute(
-            "INSERT OR IGNORE INTO conflicts
-               (uuid, school_uuid, table_name, row_uuid, statement_key, field, kept, other, found_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                conflict_key(table, &row, name, &kept, &other),
-                school,
-                table,
+        // A conflict about a conflict is settled by its latest write alone.
+        if table != "conflicts" {
+            tally.filed.push(Filed {
+                uuid: conflict_key(table, &row, name),
+                table: table.to_string(),
                 row_uuid,
                 statement,
-                name,
+                field: name.clone(),
                 kept,
                 other,
-                now()
-            ],
-        )?;
-        tally.conflicts += made;
+            });
+        }
     }
     if table == "judgements" {
-        merge_mark(
-            tx,
-            c,
-            &columns,
-            theirs_stamp,
-            stamps,
-            &row,
-            school,
-            &mut sets,
-            tally,
-        )?;
+        merge_mark(c, &columns, theirs_stamp, stamps, &row, &mut sets, tally);
     }
     if sets.is_empty() {
         return Ok(());
@@ -421,19 +408,17 @@ const DEFERRED: &str = "deferred";
 /// a whole (a level clears the deferral; a deferral clears the level).
 #[allow(clippy::too_many_arguments)]
 fn merge_mark(
-    tx: &Transaction<'_>,
     c: &Conflicting,
     columns: &[String],
     theirs_stamp: &Stamp,
     stamps: &Stamps,
     row: &str,
-    school: &str,
     sets: &mut Vec<(String, Value)>,
     tally: &mut Tally,
-) -> super::Result<()> {
+) {
     let at = |name: &str| columns.iter().position(|c| c == name);
     let (Some(level), Some(deferred)) = (at("level"), at("deferred")) else {
-        return Ok(());
+        return;
     };
     let new = |i: usize| c.change.new.get(i).cloned().flatten();
     let cur = |i: usize| c.current.get(i).cloned().flatten();
@@ -443,7 +428,7 @@ fn merge_mark(
         _ => their_level.is_some() || their_deferred.is_some(),
     };
     if !written {
-        return Ok(());
+        return;
     }
     let theirs = (
         their_level.clone().unwrap_or(Value::Null),
@@ -454,7 +439,7 @@ fn merge_mark(
         cur(deferred).unwrap_or(Value::Integer(0)),
     );
     if theirs == ours {
-        return Ok(());
+        return;
     }
     let ours_stamp = std::cmp::max(
         stamps.of("judgements", row, "level"),
@@ -473,7 +458,7 @@ fn merge_mark(
         _ => mark_text(&Some(ours.0.clone()), &Some(ours.1.clone())).is_some(),
     };
     if !both_changed {
-        return Ok(());
+        return;
     }
     let ours_text = mark_text(&Some(ours.0), &Some(ours.1));
     let theirs_text = mark_text(&Some(theirs.0), &Some(theirs.1));
@@ -483,21 +468,42 @@ fn merge_mark(
         (ours_text, theirs_text)
     };
     let (evaluation, statement) = row.split_once('/').unwrap_or((row, ""));
-    tally.conflicts += tx.execute(
-        "INSERT OR IGNORE INTO conflicts
-           (uuid, school_uuid, table_name, row_uuid, statement_key, field, kept, other, found_at)
-         VALUES (?1, ?2, 'judgements', ?3, ?4, 'level', ?5, ?6, ?7)",
-        params![
-            conflict_key("judgements", row, "level", &kept, &other),
-            school,
-            evaluation,
-            statement,
-            kept,
-            other,
-            now()
-        ],
-    )?;
-    Ok(())
+    tally.filed.push(Filed {
+        uuid: conflict_key("judgements", row, "level"),
+        table: "judgements".into(),
+        row_uuid: evaluation.to_string(),
+        statement: statement.to_string(),
+        field: "level".into(),
+        kept,
+        other,
+    });
+}
+
+/// Files the conflicts found (one per field, holding its latest two
+/// values) as this copy's change, recorded like any other, so the partner
+/// lists them too and a person on either side can settle them.
+fn file_conflicts(tx: &Transaction<'_>, school: &str, filed: &[Filed]) -> super::Result<usize> {
+    if filed.is_empty() {
+        return Ok(0);
+    }
+    let recorder =
+        changeset::Recorder::start(tx, &["conflicts"]).map_err(super::record::session_error)?;
+    for f in filed {
+        tx.execute(
+            "INSERT INTO conflicts
+               (uuid, school_uuid, table_name, row_uuid, statement_key, field, kept, other, found_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (uuid) DO UPDATE SET kept = excluded.kept, other = excluded.other,
+                 found_at = excluded.found_at, settled_at = NULL",
+            params![
+                f.uuid, school, f.table, f.row_uuid, f.statement, f.field, f.kept, f.other,
+                now()
+            ],
+        )?;
+    }
+    super::record::finish(tx, recorder)?;
+    let distinct: std::collections::HashSet<&str> = filed.iter().map(|f| f.uuid.as_str()).collect();
+    Ok(distinct.len())
 }
 
 /// Applies one changeset of `school`'s, within the caller's transaction.
@@ -553,7 +559,7 @@ fn apply_one(
         stamps.build(tx, school)?;
     }
     for c in &merges {
-        merge(tx, c, stamp, stamps, school, tally)?;
+        merge(tx, c, stamp, stamps, tally)?;
     }
     if stamps.built {
         stamps.note(tx, set, stamp)?;
@@ -762,6 +768,30 @@ impl Store {
     ) -> super::Result<Bundle> {
         let uuid = school_uuid_of(&self.conn, school)?;
         let name = school_name_of(&self.conn, &uuid)?.unwrap_or_default();
+        let folder_text = folder.to_string_lossy().into_owned();
+        // One folder, one school, one partner: a folder another school
+        // here exchanges through, or a second folder for this school
+        // (whose partner would be left behind), is refused.
+        let linked: Vec<(String, String, String)> = self
+            .conn
+            .prepare(
+                "SELECT l.school_uuid, l.folder, s.name FROM links l
+                 JOIN schools s ON s.uuid = l.school_uuid",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (other, other_folder, other_name) in &linked {
+            if other != &uuid && other_folder == &folder_text {
+                return Err(StoreError::Conflict(format!(
+                    "{folder_text} is {other_name}'s folder; give {name} a folder of its own."
+                )));
+            }
+            if other == &uuid && other_folder != &folder_text {
+                return Err(StoreError::Conflict(format!(
+                    "{name} is already linked to its partner through {other_folder}; `headway sync` keeps exchanging there."
+                )));
+            }
+        }
         let hide = if confidential { "" } else { HIDE_CONFIDENTIAL };
         let snapshot = snapshot(
             &self.path,
@@ -780,18 +810,6 @@ impl Store {
             .filter(|e| e.head.copy == copy)
             .map(|e| e.head.seq)
             .collect();
-        let folder_text = folder.to_string_lossy().into_owned();
-        self.write_unrecorded(|tx| {
-            tx.execute(
-                "INSERT INTO links (school_uuid, folder, confidential, sent_upto, exchanged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (school_uuid) DO UPDATE SET folder = excluded.folder,
-                     confidential = excluded.confidential, sent_upto = excluded.sent_upto,
-                     exchanged_at = excluded.exchanged_at",
-                params![uuid, folder_text, confidential as i64, last, now()],
-            )?;
-            Ok(())
-        })?;
         Ok(Bundle {
             header: Header {
                 format: FORMAT,
@@ -809,6 +827,31 @@ impl Store {
             },
             snapshot,
             entries,
+        })
+    }
+
+    /// Links a shared school to its partner through `folder`, once its
+    /// share is written there: its changes up to `upto` went with the share.
+    pub fn link(&mut self, bundle: &Bundle, folder: &Path) -> super::Result<()> {
+        let folder_text = folder.to_string_lossy().into_owned();
+        let header = &bundle.header;
+        self.write_unrecorded(|tx| {
+            tx.execute(
+                "INSERT INTO links (school_uuid, folder, confidential, sent_upto, exchanged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (school_uuid) DO UPDATE SET folder = excluded.folder,
+                     confidential = excluded.confidential,
+                     sent_upto = max(sent_upto, excluded.sent_upto),
+                     exchanged_at = excluded.exchanged_at",
+                params![
+                    header.school,
+                    folder_text,
+                    header.confidential as i64,
+                    header.upto,
+                    now()
+                ],
+            )?;
+            Ok(())
         })
     }
 
@@ -881,6 +924,11 @@ impl Store {
         Ok(())
     }
 
+    /// The identity this copy's changes carry.
+    pub fn copy_identity(&self) -> super::Result<String> {
+        this_copy(&self.conn)
+    }
+
     /// Notes that the school's changes up to `upto` were written out.
     pub fn mark_sent(&mut self, school_uuid: &str, upto: i64) -> super::Result<()> {
         self.write_unrecorded(|tx| {
@@ -919,6 +967,31 @@ impl Store {
         let name = header.school_name.clone();
         self.write_unrecorded(|tx| {
             let held = school_name_of(tx, &header.school)?;
+            let rolled_up: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM rollups WHERE school_uuid = ?1)",
+                [&header.school],
+                |r| r.get(0),
+            )?;
+            if rolled_up {
+                return Err(refuse(format!(
+                    "is for {name}, which this file holds from a roll-up (a part of its record); a partner copy starts from a share in a file of its own"
+                )));
+            }
+            // A folder is one school's: a share of another school arriving
+            // through a folder linked to a school here is refused.
+            let other_here: Option<String> = tx
+                .query_row(
+                    "SELECT s.name FROM links l JOIN schools s ON s.uuid = l.school_uuid
+                     WHERE l.folder = ?1 AND l.school_uuid <> ?2",
+                    params![folder_text, header.school],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(other) = other_here {
+                return Err(refuse(format!(
+                    "is for {name}, but this folder is {other}'s; each school exchanges through a folder of its own"
+                )));
+            }
             let linked: bool = tx
                 .query_row(
                     "SELECT count(*) FROM links WHERE school_uuid = ?1",
@@ -978,14 +1051,49 @@ impl Store {
                 )?;
             }
             let mut have = tx.prepare_cached(
-                "SELECT count(*) FROM changes WHERE copy = ?1 AND seq = ?2",
+                "SELECT count(*) FROM changes WHERE copy = ?1 AND school_uuid = ?2 AND seq = ?3",
             )?;
+            let mut carried: std::collections::HashSet<(String, i64)> = Default::default();
             for entry in &bundle.entries {
+                let head = &entry.head;
                 let present: i64 =
-                    have.query_row(params![entry.head.copy, entry.head.seq], |r| r.get(0))?;
+                    have.query_row(params![head.copy, header.school, head.seq], |r| r.get(0))?;
+                let before = (head.copy.clone(), head.seq - 1);
+                carried.insert((head.copy.clone(), head.seq));
                 if present > 0 {
+                    // The same name must mean the same change: two files that
+                    // share one identity (one copied from the other, not
+                    // shared) would otherwise lose one's change silently.
+                    let held: Vec<u8> = tx.query_row(
+                        "SELECT changeset FROM changes
+                         WHERE copy = ?1 AND school_uuid = ?2 AND seq = ?3",
+                        params![head.copy, header.school, head.seq],
+                        |r| r.get(0),
+                    )?;
+                    if held != entry.changeset && header.confidential {
+                        return Err(refuse(format!(
+                            "carries a change to {name} under a name another change already has here: the file that wrote it was copied from another rather than shared, so neither was applied twice; share the school to that machine afresh"
+                        )));
+                    }
                     arrived.already += 1;
                     continue;
+                }
+                // A change follows its copy's change before it: if that has
+                // not arrived (its bundle is not in the folder yet, or came
+                // late), this bundle waits for it.
+                let follows: i64 = if head.seq <= 1 || carried.contains(&before) {
+                    1
+                } else {
+                    have.query_row(params![before.0, header.school, before.1], |r| r.get(0))?
+                };
+                if follows == 0 && !starting {
+                    return Err(if strict {
+                        StoreError::NotYet
+                    } else {
+                        refuse(format!(
+                            "follows changes to {name} that have not arrived here yet (a bundle before it is missing from the folder); it waits for them"
+                        ))
+                    });
                 }
                 if !starting {
                     let stamp = (entry.head.stamp, entry.head.copy.clone());
@@ -1026,7 +1134,7 @@ impl Store {
                     ],
                 )?;
             }
-            arrived.conflicts = tally.conflicts;
+            arrived.conflicts = file_conflicts(tx, &header.school, &tally.filed)?;
             if starting {
                 // What arrived in the share need not go back to its sender.
                 tx.execute(
@@ -1173,9 +1281,23 @@ impl Store {
             } else {
                 ("uuid = ?2", vec![Value::Text(row.clone())])
             };
-            if value.map(str::to_string) != kept {
-                // The value it replaces is kept, as for any edit.
-                let old = kept.clone().unwrap_or_default();
+            let chosen = if mark && value.is_none() {
+                Some(DEFERRED.to_string())
+            } else {
+                value.map(str::to_string)
+            };
+            // Neither value not chosen is lost: each goes into the history
+            // (the one shown until now, and the other copy's).
+            let other: Option<String> = tx.query_row(
+                "SELECT other FROM conflicts WHERE rowid = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            for old in [&kept, &other] {
+                if *old == chosen {
+                    continue;
+                }
+                let old = old.clone().unwrap_or_default();
                 match table.as_str() {
                     "judgements" => {
                         tx.execute(
@@ -1202,6 +1324,8 @@ impl Store {
                     }
                     _ => {}
                 }
+            }
+            if chosen != kept {
                 let deferred = matches!(bound, Value::Null) as i64;
                 let mut values = vec![bound];
                 values.extend(key);
@@ -1213,7 +1337,15 @@ impl Store {
                 tx.execute(
                     &format!("UPDATE \"{table}\" SET {assignment} WHERE {condition}"),
                     rusqlite::params_from_iter(values),
-                )?;
+                )
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Conflict(format!(
+                        "\"{}\" does not fit the {} (a date is YYYY-MM-DD; a status, stage or RAG is one of its own words; a title is not empty); nothing was settled.",
+                        chosen.clone().unwrap_or_default(),
+                        field.replace('_', " ")
+                    )),
+                    _ => StoreError::Sqlite(e),
+                })?;
             }
             tx.execute(
                 "UPDATE conflicts SET settled_at = ?2 WHERE rowid = ?1",

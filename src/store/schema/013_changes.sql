@@ -1,13 +1,14 @@
 -- Schema 13: two copies, one record. Every user change is recorded as it
 -- is made, in the same transaction, as the changeset SQLite's session
 -- extension gives; changes that arrive from a partner copy are kept the
--- same way. Each is named by the copy that made it and that copy's count,
--- so the same change is never applied twice, and each belongs to one school,
--- so a school's changes go to that school's partner and to no other.
+-- same way. Each belongs to one school, so a school's changes go to that
+-- school's partner and to no other, and is named by the copy that made it
+-- and that copy's count of its changes to the school: the same change is
+-- never applied twice, and a change that arrives before one it follows waits.
 CREATE TABLE changes (
     copy         TEXT NOT NULL,
-    seq          INTEGER NOT NULL CHECK (seq >= 1),
     school_uuid  TEXT NOT NULL,
+    seq          INTEGER NOT NULL CHECK (seq >= 1),
     changeset    BLOB NOT NULL,
     made_at      TEXT NOT NULL,
     -- When it was made, in nanoseconds since 1970, on a clock that never
@@ -17,7 +18,7 @@ CREATE TABLE changes (
     stamp        INTEGER NOT NULL,
     -- When it arrived here; NULL for this copy's own changes.
     arrived_at   TEXT,
-    PRIMARY KEY (copy, seq)
+    PRIMARY KEY (copy, school_uuid, seq)
 ) STRICT;
 
 -- A school's changes in the order this copy took them in (the rowid).

@@ -67,9 +67,10 @@ impl Conflicts {
         }
     }
 
-    fn settle(&mut self, ctx: &mut Ctx, value: Option<String>) {
+    /// Settles the selected conflict with `value`; false if it was refused.
+    fn settle(&mut self, ctx: &mut Ctx, value: Option<String>) -> bool {
         let Some(conflict) = self.open.get(self.selected) else {
-            return;
+            return false;
         };
         match ctx.store.settle_conflict(conflict.id, value.as_deref()) {
             Ok(()) => {
@@ -79,8 +80,16 @@ impl Conflicts {
                     Err(e) => ctx.failed("Reading the conflicts", e),
                 }
                 self.selected = self.selected.min(self.open.len().saturating_sub(1));
+                true
             }
-            Err(e) => ctx.failed("Settling", e),
+            Err(crate::store::StoreError::Conflict(why)) => {
+                ctx.error(why);
+                false
+            }
+            Err(e) => {
+                ctx.failed("Settling", e);
+                false
+            }
         }
     }
 
@@ -93,8 +102,11 @@ impl Conflicts {
                 }
                 KeyCode::Enter => {
                     let value = crate::text::clean_line(&input.text()).trim().to_string();
-                    self.writing = None;
-                    self.settle(ctx, Some(value));
+                    // Refused, the text stays in the box to be put right.
+                    let kept = self.writing.take();
+                    if !self.settle(ctx, Some(value)) {
+                        self.writing = kept;
+                    }
                 }
                 _ => {
                     input.key(key);
