@@ -359,10 +359,11 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     ));
             let path = crate::exchange::share(&mut store, &school, &folder, confidential)
                 .map_err(exchange_error)?;
+            let shared = path.parent().unwrap_or(&folder);
             console::line(&format!(
-                "Wrote the school's record to {}; on the partner's machine, run `headway sync {}`.",
+                "Wrote the school's record to {}; on the partner's machine, run `headway sync {}` (the folder as it is reached there).",
                 path.display(),
-                folder.display()
+                shared.display()
             ));
             Ok(())
         }

@@ -47,9 +47,9 @@ impl Synced {
         } else {
             parts.push(format!("Synced: {}", arrived.join("; ")));
         }
-        if !self.refused.is_empty() {
+        if let Some(first) = self.refused.first() {
             parts.push(format!(
-                "{} bundle{} refused (headway sync says why)",
+                "{} bundle{} refused: {first}",
                 self.refused.len(),
                 if self.refused.len() == 1 { "" } else { "s" }
             ));

@@ -634,6 +634,14 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
             true,
         )
         .unwrap();
+        // A confidential check-in note, typed before it was marked.
+        let (action, _) = first_action(s);
+        let c = s
+            .add_check_in(action, date(2026, 11, 20), Rag::Red)
+            .unwrap();
+        s.set_check_in_text(c, false, "Secret about a teacher")
+            .unwrap();
+        s.set_check_in_confidential(c, true).unwrap();
         (e, key)
     });
     ok(&hw(

@@ -8,7 +8,7 @@
 //! copies, whichever exchanges first), the other waits in `conflicts` for a
 //! person to choose, and the choice travels back like any other change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rusqlite::types::Value;
@@ -180,6 +180,18 @@ struct Filed {
     field: String,
     kept: Option<String>,
     other: Option<String>,
+}
+
+/// The action a milestone or an action's statement belongs to.
+fn parent_action(conn: &Connection, change: &Change) -> rusqlite::Result<Option<String>> {
+    let columns = column_names(conn, &change.table)?;
+    Ok(columns
+        .iter()
+        .position(|c| c == "action_uuid")
+        .and_then(|i| {
+            as_text(change.new.get(i).unwrap_or(&None))
+                .or_else(|| as_text(change.old.get(i).unwrap_or(&None)))
+        }))
 }
 
 /// Who wrote a value, for ordering writes: a change's stamp, then its copy.
@@ -1054,6 +1066,8 @@ impl Store {
                 "SELECT count(*) FROM changes WHERE copy = ?1 AND school_uuid = ?2 AND seq = ?3",
             )?;
             let mut carried: std::collections::HashSet<(String, i64)> = Default::default();
+            let (mut check_ins, mut actions, mut judgements, mut evaluations) =
+                <(HashSet<String>, HashSet<String>, HashSet<String>, HashSet<String>)>::default();
             for entry in &bundle.entries {
                 let head = &entry.head;
                 let present: i64 =
@@ -1110,13 +1124,24 @@ impl Store {
                     for change in changeset::changes(&entry.changeset)
                         .map_err(|e| refuse(format!("is damaged ({e})")))?
                     {
-                        match change.table.as_str() {
-                            "checkins" if change.op == Op::Insert => arrived.check_ins += 1,
-                            "actions" | "milestones" | "action_statements" => arrived.actions += 1,
-                            "judgements" => arrived.judgements += 1,
-                            "evaluations" if change.op == Op::Insert => arrived.evaluations += 1,
-                            _ => {}
-                        }
+                        // Each row counted once, however many changes it had.
+                        let key = row_key(tx, &change)?;
+                        let counted = match change.table.as_str() {
+                            "checkins" if change.op == Op::Insert => &mut check_ins,
+                            "actions" => &mut actions,
+                            "milestones" | "action_statements" => &mut actions,
+                            "judgements" => &mut judgements,
+                            "evaluations" if change.op == Op::Insert => &mut evaluations,
+                            _ => continue,
+                        };
+                        let key = match change.table.as_str() {
+                            // An action's milestones and statements are the action's.
+                            "milestones" | "action_statements" => {
+                                parent_action(tx, &change)?.unwrap_or(key)
+                            }
+                            _ => key,
+                        };
+                        counted.insert(key);
                     }
                 }
                 tx.execute(
@@ -1135,6 +1160,10 @@ impl Store {
                 )?;
             }
             arrived.conflicts = file_conflicts(tx, &header.school, &tally.filed)?;
+            arrived.check_ins = check_ins.len();
+            arrived.actions = actions.len();
+            arrived.judgements = judgements.len();
+            arrived.evaluations = evaluations.len();
             if starting {
                 // What arrived in the share need not go back to its sender.
                 tx.execute(
@@ -1201,31 +1230,57 @@ impl Store {
                     c.kept, c.other,
                     (SELECT a.title FROM actions a WHERE a.uuid = c.row_uuid),
                     (SELECT a.title FROM checkins k JOIN actions a ON a.uuid = k.action_uuid
-                     WHERE k.uuid = c.row_uuid)
+                     WHERE k.uuid = c.row_uuid),
+                    e.tool_id, e.tool_version
              FROM conflicts c JOIN schools s ON s.uuid = c.school_uuid
+             LEFT JOIN evaluations e ON e.uuid = c.row_uuid AND c.table_name = 'judgements'
              WHERE c.settled_at IS NULL ORDER BY c.found_at, c.rowid",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let table: String = r.get(2)?;
-            let statement: String = r.get(4)?;
-            let action: Option<String> = r.get(8)?;
-            let check_in_of: Option<String> = r.get(9)?;
-            let what = match table.as_str() {
-                "actions" => format!("action: {}", action.unwrap_or_default()),
-                "checkins" => format!("check-in of: {}", check_in_of.unwrap_or_default()),
-                "judgements" => format!("judgement of {statement}"),
-                other => other.to_string(),
-            };
-            Ok(OpenConflict {
-                id: r.get(0)?,
-                school: r.get(1)?,
-                what,
-                field: r.get(5)?,
-                kept: r.get(6)?,
-                other: r.get(7)?,
+        type Row = (i64, String, String, String, OpenConflict);
+        let rows = stmt
+            .query_map([], |r| {
+                let table: String = r.get(2)?;
+                let statement: String = r.get(4)?;
+                let action: Option<String> = r.get(8)?;
+                let check_in_of: Option<String> = r.get(9)?;
+                let tool: Option<String> = r.get(10)?;
+                let version: Option<u32> = r.get(11)?;
+                let what = match table.as_str() {
+                    "actions" => format!("action: {}", action.unwrap_or_default()),
+                    "checkins" => format!("check-in of: {}", check_in_of.unwrap_or_default()),
+                    "judgements" => format!("judgement of {statement}"),
+                    other => other.to_string(),
+                };
+                Ok((
+                    version.unwrap_or(0) as i64,
+                    tool.unwrap_or_default(),
+                    statement,
+                    table,
+                    OpenConflict {
+                        id: r.get(0)?,
+                        school: r.get(1)?,
+                        what,
+                        field: r.get(5)?,
+                        kept: r.get(6)?,
+                        other: r.get(7)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<Row>>>()?;
+        // A judgement is named by its statement's words, as the walk shows it.
+        Ok(rows
+            .into_iter()
+            .map(|(version, tool, statement, table, mut conflict)| {
+                if table == "judgements" {
+                    if let Ok(t) = self.tool(&tool, version as u32) {
+                        if let Some(found) = t.statements().find(|s| s.key(&t.id) == statement) {
+                            conflict.what = format!("judgement: {}", found.statement.text);
+                        }
+                    }
+                }
+                conflict
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect())
     }
 
     /// Settles a conflict with `value` (one of the two, or a third): the
