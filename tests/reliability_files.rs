@@ -66,8 +66,14 @@ fn backup_files(db: &Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// Every row, but the name a restored file's changes go under: a restore
+/// gives it a new one, so its next changes never share names with changes
+/// the file made after the backup.
 fn dump(db: &Path) -> Vec<String> {
     common::table_rows(db, false)
+        .into_iter()
+        .filter(|r| !r.starts_with("settings: copy_id |"))
+        .collect()
 }
 
 #[test]
