@@ -183,7 +183,7 @@ impl Conflicts {
         if self.open.is_empty() {
             frame.render_widget(
                 Paragraph::new(Line::styled(
-                    "No conflicts to settle: both copies agree.",
+                    "No conflicts to settle here. A choice made here reaches the other copy at the next sync.",
                     theme.dim(),
                 ))
                 .block(block),
