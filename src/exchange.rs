@@ -291,8 +291,7 @@ pub fn sync(
                 match store.apply_bundle(&bundle, &dir, strict) {
                     Ok(arrived) => {
                         if arrived.applied > 0 || arrived.started {
-                            done.said
-                                .push(format!("{}.", capitalised(&arrived.summary())));
+                            done.said.push(format!("{}.", arrived.summary()));
                         }
                         done.arrived.push(arrived);
                     }
@@ -383,14 +382,6 @@ fn send(
         path.display()
     ));
     Ok(())
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The name of another school whose bundle (other than a roll-up) is in

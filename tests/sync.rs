@@ -68,7 +68,7 @@ fn pair() -> Pair {
     assert!(said.contains("headway sync"), "{said}");
     let said = ok(&hw(&school, &["sync", folder.to_str().unwrap()]));
     assert!(
-        said.contains("Oakfield Primary School started here"),
+        said.contains("Started Oakfield Primary School here"),
         "{said}"
     );
     Pair {

@@ -38,15 +38,16 @@ pub struct Arrived {
 }
 
 impl Arrived {
-    /// In words: "3 check-ins from Oakfield, 1 action changed, 1 conflict".
+    /// In words, as a sentence starts (never with the school's name, whose
+    /// case is its own): "3 check-ins from Oakfield, 1 action changed".
     pub fn summary(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         if self.started {
-            return format!("{} started here from its partner's record", self.school);
+            return format!("Started {} here from its partner's record", self.school);
         }
         if self.applied == 0 {
-            return format!("nothing new from {}", self.school);
+            return format!("Nothing new from {}", self.school);
         }
         let mut parts = Vec::new();
         if self.check_ins > 0 {
