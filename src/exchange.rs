@@ -448,10 +448,13 @@ pub fn write_rollups(
     let mut written = Vec::new();
     for (id, name) in schools {
         let bundle = store.rollup_bundle(id, notes)?;
+        // Named by the school and the copy that wrote it, so the school's
+        // own roll-up and its liaison's never write over each other.
         let path = folder.join(format!(
-            "{}.{}.rollup.{EXTENSION}",
+            "{}.{}.{}.rollup.{EXTENSION}",
             slug(&name),
-            short(&bundle.header.school)
+            short(&bundle.header.school),
+            short(&bundle.header.from_copy)
         ));
         write_bundle(store, &path, &bundle)?;
         written.push(path);

@@ -865,3 +865,61 @@ fn settling_keeps_the_value_not_chosen_in_the_history_on_both_sides() {
         );
     });
 }
+
+#[test]
+fn a_forged_bundle_cannot_touch_settings_or_links_nor_stop_later_changes() {
+    use headway::bundle::Bundle;
+    let p = pair();
+    with_store(&p.liaison, |s| {
+        let (action, _) = first_action(s);
+        s.add_check_in(action, date(2026, 11, 24), Rag::Green)
+            .unwrap();
+    });
+    ok(&hw(&p.liaison, &["sync"]));
+    let good_path = bundles_in(&p.folder)[0].clone();
+    let good = Bundle::read(&fs::read(&good_path).unwrap()).unwrap();
+    fs::remove_file(&good_path).unwrap();
+    let before = common::table_rows(&p.school, false);
+    let forged_dir = p.folder.parent().unwrap().join("forged");
+    fs::create_dir(&forged_dir).unwrap();
+    let try_forged = |name: &str, bundle: &Bundle, says: &str| {
+        let folder = forged_dir.join(name);
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("x.hwb"), bundle.to_bytes()).unwrap();
+        let why = err(&hw(&p.school, &["sync", folder.to_str().unwrap()]));
+        assert!(why.contains(says), "{name}: {why}");
+        assert_eq!(common::table_rows(&p.school, false), before, "{name}");
+    };
+    // A change to the settings, made by SQLite's session like any other,
+    // with a valid checksum.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;")
+        .unwrap();
+    let recorder = headway::store::changeset::Recorder::start(&conn, &[]).unwrap();
+    conn.execute("INSERT INTO settings VALUES ('database_id', 'EVIL')", [])
+        .unwrap();
+    let evil = recorder.changeset().unwrap();
+    drop(recorder);
+    let mut forged = good.clone();
+    forged.entries[0].changeset.extend_from_slice(&evil);
+    forged.header.entries[0].len = forged.entries[0].changeset.len() as u64;
+    try_forged("settings", &forged, "never travel");
+    // A change dated at the end of time.
+    let mut future = good.clone();
+    future.header.entries[0].stamp = i64::MAX;
+    future.entries[0].head.stamp = i64::MAX;
+    try_forged("future", &future, "dated impossibly");
+    // The true bundle still applies, and editing goes on afterwards.
+    let folder = forged_dir.join("true");
+    fs::create_dir(&folder).unwrap();
+    fs::write(folder.join("x.hwb"), good.to_bytes()).unwrap();
+    ok(&hw(
+        &p.school,
+        &["sync", "--school", "oak", folder.to_str().unwrap()],
+    ));
+    with_store(&p.school, |s| {
+        let (action, _) = first_action(s);
+        s.add_check_in(action, date(2026, 11, 25), Rag::Amber)
+            .unwrap();
+    });
+}

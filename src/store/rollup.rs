@@ -102,9 +102,9 @@ impl Store {
                 school_name: name,
                 first_seq: 0,
                 last_seq: 0,
-                // A roll-up made later from the same copy replaces this one:
-                // the newest change it reflects, or when it was made.
-                upto: upto.max(super::record::now_stamp()),
+                // The newest change it reflects: a roll-up from any copy
+                // of the school that reflects later changes replaces it.
+                upto,
                 confidential: false,
                 snapshot_len: snapshot.len() as u64,
                 entries: Vec::new(),
@@ -127,6 +127,13 @@ impl Store {
         }
         let school = header.school_name.clone();
         let me = this_copy(&self.conn)?;
+        let digest: String = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(&bundle.snapshot)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
         if header.from_copy == me {
             return Err(StoreError::Conflict(
                 "was written by this file; roll-ups go into a trust's own file (`--db trust.db`)"
@@ -159,14 +166,19 @@ impl Store {
                     if edited == 1 { "" } else { "s" }
                 )));
             }
-            let held: Option<(String, i64)> = tx
+            let held: Option<(i64, String)> = tx
                 .query_row(
-                    "SELECT from_copy, upto FROM rollups WHERE school_uuid = ?1",
+                    "SELECT upto, digest FROM rollups WHERE school_uuid = ?1",
                     [&header.school],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            if held.is_some_and(|(from, upto)| from == header.from_copy && upto >= header.upto) {
+            // Stamps order changes across copies, so a roll-up from the
+            // school's copy and one from its liaison's compare: one that
+            // reflects nothing later than the one held is passed over.
+            if held.is_some_and(|(upto, held_digest)| {
+                upto > header.upto || (upto == header.upto && held_digest == digest)
+            }) {
                 return Ok(RolledUp::Already { school: school.clone() });
             }
             let other: Option<String> = tx
@@ -200,6 +212,7 @@ impl Store {
             ] {
                 tx.execute(&sql, [&header.school])?;
             }
+            super::sync::only_travelling(&bundle.snapshot)?;
             let mut refused = None;
             changeset::apply(tx, &bundle.snapshot, &mut |c| match c.kind {
                 Conflict::Exists | Conflict::Data | Conflict::NotFound => Resolution::Omit,
@@ -221,17 +234,16 @@ impl Store {
             {
                 if let Some(owner) = super::record::school_of(tx, &change)? {
                     if owner != header.school {
-                        return Err(StoreError::Conflict(
-                            "holds rows of another school, so none of it was taken".into(),
-                        ));
+                        return Err(StoreError::Conflict("holds rows of another school".into()));
                     }
                 }
             }
             tx.execute(
-                "INSERT INTO rollups (school_uuid, from_copy, upto, taken_at) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO rollups (school_uuid, from_copy, upto, digest, taken_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (school_uuid) DO UPDATE SET from_copy = excluded.from_copy,
-                     upto = excluded.upto, taken_at = excluded.taken_at",
-                params![header.school, header.from_copy, header.upto, now()],
+                     upto = excluded.upto, digest = excluded.digest, taken_at = excluded.taken_at",
+                params![header.school, header.from_copy, header.upto, digest, now()],
             )?;
             Ok(RolledUp::Taken { school: school.clone() })
         })

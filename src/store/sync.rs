@@ -519,6 +519,18 @@ fn file_conflicts(tx: &Transaction<'_>, school: &str, filed: &[Filed]) -> super:
     Ok(distinct.len())
 }
 
+/// Refuses a changeset that touches any table but the school's record:
+/// a bundle never changes this copy's settings, links or log.
+pub(super) fn only_travelling(set: &[u8]) -> super::Result<()> {
+    let rows = changeset::changes(set).map_err(|_| refuse("is damaged"))?;
+    match rows.iter().find(|c| !TRAVELLING.contains(&c.table.as_str())) {
+        Some(_) => Err(refuse(
+            "changes parts of this copy that never travel (its settings or links), so none of it was applied",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Applies one changeset of `school`'s, within the caller's transaction.
 /// With `strict`, a change to a row not here, or a row referring to one
 /// not here, stops it with [`StoreError::NotYet`]: the row may be in a
@@ -534,6 +546,7 @@ fn apply_one(
     strict: bool,
     tally: &mut Tally,
 ) -> super::Result<()> {
+    only_travelling(set)?;
     let mut merges: Vec<Conflicting> = Vec::new();
     let mut stopped: Option<StoreError> = None;
     changeset::apply(tx, set, &mut |c| match c.kind {
@@ -685,6 +698,9 @@ fn rows_of_school(table: &str) -> Option<&'static str> {
     })
 }
 
+/// How far ahead of this machine's clock a partner's may run: a year.
+const STAMP_AHEAD: i64 = 366 * 24 * 3600 * 1_000_000_000;
+
 /// Blanks what a copy not allowed confidential notes must not receive.
 const HIDE_CONFIDENTIAL: &str = "
     UPDATE main.judgements SET rationale = '', evidence = '', defer_note = ''
@@ -782,6 +798,16 @@ impl Store {
         let uuid = school_uuid_of(&self.conn, school)?;
         let name = school_name_of(&self.conn, &uuid)?.unwrap_or_default();
         let folder_text = folder.to_string_lossy().into_owned();
+        let rolled_up: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM rollups WHERE school_uuid = ?1)",
+            [&uuid],
+            |r| r.get(0),
+        )?;
+        if rolled_up {
+            return Err(StoreError::Conflict(format!(
+                "This file holds {name} from a roll-up, a part of its record; share it from the school's or its liaison's copy."
+            )));
+        }
         // One folder, one school, one partner: a folder another school
         // here exchanges through, or a second folder for this school
         // (whose partner would be left behind), is refused.
@@ -975,6 +1001,16 @@ impl Store {
             return Err(refuse(
                 "is a roll-up for a trust's file, not changes for a partner copy; `headway rollup FOLDER` takes it in",
             ));
+        }
+        // A change dated more than a year ahead, or before 1970, was not
+        // made by a headway: taken, it would stop every change after it.
+        let latest = super::record::now_stamp().saturating_add(STAMP_AHEAD);
+        if bundle
+            .entries
+            .iter()
+            .any(|e| e.head.stamp <= 0 || e.head.stamp > latest || e.head.seq < 1)
+        {
+            return Err(refuse("was altered (a change in it is dated impossibly)"));
         }
         let folder_text = folder.to_string_lossy().into_owned();
         let name = header.school_name.clone();
@@ -1268,10 +1304,15 @@ impl Store {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<Row>>>()?;
-        // A judgement is named by its statement's words, as the walk shows it.
+        // A judgement is named by its statement's words, as the walk shows it;
+        // the value kept is the field's as it stands (typing may have gone
+        // on since the conflict was found).
         Ok(rows
             .into_iter()
             .map(|(version, tool, statement, table, mut conflict)| {
+                if let Ok(Some(now)) = self.live_value(conflict.id) {
+                    conflict.kept = now;
+                }
                 if table == "judgements" {
                     if let Ok(t) = self.tool(&tool, version as u32) {
                         if let Some(found) = t.statements().find(|s| s.key(&t.id) == statement) {
@@ -1284,10 +1325,89 @@ impl Store {
             .collect())
     }
 
+    /// The number of levels on the scale of a judgement's tool, for a
+    /// conflict over a judgement's level.
+    fn scale_of_conflict(&self, id: i64) -> super::Result<Option<u8>> {
+        let found: Option<(String, u32)> = self
+            .conn
+            .query_row(
+                "SELECT e.tool_id, e.tool_version FROM conflicts c
+                 JOIN evaluations e ON e.uuid = c.row_uuid
+                 WHERE c.rowid = ?1 AND c.table_name = 'judgements' AND c.field = 'level'",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((tool, version)) = found else {
+            return Ok(None);
+        };
+        Ok(Some(self.tool(&tool, version)?.scale.len()))
+    }
+
+    /// The value a conflict's field holds now, as the conflict shows it
+    /// (`None` inside when the field is empty or the row is gone).
+    fn live_value(&self, id: i64) -> super::Result<Option<Option<String>>> {
+        let found: Option<(String, String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT table_name, row_uuid, statement_key, field FROM conflicts WHERE rowid = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((table, row, statement, field)) = found else {
+            return Ok(None);
+        };
+        if !TRAVELLING.contains(&table.as_str())
+            || !column_names(&self.conn, &table)?.contains(&field)
+        {
+            return Ok(None);
+        }
+        let (sql, key): (String, Vec<String>) = if table == "judgements" {
+            (
+                format!(
+                    "SELECT \"{field}\", deferred FROM judgements
+                     WHERE evaluation_uuid = ?1 AND statement_key = ?2"
+                ),
+                vec![row, statement],
+            )
+        } else {
+            (
+                format!("SELECT \"{field}\", 0 FROM \"{table}\" WHERE uuid = ?1"),
+                vec![row],
+            )
+        };
+        let value: Option<(Value, i64)> = self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(key), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(value.map(|(v, deferred)| {
+            if table == "judgements" && field == "level" {
+                mark_text(&Some(v), &Some(Value::Integer(deferred)))
+            } else {
+                as_text(&Some(v))
+            }
+        }))
+    }
+
     /// Settles a conflict with `value` (one of the two, or a third): the
     /// field takes it, the value it replaces goes into the history, and the
     /// choice is recorded, so it travels to the partner like any change.
     pub fn settle_conflict(&mut self, id: i64, value: Option<&str>) -> super::Result<()> {
+        // The value shown as kept is the field's as it stands.
+        let kept = self.live_value(id)?.flatten();
+        // A level must be on the tool's scale.
+        if let Some(level) = value.and_then(|v| v.trim().parse::<u8>().ok()) {
+            if let Some(scale_len) = self.scale_of_conflict(id)? {
+                if level < 1 || level > scale_len {
+                    return Err(StoreError::Conflict(format!(
+                        "{level} is not on this tool's scale (1 to {scale_len}); nothing was settled."
+                    )));
+                }
+            }
+        }
         self.write(|tx| {
             let found: Option<(String, String, String, String, Option<String>)> = tx
                 .query_row(
@@ -1297,7 +1417,7 @@ impl Store {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
                 .optional()?;
-            let Some((table, row, statement, field, kept)) = found else {
+            let Some((table, row, statement, field, _found_kept)) = found else {
                 return Err(StoreError::Missing(format!(
                     "There is no open conflict {id}."
                 )));

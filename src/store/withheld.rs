@@ -18,6 +18,7 @@ fn hidden_columns(table: &str) -> &'static [&'static str] {
         "actions" => &["reason", "impact_check"],
         "checkins" => &["note", "impact_note"],
         "revisions" | "action_revisions" => &["old_value"],
+        "conflicts" => &["kept", "other"],
         _ => &[],
     }
 }
@@ -91,6 +92,60 @@ fn confidential(conn: &Connection, columns: &[String], change: &Change) -> rusql
                 |r| r.get(0),
             )
             .optional()?,
+        // A conflict over a confidential row's note holds that note. An
+        // update names only what it changed: the rest is read from the row.
+        "conflicts" => {
+            let stored: Option<(String, String, String, String)> = conn
+                .query_row(
+                    "SELECT table_name, row_uuid, statement_key, field FROM conflicts
+                     WHERE uuid = ?1",
+                    [text(value("uuid"))],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let part = |name: &str, i: usize| {
+                let given = text(value(name));
+                match (&stored, given.is_empty()) {
+                    (Some(row), true) => [&row.0, &row.1, &row.2, &row.3][i].clone(),
+                    _ => given,
+                }
+            };
+            let (table, row, statement, field) = (
+                part("table_name", 0),
+                part("row_uuid", 1),
+                part("statement_key", 2),
+                part("field", 3),
+            );
+            const NOTES: &[&str] = &[
+                "rationale",
+                "evidence",
+                "defer_note",
+                "reason",
+                "impact_check",
+                "note",
+                "impact_note",
+            ];
+            if !NOTES.contains(&field.as_str()) {
+                None
+            } else if table == "judgements" {
+                conn.query_row(
+                    "SELECT confidential FROM judgements
+                     WHERE evaluation_uuid = ?1 AND statement_key = ?2",
+                    [row, statement],
+                    |r| r.get(0),
+                )
+                .optional()?
+            } else if table == "actions" || table == "checkins" {
+                conn.query_row(
+                    &format!("SELECT confidential FROM {table} WHERE uuid = ?1"),
+                    [row],
+                    |r| r.get(0),
+                )
+                .optional()?
+            } else {
+                None
+            }
+        }
         _ => None,
     };
     Ok(found == Some(1))

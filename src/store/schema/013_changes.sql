@@ -71,5 +71,8 @@ CREATE TABLE rollups (
     school_uuid  TEXT PRIMARY KEY NOT NULL,
     from_copy    TEXT NOT NULL,
     upto         INTEGER NOT NULL,
+    -- The roll-up's rows, as a SHA-256: the same changes rolled up with
+    -- notes and without are two roll-ups.
+    digest       TEXT NOT NULL DEFAULT '',
     taken_at     TEXT NOT NULL
 ) STRICT;
