@@ -186,20 +186,35 @@ pub fn sync(
     }
     let given = folder.map(existing_folder).transpose()?;
     let mut folders: Vec<PathBuf> = Vec::new();
+    // With a folder given, one linked school whose folder is gone (and
+    // no school linked through the folder given) has moved there.
+    let moved_alone = given.as_ref().is_some_and(|f| {
+        links
+            .iter()
+            .filter(|l| !Path::new(&l.folder).is_dir())
+            .count()
+            == 1
+            && !links
+                .iter()
+                .any(|l| existing_folder(Path::new(&l.folder)).ok().as_ref() == Some(f))
+    });
     // Each linked school, with the folder its changes go to.
     let mut written: Vec<(String, String, PathBuf)> = Vec::new();
     for link in &links {
         // A school's changes go only where its partner reads: its own
         // folder, or the folder given for that one school. A folder given
         // for every school takes only the schools linked through it.
+        let linked = Path::new(&link.folder);
         let into = match (&given, &only) {
             (Some(f), Some(_)) => f.clone(),
-            (Some(f), None)
-                if existing_folder(Path::new(&link.folder)).ok().as_ref() != Some(f) =>
-            {
-                continue
+            // The linked folder moved (a synced folder renamed, a stick
+            // mounted elsewhere): the folder given is where it went.
+            (Some(f), None) if !linked.is_dir() && moved_alone => {
+                store.move_link(&link.school_uuid, f)?;
+                f.clone()
             }
-            _ => existing_folder(Path::new(&link.folder))?,
+            (Some(f), None) if existing_folder(linked).ok().as_ref() != Some(f) => continue,
+            _ => existing_folder(linked)?,
         };
         if !folders.contains(&into) {
             folders.push(into.clone());

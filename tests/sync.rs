@@ -923,3 +923,91 @@ fn a_forged_bundle_cannot_touch_settings_or_links_nor_stop_later_changes() {
             .unwrap();
     });
 }
+
+#[test]
+fn a_moved_folder_is_found_again_and_confidential_conflicts_stay_home() {
+    let dir = tempfile::tempdir().unwrap();
+    let liaison = dir.path().join("liaison.db");
+    let school = dir.path().join("school.db");
+    let folder = dir.path().join("shared");
+    fs::create_dir(&folder).unwrap();
+    ok(&hw(&liaison, &["demo"]));
+    ok(&hw(
+        &liaison,
+        &[
+            "share",
+            "--school",
+            "oak",
+            "--no-confidential",
+            folder.to_str().unwrap(),
+        ],
+    ));
+    ok(&hw(&school, &["sync", folder.to_str().unwrap()]));
+    let key = with_store(&liaison, |s| {
+        let e = s.evaluations().unwrap()[0].id;
+        s.judgements(e).unwrap().keys().next().unwrap().clone()
+    });
+    let rationale = |db: &Path, text: &str, secret: bool| {
+        with_store(db, |s| {
+            let e = s.evaluations().unwrap()[0].id;
+            s.set_text(
+                e,
+                &key,
+                headway::domain::evaluation::TextField::Rationale,
+                text,
+                true,
+            )
+            .unwrap();
+            if secret {
+                s.set_confidential(e, &key, true).unwrap();
+            }
+        })
+    };
+    // Both write the same note; the liaison's is confidential.
+    rationale(&liaison, "LSECRETX about a teacher", true);
+    rationale(&school, "School text", false);
+    // The shared folder is renamed; the folder given is where it went.
+    let moved = dir.path().join("moved");
+    fs::rename(&folder, &moved).unwrap();
+    for db in [&school, &liaison, &school, &liaison] {
+        ok(&hw(db, &["sync", moved.to_str().unwrap()]));
+    }
+    let text = |path: &Path| String::from_utf8_lossy(&fs::read(path).unwrap()).into_owned();
+    assert!(
+        !text(&school).contains("LSECRETX"),
+        "nothing confidential at the school"
+    );
+    for bundle in fs::read_dir(&moved).unwrap() {
+        assert!(!text(&bundle.unwrap().path()).contains("LSECRETX"));
+    }
+    // The level of a conflict, settled, must be on the tool's scale.
+    // Two levels, each other than the one both hold now.
+    let now = with_store(&liaison, |s| {
+        let e = s.evaluations().unwrap()[0].id;
+        s.judgements(e).unwrap()[&key].level.unwrap_or(0)
+    });
+    let (a, b) = (now % 4 + 1, (now + 1) % 4 + 1);
+    with_store(&liaison, |s| {
+        let e = s.evaluations().unwrap()[0].id;
+        s.set_level(e, &key, Some(a)).unwrap();
+    });
+    with_store(&school, |s| {
+        let e = s.evaluations().unwrap()[0].id;
+        s.set_level(e, &key, Some(b)).unwrap();
+    });
+    for db in [&school, &liaison] {
+        ok(&hw(db, &["sync"]));
+    }
+    let listed = ok(&hw(&liaison, &["conflicts"]));
+    let n = listed
+        .lines()
+        .find(|l| l.contains("(level)"))
+        .and_then(|l| l.split('.').next())
+        .unwrap_or_else(|| panic!("{listed}"))
+        .to_string();
+    let why = err(&hw(
+        &liaison,
+        &["conflicts", "--settle", &n, "--value", "9"],
+    ));
+    assert!(why.contains("not on this tool's scale"), "{why}");
+}

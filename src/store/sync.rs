@@ -963,6 +963,18 @@ impl Store {
         Ok(())
     }
 
+    /// The school's partner is now reached through `folder`.
+    pub fn move_link(&mut self, school_uuid: &str, folder: &Path) -> super::Result<()> {
+        let folder_text = folder.to_string_lossy().into_owned();
+        self.write_unrecorded(|tx| {
+            tx.execute(
+                "UPDATE links SET folder = ?2 WHERE school_uuid = ?1",
+                params![school_uuid, folder_text],
+            )?;
+            Ok(())
+        })
+    }
+
     /// The identity this copy's changes carry.
     pub fn copy_identity(&self) -> super::Result<String> {
         this_copy(&self.conn)
