@@ -691,6 +691,21 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
         Some(2),
         "the level travels; only the notes stay home"
     );
+    // A note no longer marked confidential goes, as it stands.
+    with_store(&liaison, |s| {
+        s.set_confidential(evaluation, &key, false).unwrap()
+    });
+    ok(&hw(&liaison, &["sync"]));
+    ok(&hw(&school, &["sync"]));
+    let rationale: String = rusqlite::Connection::open(&school)
+        .unwrap()
+        .query_row(
+            "SELECT rationale FROM judgements WHERE statement_key = ?1 AND level = 2",
+            [&key],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rationale, "Secret after the share");
 }
 
 fn bundles_in(folder: &Path) -> Vec<PathBuf> {

@@ -225,6 +225,9 @@ impl Store {
                 StoreError::Conflict(match refused.take() {
                     Some(table) => format!("has rows of {table} this file cannot take"),
                     None if e.0 & 0xff == 19 => "breaks a rule of this file's record".into(),
+                    None if matches!(e.0 & 0xff, 11 | 26) => {
+                        "is damaged (a change in it cannot be read)".into()
+                    }
                     None => format!("could not be applied ({e})"),
                 })
             })?;

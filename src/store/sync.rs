@@ -579,6 +579,9 @@ fn apply_one(
     .map_err(|e| match stopped.take() {
         Some(why) => why,
         None if e.0 & 0xff == 19 => refuse("breaks a rule of this copy's record"),
+        None if matches!(e.0 & 0xff, 11 | 26) => {
+            refuse("is damaged (a change in it cannot be read)")
+        }
         None => refuse(format!("could not be applied ({e})")),
     })?;
     if !merges.is_empty() {

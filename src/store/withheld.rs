@@ -283,7 +283,7 @@ pub(super) fn without_confidential(conn: &Connection, set: &[u8]) -> super::Resu
                 )?;
             }
             Op::Update => {
-                let sets: Vec<(String, Value)> = columns
+                let mut sets: Vec<(String, Value)> = columns
                     .iter()
                     .enumerate()
                     .filter(|(_, name)| !keys.contains(name))
@@ -292,6 +292,34 @@ pub(super) fn without_confidential(conn: &Connection, set: &[u8]) -> super::Resu
                         Some((name.clone(), blank(table, *hide, name, v)))
                     })
                     .collect();
+                // A note no longer confidential goes to the partner now: its
+                // text as it stands, in place of the blank the partner has.
+                let at = |name: &str| columns.iter().position(|c| c == name);
+                let revealed = at("confidential").is_some_and(|i| {
+                    is_one(change.old.get(i))
+                        && matches!(change.new.get(i), Some(Some(Value::Integer(0))))
+                });
+                if revealed {
+                    let names = hidden_columns(table).join("\", \"");
+                    let condition_now = condition(0);
+                    let now: Option<Vec<Value>> = conn
+                        .query_row(
+                            &format!("SELECT \"{names}\" FROM \"{table}\" WHERE {condition_now}"),
+                            rusqlite::params_from_iter(key_values.iter()),
+                            |r| {
+                                (0..hidden_columns(table).len())
+                                    .map(|i| r.get::<_, Value>(i))
+                                    .collect()
+                            },
+                        )
+                        .optional()?;
+                    if let Some(now) = now {
+                        for (name, value) in hidden_columns(table).iter().zip(now) {
+                            sets.retain(|(n, _)| n != name);
+                            sets.push((name.to_string(), value));
+                        }
+                    }
+                }
                 if sets.is_empty() {
                     continue;
                 }
