@@ -28,6 +28,8 @@ pub struct Arrived {
     pub judgements: usize,
     pub actions: usize,
     pub check_ins: usize,
+    /// Check-ins made before and changed (a colour, a note).
+    pub check_ins_changed: usize,
     pub conflicts: usize,
     /// Changes carried that this copy had already.
     pub already: usize,
@@ -61,6 +63,13 @@ impl Arrived {
                 "{} from {}",
                 plural(self.applied, "change", "changes"),
                 self.school
+            ));
+        }
+        if self.check_ins_changed > 0 {
+            parts.push(plural(
+                self.check_ins_changed,
+                "check-in changed",
+                "check-ins changed",
             ));
         }
         if self.actions > 0 {
@@ -1120,6 +1129,7 @@ impl Store {
             let mut carried: std::collections::HashSet<(String, i64)> = Default::default();
             let (mut check_ins, mut actions, mut judgements, mut evaluations) =
                 <(HashSet<String>, HashSet<String>, HashSet<String>, HashSet<String>)>::default();
+            let mut check_ins_changed: HashSet<String> = HashSet::new();
             for entry in &bundle.entries {
                 let head = &entry.head;
                 let present: i64 =
@@ -1157,7 +1167,7 @@ impl Store {
                         StoreError::NotYet
                     } else {
                         refuse(format!(
-                            "follows changes to {name} that have not arrived here yet (a bundle before it is missing from the folder); it waits for them"
+                            "follows changes to {name} that have not arrived here yet (a bundle before it is missing from the folder); it waits for them, and if that bundle was lost, sharing the school again from the other copy brings everything"
                         ))
                     });
                 }
@@ -1180,6 +1190,7 @@ impl Store {
                         let key = row_key(tx, &change)?;
                         let counted = match change.table.as_str() {
                             "checkins" if change.op == Op::Insert => &mut check_ins,
+                            "checkins" => &mut check_ins_changed,
                             "actions" => &mut actions,
                             "milestones" | "action_statements" => &mut actions,
                             "judgements" => &mut judgements,
@@ -1212,6 +1223,7 @@ impl Store {
                 )?;
             }
             arrived.conflicts = file_conflicts(tx, &header.school, &tally.filed)?;
+            arrived.check_ins_changed = check_ins_changed.difference(&check_ins).count();
             arrived.check_ins = check_ins.len();
             arrived.actions = actions.len();
             arrived.judgements = judgements.len();
