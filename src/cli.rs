@@ -384,14 +384,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     if open_conflicts == 1 { "" } else { "s" }
                 ));
             }
-            for why in &done.refused {
-                console::error_line(&format!("headway: {why}"));
-            }
-            if done.refused.is_empty() {
-                Ok(())
-            } else {
-                Err(UserError::Reported)
-            }
+            refusals(&done.refused)
         }
         Some(Command::Rollup {
             folder,
@@ -430,14 +423,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
                     String::new()
                 }
             ));
-            for why in &done.refused {
-                console::error_line(&format!("headway: {why}"));
-            }
-            if done.refused.is_empty() {
-                Ok(())
-            } else {
-                Err(UserError::Reported)
-            }
+            refusals(&done.refused)
         }
         Some(Command::Conflicts {
             settle,
@@ -903,6 +889,18 @@ fn open_for_app(global: &Global) -> Result<(Store, crate::tui::config::Config), 
     let config = crate::tui::config::load().map_err(UserError::Message)?;
     let path = database_path(global)?;
     Ok((Store::open_for_app(&path)?, config))
+}
+
+/// Says each bundle refused, one sentence a line; refusals mean exit 1.
+fn refusals(refused: &[String]) -> Result<(), UserError> {
+    for why in refused {
+        console::error_line(&format!("headway: {why}"));
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(UserError::Reported)
+    }
 }
 
 fn exchange_error(e: crate::exchange::ExchangeError) -> UserError {
