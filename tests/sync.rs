@@ -624,7 +624,7 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
     ok(&hw(&liaison, &["demo"]));
     let (evaluation, key) = with_store(&liaison, |s| {
         let e = s.evaluations().unwrap()[0].id;
-        let key = s.judgements(e).unwrap().keys().next().unwrap().clone();
+        let key = s.judgements(e).unwrap().keys().min().unwrap().clone();
         s.set_confidential(e, &key, true).unwrap();
         s.set_text(
             e,
@@ -678,11 +678,19 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
         let bytes = fs::read(bundle.unwrap().path()).unwrap();
         assert!(!String::from_utf8_lossy(&bytes).contains("Secret"));
     }
+    let uuid: String = rusqlite::Connection::open(&liaison)
+        .unwrap()
+        .query_row(
+            "SELECT uuid FROM evaluations WHERE rowid = ?1",
+            [evaluation],
+            |r| r.get(0),
+        )
+        .unwrap();
     let level: Option<i64> = rusqlite::Connection::open(&school)
         .unwrap()
         .query_row(
-            "SELECT level FROM judgements WHERE statement_key = ?1 AND confidential = 1",
-            [&key],
+            "SELECT level FROM judgements WHERE statement_key = ?1 AND evaluation_uuid = ?2",
+            [&key, &uuid],
             |r| r.get(0),
         )
         .unwrap();
@@ -700,8 +708,8 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
     let rationale: String = rusqlite::Connection::open(&school)
         .unwrap()
         .query_row(
-            "SELECT rationale FROM judgements WHERE statement_key = ?1 AND level = 2",
-            [&key],
+            "SELECT rationale FROM judgements WHERE statement_key = ?1 AND evaluation_uuid = ?2",
+            [&key, &uuid],
             |r| r.get(0),
         )
         .unwrap();
@@ -960,7 +968,7 @@ fn a_moved_folder_is_found_again_and_confidential_conflicts_stay_home() {
     ok(&hw(&school, &["sync", folder.to_str().unwrap()]));
     let key = with_store(&liaison, |s| {
         let e = s.evaluations().unwrap()[0].id;
-        s.judgements(e).unwrap().keys().next().unwrap().clone()
+        s.judgements(e).unwrap().keys().min().unwrap().clone()
     });
     let rationale = |db: &Path, text: &str, secret: bool| {
         with_store(db, |s| {
