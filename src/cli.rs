@@ -377,7 +377,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             if done.said.is_empty() {
                 console::line("Nothing to send, and nothing new arrived.");
             }
-            let open_conflicts = store.open_conflicts()?.len();
+            let open_conflicts = store.open_conflict_count()?;
             if open_conflicts > 0 {
                 console::line(&format!(
                     "{open_conflicts} conflict{} to settle: `headway conflicts` lists them.",

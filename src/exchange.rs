@@ -230,14 +230,10 @@ pub fn sync(
         }
     }
     let me = store.copy_identity()?;
-    let wanted_school = match &only {
-        Some((id, _)) => store
-            .links()?
-            .into_iter()
-            .find(|l| l.school_id == *id)
-            .map(|l| l.school_uuid),
-        None => None,
-    };
+    // With a school named, `links` holds that school's link alone.
+    let wanted_school = only
+        .as_ref()
+        .and_then(|_| links.first().map(|l| l.school_uuid.clone()));
     let mut rollups = 0;
     for dir in folders {
         let mut found: Vec<(PathBuf, Bundle)> = Vec::new();

@@ -79,6 +79,16 @@ fn pair() -> Pair {
     }
 }
 
+/// The UUID of the evaluation a file numbers `id`.
+fn evaluation_uuid(db: &Path, id: i64) -> String {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT uuid FROM evaluations WHERE rowid = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
 fn oakfield(store: &Store) -> i64 {
     store
         .schools()
@@ -584,14 +594,7 @@ fn a_trust_takes_roll_ups_without_notes_and_never_confidential_text() {
     });
     ok(&hw(&liaison, &["rollup", "--write", up.to_str().unwrap()]));
     ok(&hw(&trust, &["rollup", up.to_str().unwrap()]));
-    let uuid: String = rusqlite::Connection::open(&liaison)
-        .unwrap()
-        .query_row(
-            "SELECT uuid FROM evaluations WHERE rowid = ?1",
-            [evaluation],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let uuid = evaluation_uuid(&liaison, evaluation);
     let level: Option<i64> = rusqlite::Connection::open(&trust)
         .unwrap()
         .query_row(
@@ -678,14 +681,7 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
         let bytes = fs::read(bundle.unwrap().path()).unwrap();
         assert!(!String::from_utf8_lossy(&bytes).contains("Secret"));
     }
-    let uuid: String = rusqlite::Connection::open(&liaison)
-        .unwrap()
-        .query_row(
-            "SELECT uuid FROM evaluations WHERE rowid = ?1",
-            [evaluation],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let uuid = evaluation_uuid(&liaison, evaluation);
     let level: Option<i64> = rusqlite::Connection::open(&school)
         .unwrap()
         .query_row(

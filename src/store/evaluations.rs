@@ -83,7 +83,11 @@ fn judgement_from(r: &Row<'_>) -> rusqlite::Result<Judgement> {
     })
 }
 
-fn keep_revision(
+/// The fields of a judgement whose replaced values the history keeps.
+pub(super) const KEPT_FIELDS: &[&str] =
+    &["level", "deferred", "rationale", "evidence", "defer_note"];
+
+pub(super) fn keep_revision(
     tx: &Transaction<'_>,
     evaluation: i64,
     key: &str,

@@ -200,7 +200,7 @@ fn insert_statements(tx: &Transaction<'_>, action: i64, keys: &[String]) -> rusq
     Ok(())
 }
 
-fn keep_action_revision(
+pub(super) fn keep_action_revision(
     tx: &Transaction<'_>,
     action: i64,
     field: &str,

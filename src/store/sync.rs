@@ -127,7 +127,7 @@ fn refuse(why: impl Into<String>) -> StoreError {
     StoreError::Conflict(why.into())
 }
 
-fn key_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+pub(super) fn key_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     conn.prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?
         .query_map([table], |r| r.get(0))?
         .collect()
@@ -1287,6 +1287,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many conflicts no one has settled yet, counted from the index
+    /// alone: home shows the number on every return.
+    pub fn open_conflict_count(&self) -> super::Result<usize> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM conflicts WHERE settled_at IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
     /// The conflicts no one has settled yet, oldest first.
     pub fn open_conflicts(&self) -> super::Result<Vec<OpenConflict>> {
         let mut stmt = self.conn.prepare(
@@ -1501,29 +1511,29 @@ impl Store {
                     continue;
                 }
                 let old = old.clone().unwrap_or_default();
+                // Kept as any replaced value is, by the same writers.
+                let local = |sql: &str| -> rusqlite::Result<Option<i64>> {
+                    tx.query_row(sql, [&row], |r| r.get(0)).optional()
+                };
                 match table.as_str() {
-                    "judgements" => {
-                        tx.execute(
-                            "INSERT INTO revisions (uuid, evaluation_uuid, statement_key, field,
-                                 old_value, replaced_at)
-                             SELECT ?1, ?2, ?3, ?4, ?5, ?6
-                             WHERE ?4 IN ('level', 'deferred', 'rationale', 'evidence', 'defer_note')",
-                            params![super::new_uuid(), row, statement, field, old, now()],
-                        )?;
+                    "judgements" if super::evaluations::KEPT_FIELDS.contains(&field.as_str()) => {
+                        if let Some(e) = local("SELECT rowid FROM evaluations WHERE uuid = ?1")? {
+                            super::evaluations::keep_revision(tx, e, &statement, &field, &old)?;
+                        }
                     }
                     "actions" => {
-                        tx.execute(
-                            "INSERT INTO action_revisions (uuid, action_uuid, field, old_value, replaced_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![super::new_uuid(), row, field, old, now()],
-                        )?;
+                        if let Some(a) = local("SELECT rowid FROM actions WHERE uuid = ?1")? {
+                            super::plans::keep_action_revision(tx, a, &field, &old)?;
+                        }
                     }
                     "checkins" => {
-                        tx.execute(
-                            "INSERT INTO action_revisions (uuid, action_uuid, field, old_value, replaced_at)
-                             SELECT ?1, action_uuid, ?3, ?4, ?5 FROM checkins WHERE uuid = ?2",
-                            params![super::new_uuid(), row, format!("check-in {field}"), old, now()],
-                        )?;
+                        if let Some(a) = local(
+                            "SELECT a.rowid FROM checkins c JOIN actions a ON a.uuid = c.action_uuid
+                             WHERE c.uuid = ?1",
+                        )? {
+                            let what = format!("check-in {field}");
+                            super::plans::keep_action_revision(tx, a, &what, &old)?;
+                        }
                     }
                     _ => {}
                 }

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::changeset::{self, Change, Op, Recorder};
 use super::record::{column_names, TRAVELLING};
+use super::sync::key_columns;
 
 /// The text columns each table keeps blank for a partner who may not see
 /// confidential notes, and whether a row is confidential by its own flag.
@@ -178,16 +179,11 @@ pub(super) fn without_confidential(conn: &Connection, set: &[u8]) -> super::Resu
             value
         }
     };
-    let keys_of = |table: &str| -> rusqlite::Result<Vec<String>> {
-        conn.prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?
-            .query_map([table], |r| r.get(0))?
-            .collect()
-    };
     for (change, (columns, hide)) in rows.iter().zip(&touched) {
         if change.op == Op::Insert {
             continue;
         }
-        let keys = keys_of(&change.table)?;
+        let keys = key_columns(conn, &change.table)?;
         let condition = keys
             .iter()
             .enumerate()
@@ -237,7 +233,7 @@ pub(super) fn without_confidential(conn: &Connection, set: &[u8]) -> super::Resu
     let recorder = Recorder::start(&scratch, TRAVELLING).map_err(session)?;
     for (change, (columns, hide)) in rows.iter().zip(&touched) {
         let table = change.table.as_str();
-        let keys = keys_of(table)?;
+        let keys = key_columns(conn, table)?;
         let key_values: Vec<Value> = keys
             .iter()
             .map(|k| {

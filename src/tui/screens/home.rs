@@ -134,7 +134,7 @@ impl Home {
             *status = Status::Error(e.to_string());
             Vec::new()
         });
-        let conflicts = store.open_conflicts().map(|c| c.len()).unwrap_or(0);
+        let conflicts = store.open_conflict_count().unwrap_or(0);
         let mut home = Home {
             links,
             conflicts,
