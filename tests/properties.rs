@@ -80,13 +80,22 @@ proptest! {
         let e = markdown::escape(&text);
         prop_assert!(!e.contains(['\n', '\r']));
         prop_assert!(!e.chars().any(is_forbidden));
-        // Every special character is preceded by a backslash.
-        let chars: Vec<char> = e.chars().collect();
-        for (i, c) in chars.iter().enumerate() {
-            if matches!(c, '*' | '_' | '[' | ']' | '<' | '>' | '`' | '|') {
-                prop_assert!(i > 0 && chars[i - 1] == '\\', "{e:?}");
-            }
-        }
+    }
+
+    /// A CommonMark renderer (with GitHub's tables and strikethrough)
+    /// shows escaped text exactly as written, in the middle of a line, at
+    /// its start, and in a table cell: no markup, no lost characters.
+    #[test]
+    fn markdown_escaping_renders_back_to_the_text(
+        text in "[a-z0-9 *_`~\\\\\\[\\]()<>&#;:!|=+.\\-/\n]{0,24}"
+    ) {
+        let shown: String = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+        let inline = rendered_text(&format!("Before {} after", markdown::escape(&text)));
+        prop_assert_eq!(inline, Ok(format!("Before {shown} after")));
+        let start = rendered_text(&markdown::escape_line_start(&text));
+        prop_assert_eq!(start, Ok(shown.trim_matches(' ').to_string()));
+        let cell = rendered_text(&format!("| a |\n| --- |\n| {} |", markdown::escape(&text)));
+        prop_assert_eq!(cell, Ok(format!("a{}", shown.trim_matches(' '))));
     }
 
     #[test]
@@ -144,4 +153,29 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     }
     let arrays = format!("x = {}", "[".repeat(200_000));
     assert!(parse_tool(arrays.as_bytes()).is_err());
+}
+
+/// The text a CommonMark renderer shows for `md`, or the first piece of
+/// markup it made (anything but paragraphs, tables and plain text).
+fn rendered_text(md: &str) -> Result<String, String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::Start(
+                Tag::Paragraph | Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell,
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::TableCell,
+            ) => {}
+            other => return Err(format!("{other:?} in {md:?}")),
+        }
+    }
+    Ok(out)
 }

@@ -344,8 +344,12 @@ fn hostile_text_is_escaped_in_html_and_markdown() {
     assert!(!page.contains("<b>tags"));
     assert!(!page.contains('\u{1b}') && !page.contains('\u{7}') && !page.contains('\u{202E}'));
     let md = markdown::to_markdown(&r);
-    assert!(md.contains("\\<script\\>"));
-    assert!(md.contains("\\*bold\\* \\[link\\]\\(http://x\\)"));
+    assert!(md.contains("\\<script>"));
+    assert!(md.contains("\\*bold\\* [link\\](http://x)"));
+    // Rendered by a CommonMark renderer, none of it becomes markup.
+    let rendered = render_markdown(&md);
+    assert!(!rendered.contains("<script") && !rendered.contains("<img"));
+    assert!(!rendered.contains("<a ") && !rendered.contains("<em>bold"));
     assert!(!md.contains('\u{1b}') && !md.contains('\u{202E}'));
     let cal = ics::to_ics(&r);
     assert!(!cal.contains('\u{1b}') && !cal.contains('\u{202E}'));
@@ -379,4 +383,320 @@ fn asked_to_choose_among_many_schools_the_message_names_a_few_and_counts_the_res
     assert!(some.contains("more than one school"), "{some}");
     assert!(some.contains("Academy 19"), "ten match, all named: {some}");
     assert!(!some.contains("more ("), "{some}");
+}
+
+/// The bars of an HTML page: for each, the counts printed in it and the
+/// counts its accessible label gives.
+fn bars(page: &str) -> Vec<(Vec<usize>, String)> {
+    page.split("<svg class=\"bar\"")
+        .skip(1)
+        .map(|rest| {
+            let svg = &rest[..rest.find("</svg>").unwrap()];
+            let label = svg
+                .split("aria-label=\"")
+                .nth(1)
+                .and_then(|l| l.split('"').next())
+                .unwrap()
+                .to_string();
+            let printed = svg
+                .split("<text ")
+                .skip(1)
+                .map(|t| {
+                    let after = &t[t.find('>').unwrap() + 1..];
+                    after[..after.find('<').unwrap()].parse().unwrap()
+                })
+                .collect();
+            (printed, label)
+        })
+        .collect()
+}
+
+#[test]
+fn every_bar_prints_each_count_and_every_level_has_its_own_fill_and_pattern() {
+    let page = html::to_html(&report(&standard(), false));
+    let bars = bars(&page);
+    // One bar per evaluation in the summary, one per aspect in the detail.
+    let aspects = report(&standard(), false).sections[0].aspects().len();
+    assert_eq!(bars.len(), 1 + aspects);
+    for (printed, label) in &bars {
+        // The counts a reader sees are the ones the label says, in order.
+        let said: Vec<usize> = label
+            .split(", ")
+            .map(|part| part.split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(printed, &said, "{label}");
+        assert!(printed.iter().all(|n| *n > 0));
+    }
+    // The legend of the four-level scale: four swatches of four colours
+    // and four patterns (the weakest plain), apart from the deferred one.
+    let legend = &page[page.find("<p class=\"legend\">").unwrap()..];
+    let legend = &legend[..legend.find("</p>").unwrap()];
+    let fills: Vec<&str> = legend.split("fill=\"#").skip(1).map(|f| &f[..6]).collect();
+    let patterns: Vec<&str> = legend
+        .split("fill=\"url(#")
+        .skip(1)
+        .map(|f| &f[..f.find(')').unwrap()])
+        .collect();
+    let distinct = |v: &[&str]| {
+        let mut d = v.to_vec();
+        d.sort();
+        d.dedup();
+        d.len()
+    };
+    assert_eq!(fills.len(), 6, "{legend}");
+    assert_eq!(distinct(&fills), 6, "{legend}");
+    assert_eq!(distinct(&patterns), patterns.len(), "{legend}");
+    assert!(patterns.len() >= 4, "{legend}");
+    // Every pattern used is defined once in the page.
+    for p in patterns {
+        assert_eq!(page.matches(&format!("<pattern id=\"{p}\"")).count(), 1);
+    }
+}
+
+#[test]
+fn the_page_opens_with_a_summary_and_prints_with_page_numbers_and_a_footer() {
+    let f = standard();
+    let page = html::to_html(&report(&f, false));
+    let summary = page.find("<section class=\"summary\">").unwrap();
+    let detail = page.find("<h2>Curriculum").unwrap();
+    let plan = page.find("<h2>Improvement plan").unwrap();
+    assert!(summary < detail && detail < plan);
+    let summary_text = &page[summary..detail];
+    for part in [
+        "This cycle&#39;s evaluations",
+        "Strengths",
+        "The weakest areas",
+        "The plan&#39;s health",
+        "<strong>1</strong> overdue",
+        "<strong>1</strong> green",
+    ] {
+        assert!(
+            summary_text.contains(part),
+            "{part} missing from the summary"
+        );
+    }
+    assert!(page.contains(".summary { break-after: page;"));
+    assert!(page.contains("counter(page)") && page.contains("counter(pages)"));
+    assert!(page.contains("@bottom-left { content: \"Oakfield Primary School · Autumn 2026\""));
+    assert!(page.contains("h2, h3, h4 { break-after: avoid;"));
+    assert!(page.contains("time { white-space: nowrap; }"));
+    assert!(!page.contains("CONFIDENTIAL NOTES"));
+    let with = html::to_html(&report(&f, true));
+    assert!(with.contains("@top-center { content: \"CONTAINS CONFIDENTIAL NOTES\""));
+    assert!(with.contains("<p class=\"confidential\">Contains confidential notes"));
+    let md = markdown::to_markdown(&report(&f, true));
+    assert!(md.contains("**Contains confidential notes:**"));
+}
+
+#[test]
+fn a_hostile_school_name_cannot_leave_the_footer_rule() {
+    let f = fixture(
+        "Evil\"; } </style><script>alert(1)</script> \\",
+        "note",
+        "title",
+    );
+    let page = html::to_html(&report(&f, false));
+    assert_eq!(page.matches("</style>").count(), 1);
+    assert!(!page.contains("<script>"));
+    assert!(page.contains("content: \"Evil\\\"; } \\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e  \\\\ · Autumn 2026\""));
+}
+
+#[test]
+fn the_plan_shows_each_action_whole_late_first_and_never_green_when_late() {
+    let f = standard();
+    // Fourteen days after the green check-in of 13 November its
+    // fortnightly check falls due; on 1 December it is overdue.
+    let r = load(&f.store, &Selection::default(), date(2026, 12, 1), false).unwrap();
+    let order: Vec<&str> = r
+        .plan_in_order()
+        .iter()
+        .map(|e| e.row.action.title.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            // Both are late; the one due first comes first.
+            "Write down the knowledge for each unit",
+            "Support lower sets to read the class text"
+        ]
+    );
+    let green_one = &r.plan_in_order()[1];
+    assert_eq!(green_one.last().unwrap().rag, Rag::Green);
+    assert_eq!(
+        green_one.standing(),
+        headway::export::report::Standing::Overdue
+    );
+    let page = html::to_html(&r);
+    let plan = &page[page.find("<h2>Improvement plan").unwrap()..];
+    assert!(
+        !plan.contains("standing-green"),
+        "a late action shown green"
+    );
+    assert!(plan.contains("last rated green on <time datetime=\"2026-11-13\">13 Nov 2026</time>"));
+    // Whole, with what governors ask about.
+    let keys = f.store.tool(TOOL, 1).unwrap();
+    let statement = keys.statements().nth(1).unwrap().statement.text.clone();
+    assert!(plan.contains(&html::escape(&statement)), "the statement");
+    for part in [
+        "<dt>Why</dt><dd>Weak in summer</dd>",
+        "<dt>Impact check</dt><dd>Book looks</dd>",
+        "<dt>Success criteria</dt><dd>Pupils explain links between units</dd>",
+        "<dt>Checked by</dt><dd>S. Morgan</dd>",
+    ] {
+        assert!(plan.contains(part), "{part}");
+    }
+    let md = markdown::to_markdown(&r);
+    let md_plan = &md[md.find("## Improvement plan").unwrap()..];
+    assert!(md_plan.contains("**Overdue** (last rated green on 13 Nov 2026)"));
+    assert!(md_plan.contains("- Impact check: Book looks"));
+    // The CSV says the same.
+    let text = to_csv(&r, CsvKind::Actions);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let green_row = rows
+        .iter()
+        .find(|r| &r[col("title")] == "Support lower sets to read the class text")
+        .unwrap();
+    assert_eq!(&green_row[col("rag")], "green");
+    assert_eq!(&green_row[col("past_due_date")], "no");
+    assert_eq!(&green_row[col("check_overdue")], "yes");
+    assert_eq!(&green_row[col("standing")], "overdue");
+}
+
+#[test]
+fn a_long_drafted_action_keeps_every_word_and_its_milestones() {
+    let f = standard();
+    let id = f.store.plan_rows(None).unwrap()[0].action.id;
+    let mut store = f.store;
+    let long = "Give every class teacher a half-termly planning slot with the subject lead to \
+                map the vocabulary each unit needs, and check it in book looks";
+    store
+        .set_action_field(
+            id,
+            headway::store::ActionField::Description,
+            Some(long),
+            true,
+        )
+        .unwrap();
+    let on = date(2027, 1, 15);
+    store
+        .set_milestones(
+            id,
+            &[
+                headway::domain::plan::Milestone {
+                    date: on,
+                    text: "Vocabulary maps drafted".into(),
+                },
+                headway::domain::plan::Milestone {
+                    date: on,
+                    text: "Shared with governors".into(),
+                },
+            ],
+        )
+        .unwrap();
+    let r = load(&store, &Selection::default(), TODAY, false).unwrap();
+    let page = html::to_html(&r);
+    assert!(page.contains(&format!(
+        "<dt>What will be done</dt><dd>{}</dd>",
+        html::escape(long)
+    )));
+    assert!(page.contains(
+        "<li><time datetime=\"2027-01-15\">15 Jan 2027</time>: Vocabulary maps drafted</li>"
+    ));
+    assert!(page.contains("Shared with governors"));
+    assert!(!page.contains('…'));
+}
+
+/// ISO dates in what a person reads, leaving out machine attributes.
+fn iso_dates_shown(text: &str) -> Vec<String> {
+    let without_attributes: String = text
+        .split("datetime=\"")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_string()
+            } else {
+                part[part.find('"').unwrap() + 1..].to_string()
+            }
+        })
+        .collect();
+    let bytes = without_attributes.as_bytes();
+    let mut found = Vec::new();
+    for i in 0..bytes.len().saturating_sub(9) {
+        let w = &bytes[i..i + 10];
+        let digit = |j: usize| w[j].is_ascii_digit();
+        if (0..4).all(digit)
+            && w[4] == b'-'
+            && digit(5)
+            && digit(6)
+            && w[7] == b'-'
+            && digit(8)
+            && digit(9)
+        {
+            found.push(String::from_utf8_lossy(w).into_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn html_and_markdown_give_dates_as_people_write_them_and_csv_keeps_iso() {
+    let r = report(&standard(), true);
+    let page = html::to_html(&r);
+    assert!(page.contains("written <time datetime=\"2026-11-22\">22 Nov 2026</time>"));
+    assert_eq!(iso_dates_shown(&page), Vec::<String>::new());
+    let md = markdown::to_markdown(&r);
+    assert!(md.contains("written 22 Nov 2026"));
+    assert!(md.contains("1 Sep 2026") || md.contains("13 Nov 2026"));
+    assert_eq!(iso_dates_shown(&md), Vec::<String>::new());
+    assert!(to_csv(&r, CsvKind::CheckIns).contains("2026-11-13"));
+}
+
+#[test]
+fn csv_starts_with_a_byte_order_mark_for_excel() {
+    let r = report(&standard(), false);
+    for kind in CsvKind::ALL {
+        let text = to_csv(&r, kind);
+        assert!(text.starts_with('\u{FEFF}'), "{kind:?}");
+        assert_eq!(text.matches('\u{FEFF}').count(), 1);
+    }
+}
+
+fn render_markdown(md: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let mut out = String::new();
+    html::push_html(
+        &mut out,
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
+    );
+    out
+}
+
+#[test]
+fn markdown_pastes_cleanly_and_each_note_renders_on_its_own_line() {
+    let f = fixture(
+        "St Mary's & St John's (VA)",
+        "Self-evaluation in Y3-Y6 shows 50% + more.\nA second line of the note.",
+        "Improve: reading in Y3-Y6",
+    );
+    let md = markdown::to_markdown(&report(&f, false));
+    assert!(md.contains("# St Mary's & St John's (VA)\n"));
+    assert!(md.contains("Self-evaluation in Y3-Y6 shows 50% + more."));
+    assert!(
+        !md.contains("\\-") && !md.contains("\\(") && !md.contains("\\&"),
+        "{md}"
+    );
+    let page = render_markdown(&md);
+    assert!(page.contains("<h1>St Mary's &amp; St John's (VA)</h1>"));
+    // The rationale is a paragraph of its own, below its statement's line,
+    // and each of its lines stays a line.
+    assert!(
+        page.contains("<p>Self-evaluation in Y3-Y6 shows 50% + more.</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<p>A second line of the note.</p>"), "{page}");
+    // The tables render as tables.
+    assert!(page.contains("<table>") && page.contains("<th>Aspect</th>"));
 }

@@ -82,7 +82,7 @@ pub fn to_markdown(view: &Across) -> String {
 /// spreadsheet sorts and filters it. Plan health goes in its own columns
 /// on every row of the school.
 pub fn to_csv(view: &Across) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(super::csv::BOM.as_bytes().to_vec());
     let _ = w.write_record([
         "school",
         "scope",

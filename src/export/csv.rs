@@ -1,5 +1,6 @@
-//! The report as CSV, one table per kind: UTF-8 with a header row, ISO
-//! dates, and cells that a spreadsheet would run as a formula made inert.
+//! The report as CSV, one table per kind: UTF-8 with a byte order mark
+//! (so Excel reads it as UTF-8), a header row, ISO dates, and cells that a
+//! spreadsheet would run as a formula made inert.
 
 use super::report::Report;
 use crate::domain::evaluation::Mark;
@@ -74,8 +75,11 @@ fn skipped(c: char) -> bool {
         )
 }
 
+/// Tells Excel the file is UTF-8; without it, "…" shows as "â€¦".
+pub const BOM: &str = "\u{FEFF}";
+
 fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
     // Writing to memory fails only on a malformed record, which these are not.
     let _ = w.write_record(header);
     for row in rows {
@@ -188,6 +192,8 @@ fn actions(report: &Report) -> String {
                 date(e.last().map(|c| c.on)),
                 date(e.next_check),
                 yes_no(e.overdue),
+                yes_no(e.check_overdue),
+                e.standing().word().into(),
                 a.success_criteria.clone(),
                 a.impact_check.clone(),
             ]
@@ -212,7 +218,9 @@ fn actions(report: &Report) -> String {
             "rag",
             "last_check_in",
             "next_check",
-            "overdue",
+            "past_due_date",
+            "check_overdue",
+            "standing",
             "success_criteria",
             "impact_check",
         ],

@@ -1,12 +1,20 @@
 //! The governors' report as one self-contained HTML page: inline CSS and
 //! SVG, no scripts, nothing fetched. Every piece of user text is escaped.
+//!
+//! It opens with a summary that prints on one A4 page (every evaluation of
+//! the cycle, strengths, the weakest areas and the plan's health), then
+//! gives the detail of each evaluation, then every action in full.
 
 use std::fmt::Write;
+
+use jiff::civil::Date;
 
 use crate::domain::evaluation::{progress, Listed};
 use crate::domain::tool::Scale;
 
-use super::report::{PlanEntry, Report, Section};
+use super::chart;
+use super::human_date;
+use super::report::{PlanEntry, Report, Section, Standing};
 
 const STYLE: &str = "
 :root { color-scheme: light; }
@@ -15,37 +23,64 @@ body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: 
 h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid #d0d4da; padding-bottom: .2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 .meta, .muted { color: #5a6270; }
 .notice { background: #fff4d6; border-left: 4px solid #e0a800; padding: .4rem .7rem; }
+.confidential { border: 2px solid #8c1d18; color: #8c1d18; font-weight: 700; padding: .4rem .7rem;
+  text-transform: uppercase; letter-spacing: .03em; }
+time { white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .4rem; border-bottom: 1px solid #e3e6ea; }
 th { font-size: .85rem; color: #5a6270; }
+td.bar-cell { width: 19rem; }
 ul { padding-left: 1.2rem; }
 li { margin: .35rem 0; }
 .level { font-weight: 600; white-space: nowrap; }
 .weak { color: #b3261e; }
-.strong { color: #1e6b30; }
-.rag { font-weight: 600; text-transform: uppercase; font-size: .8rem; padding: 0 .3rem; border-radius: 3px; }
-.rag-green { background: #d7f0dc; color: #1e6b30; }
-.rag-amber { background: #ffe9bf; color: #7a4a00; }
-.rag-red { background: #fbd5d2; color: #8c1d18; }
+.strong { color: #1e4f8c; }
+.tag { font-weight: 700; text-transform: uppercase; font-size: .75rem; padding: .05rem .35rem;
+  border-radius: 3px; border: 1px solid currentColor; white-space: nowrap; }
+.standing-overdue { background: #fbd5d2; color: #8c1d18; }
+.standing-red { background: #fbd5d2; color: #8c1d18; }
+.standing-amber { background: #ffe9bf; color: #6b4100; }
+.standing-green { background: #d7f0dc; color: #1e5b2c; }
+.standing-no-check-in-yet, .standing-done, .standing-dropped { background: #eef0f3; color: #3d4450; }
 .late { color: #b3261e; font-weight: 600; }
-svg { display: block; max-width: 100%; height: auto; }
-.legend span { display: inline-block; margin-right: .8rem; font-size: .85rem; }
-.legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .25rem; vertical-align: -1px; }
+svg.bar { display: block; width: 100%; max-width: 300px; height: auto; }
+svg.defs { position: absolute; width: 0; height: 0; overflow: hidden; }
+svg.swatch { vertical-align: -2px; margin-right: .25rem; }
+.legend { font-size: .85rem; }
+.legend span { display: inline-block; margin-right: .8rem; white-space: nowrap; }
+.health { display: flex; flex-wrap: wrap; gap: .4rem; padding: 0; list-style: none; }
+.health li { margin: 0; padding: .25rem .5rem; border-radius: 4px; border: 1px solid #c9ced6; }
+.health strong { font-size: 1.1rem; margin-right: .2rem; }
+.summary h3 { margin-top: .9rem; }
+.summary ul { margin: .2rem 0; }
+.summary li { margin: .15rem 0; }
+article.action { border-top: 1px solid #d0d4da; padding: .5rem 0 .3rem; }
+article.action h3 { margin: .2rem 0 .3rem; }
+dl.fields { display: grid; grid-template-columns: 11rem 1fr; gap: .15rem .8rem; margin: .3rem 0; }
+dl.fields dt { color: #5a6270; }
+dl.fields dd { margin: 0; }
+dl.fields ul { margin: 0; }
+dl.fields li { margin: 0 0 .15rem; }
+td.count { white-space: nowrap; }
 @media (max-width: 40rem) {
   body { padding: .6rem; font-size: 14px; }
   table, thead, tbody, tr, th, td { display: block; width: auto; }
+  td.bar-cell { width: auto; }
   thead { display: none; }
   tr { border-bottom: 1px solid #d0d4da; padding: .3rem 0; }
   td { border: 0; padding: .1rem 0; }
   td[data-label]::before { content: attr(data-label) ': '; color: #5a6270; }
+  dl.fields { grid-template-columns: 1fr; }
+  dl.fields dd { margin-bottom: .3rem; }
 }
 @media print {
-  @page { size: A4; margin: 15mm; }
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  h2 { break-after: avoid; }
-  tr, li { break-inside: avoid; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { margin-top: 1.2rem; }
+  .summary { break-after: page; page-break-after: always; }
+  tr, li, article.action, dl.fields > * { break-inside: avoid; page-break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 ";
@@ -68,61 +103,260 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A colour for each level: reds for weak, greens for strengths.
-fn level_colour(scale: &Scale, level: u8) -> &'static str {
-    if scale.is_weak(level) {
-        if level == 1 {
-            "#c62828"
-        } else {
-            "#ef6c00"
+/// Text as a CSS string literal, safe inside a `<style>` element: quotes
+/// and backslashes are escaped, and `<` and `>` are written as escapes so
+/// nothing can close the element.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\3c "),
+            '>' => out.push_str("\\3e "),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() || crate::text::is_forbidden(c) => {}
+            c => out.push(c),
         }
-    } else if scale.is_strong(level) {
-        "#2e7d32"
-    } else {
-        "#9e9d24"
     }
+    out.push('"');
+    out
 }
 
-const DEFERRED_COLOUR: &str = "#8e99a8";
-const LEFT_COLOUR: &str = "#e3e6ea";
+/// A date for people, kept on one line, with the ISO date for machines.
+fn date(d: Date) -> String {
+    format!("<time datetime=\"{d}\">{}</time>", human_date(d))
+}
+
+/// The page rules for print: A4, page numbers, the school and cycle in
+/// the footer, and the confidential mark on every page when it applies.
+fn page_style(report: &Report) -> String {
+    let footer = css_string(&format!("{} · {}", report.school, report.cycle));
+    let mut css = format!(
+        "@page {{ size: A4; margin: 14mm 14mm 18mm;\n  \
+         @bottom-left {{ content: {footer}; font: 8pt system-ui, sans-serif; color: #5a6270; }}\n  \
+         @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); \
+         font: 8pt system-ui, sans-serif; color: #5a6270; }}\n"
+    );
+    if report.confidential_included {
+        css.push_str(
+            "  @top-center { content: \"CONTAINS CONFIDENTIAL NOTES\"; \
+             font: 700 9pt system-ui, sans-serif; color: #8c1d18; }\n",
+        );
+    }
+    css.push_str("}\n");
+    css
+}
 
 pub fn to_html(report: &Report) -> String {
     let mut h = String::new();
     let title = format!("{} · {} self-evaluation", report.school, report.cycle);
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape(&title)
+         <title>{}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n{}\n",
+        escape(&title),
+        page_style(report),
+        chart::pattern_defs()
     );
-    let _ = writeln!(
-        h,
-        "<header>\n<h1>{}</h1>\n<p class=\"meta\">Self-evaluation report · {} · written {}</p>",
-        escape(&report.school),
-        escape(&report.cycle),
-        report.today
-    );
-    if report.withheld > 0 {
-        let _ = writeln!(
-            h,
-            "<p class=\"notice\">{} confidential note{} left out of this report.</p>",
-            report.withheld,
-            if report.withheld == 1 { " is" } else { "s are" }
-        );
-    } else if report.confidential_included {
-        h.push_str("<p class=\"notice\">This copy includes confidential notes.</p>\n");
-    }
-    h.push_str("</header>\n");
+    summary_html(&mut h, report);
     for section in &report.sections {
-        section_html(&mut h, section);
+        section_html(&mut h, report, section);
     }
     plan_html(&mut h, report);
     h.push_str("</body>\n</html>\n");
     h
 }
 
-fn section_html(h: &mut String, s: &Section) {
+/// How many strengths, weak areas and late actions the summary names
+/// before pointing to the detail, so it stays on one page.
+const SUMMARY_ITEMS: usize = 5;
+
+fn summary_html(h: &mut String, report: &Report) {
+    let _ = writeln!(
+        h,
+        "<section class=\"summary\">\n<header>\n<h1>{}</h1>\n\
+         <p class=\"meta\">Self-evaluation report for governors · {} · written {}</p>",
+        escape(&report.school),
+        escape(&report.cycle),
+        date(report.today)
+    );
+    if report.confidential_included {
+        h.push_str(
+            "<p class=\"confidential\">Contains confidential notes: not for circulation \
+             beyond those entitled to see them.</p>\n",
+        );
+    } else if report.withheld > 0 {
+        let _ = writeln!(
+            h,
+            "<p class=\"notice\">{} confidential note{} left out of this report.</p>",
+            report.withheld,
+            if report.withheld == 1 { " is" } else { "s are" }
+        );
+    }
+    h.push_str("</header>\n<h2>Summary</h2>\n<h3>This cycle&#39;s evaluations</h3>\n");
+    h.push_str(
+        "<table>\n<thead><tr><th>Evaluation</th><th>Judged</th><th>Spread over the scale</th>\
+         <th>Strengths</th><th>Weak</th></tr></thead>\n<tbody>\n",
+    );
+    for s in &report.sections {
+        let p = progress(&s.tool, &s.judgements);
+        let bar = chart::bar(&chart::segments(&s.spread(), &s.tool.scale), escape);
+        let _ = writeln!(
+            h,
+            "<tr><td data-label=\"Evaluation\"><strong>{}</strong> · {}</td>\
+             <td class=\"count\" data-label=\"Judged\">{} of {}</td><td class=\"bar-cell\" data-label=\"Spread\">{bar}</td>\
+             <td data-label=\"Strengths\">{}</td><td data-label=\"Weak\">{}</td></tr>",
+            escape(&s.tool.title),
+            escape(&s.evaluation.scope),
+            p.judged,
+            p.total(),
+            s.strengths().len(),
+            s.weak().len()
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    legends_html(h, report);
+
+    let strengths: Vec<(&Section, Listed)> = report
+        .sections
+        .iter()
+        .flat_map(|s| s.strengths().into_iter().map(move |l| (s, l)))
+        .collect();
+    h.push_str("<h3>Strengths</h3>\n");
+    if strengths.is_empty() {
+        h.push_str("<p class=\"muted\">None recorded this cycle.</p>\n");
+    } else {
+        h.push_str("<ul>\n");
+        for (s, item) in strengths.iter().take(SUMMARY_ITEMS) {
+            let _ = writeln!(
+                h,
+                "<li>{} <span class=\"muted\">({} · {})</span></li>",
+                escape(&item.text),
+                escape(&s.tool.title),
+                escape(&item.aspect)
+            );
+        }
+        more_html(h, strengths.len());
+        h.push_str("</ul>\n");
+    }
+
+    let areas = report.weakest_areas(usize::MAX);
+    h.push_str("<h3>The weakest areas</h3>\n");
+    if areas.is_empty() {
+        h.push_str("<p class=\"muted\">Nothing was judged weak this cycle.</p>\n");
+    } else {
+        h.push_str("<ul>\n");
+        for a in areas.iter().take(SUMMARY_ITEMS) {
+            let _ = writeln!(
+                h,
+                "<li><strong>{}</strong> <span class=\"muted\">({} · {})</span>: \
+                 {} of {} judged statements weak</li>",
+                escape(&a.aspect),
+                escape(&a.tool),
+                escape(&a.scope),
+                a.weak,
+                a.judged
+            );
+        }
+        more_html(h, areas.len());
+        h.push_str("</ul>\n");
+    }
+
+    let health = report.health();
+    h.push_str("<h3>The plan&#39;s health</h3>\n");
+    if report.plan.is_empty() {
+        h.push_str("<p class=\"muted\">No actions have been accepted into the plan yet.</p>\n");
+    } else {
+        let _ = writeln!(
+            h,
+            "<p>{} open action{}; each is counted once, and an overdue one is counted as \
+             overdue whatever its last rating.</p>\n<ul class=\"health\">",
+            health.open(),
+            if health.open() == 1 { "" } else { "s" }
+        );
+        for standing in Standing::ALL {
+            let _ = writeln!(
+                h,
+                "<li class=\"{}\"><strong>{}</strong> {}</li>",
+                standing_class(standing),
+                health.count(standing),
+                standing.word()
+            );
+        }
+        h.push_str("</ul>\n");
+        let late: Vec<&PlanEntry> = report
+            .plan_in_order()
+            .into_iter()
+            .filter(|e| e.standing() == Standing::Overdue)
+            .collect();
+        if !late.is_empty() {
+            h.push_str("<ul>\n");
+            for e in late.iter().take(SUMMARY_ITEMS) {
+                let _ = writeln!(
+                    h,
+                    "<li><strong>{}</strong> ({}): <span class=\"late\">{}</span></li>",
+                    escape(&e.row.action.title),
+                    escape(e.owner_or("no owner")),
+                    late_reasons_html(e)
+                );
+            }
+            more_html(h, late.len());
+            h.push_str("</ul>\n");
+        }
+    }
+    h.push_str(
+        "<p class=\"muted\">The detail of each evaluation and every action in full follow.</p>\n\
+         </section>\n",
+    );
+}
+
+fn more_html(h: &mut String, total: usize) {
+    if total > SUMMARY_ITEMS {
+        let _ = writeln!(
+            h,
+            "<li class=\"muted\">and {} more in the detail below</li>",
+            total - SUMMARY_ITEMS
+        );
+    }
+}
+
+/// One legend per distinct scale in the cycle.
+fn legends_html(h: &mut String, report: &Report) {
+    let mut shown: Vec<&Scale> = Vec::new();
+    for s in &report.sections {
+        let scale = &s.tool.scale;
+        if shown.iter().any(|seen| seen.levels == scale.levels) {
+            continue;
+        }
+        shown.push(scale);
+        legend_html(h, scale);
+    }
+}
+
+fn legend_html(h: &mut String, scale: &Scale) {
+    h.push_str("<p class=\"legend\">");
+    for (i, label) in scale.levels.iter().enumerate() {
+        let level = i as u8 + 1;
+        let _ = write!(
+            h,
+            "<span>{}{level} {}</span>",
+            chart::swatch(chart::level_fill(scale.levels.len(), level)),
+            escape(label)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<span>{}left until next time</span><span>{}not yet judged</span></p>",
+        chart::swatch(chart::DEFERRED),
+        chart::swatch(chart::NOT_JUDGED)
+    );
+}
+
+fn section_html(h: &mut String, report: &Report, s: &Section) {
     let e = &s.evaluation;
     let scale = &s.tool.scale;
     let p = progress(&s.tool, &s.judgements);
@@ -149,38 +383,11 @@ fn section_html(h: &mut String, s: &Section) {
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for row in s.aspects() {
-        let spread = &row.spread;
-        let total: usize = spread.at_level.iter().sum::<usize>() + spread.deferred + spread.left;
-        let mut svg = format!(
-            "<svg viewBox=\"0 0 240 16\" width=\"240\" height=\"16\" role=\"img\"><title>{}</title>",
-            escape(&spread_words(spread, scale))
-        );
-        let mut x = 0.0;
-        let unit = if total == 0 {
-            0.0
-        } else {
-            240.0 / total as f64
-        };
-        let mut segment = |count: usize, colour: &str| {
-            if count > 0 {
-                let w = unit * count as f64;
-                let _ = write!(
-                    svg,
-                    "<rect x=\"{x:.1}\" y=\"0\" width=\"{w:.1}\" height=\"16\" fill=\"{colour}\"/>"
-                );
-                x += w;
-            }
-        };
-        for (i, count) in spread.at_level.iter().enumerate() {
-            segment(*count, level_colour(scale, i as u8 + 1));
-        }
-        segment(spread.deferred, DEFERRED_COLOUR);
-        segment(spread.left, LEFT_COLOUR);
-        svg.push_str("</svg>");
+        let bar = chart::bar(&chart::segments(&row.spread, scale), escape);
         let _ = write!(
             h,
-            "<tr><td data-label=\"Aspect\">{}</td><td data-label=\"Spread\">{svg}</td>",
-            escape(&spread.title)
+            "<tr><td data-label=\"Aspect\">{}</td><td class=\"bar-cell\" data-label=\"Spread\">{bar}</td>",
+            escape(&row.spread.title)
         );
         if s.previous.is_some() {
             let _ = write!(
@@ -191,23 +398,11 @@ fn section_html(h: &mut String, s: &Section) {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table>\n<p class=\"legend\">");
-    for (i, label) in scale.levels.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<span><i style=\"background:{}\"></i>{} {}</span>",
-            level_colour(scale, i as u8 + 1),
-            i + 1,
-            escape(label)
-        );
-    }
-    let _ = writeln!(
-        h,
-        "<span><i style=\"background:{DEFERRED_COLOUR}\"></i>left until next time</span>\
-         <span><i style=\"background:{LEFT_COLOUR}\"></i>not yet judged</span></p>"
-    );
+    h.push_str("</tbody>\n</table>\n");
+    legend_html(h, scale);
     listed_html(
         h,
+        report,
         s,
         "Strengths",
         &s.strengths(),
@@ -215,33 +410,24 @@ fn section_html(h: &mut String, s: &Section) {
     );
     listed_html(
         h,
+        report,
         s,
         "Weak statements",
         &s.weak(),
         "None: nothing was judged at or below the weak threshold.",
     );
-    listed_html(h, s, "Left until next time", &s.deferred(), "None.");
+    listed_html(h, report, s, "Left until next time", &s.deferred(), "None.");
     h.push_str("</section>\n");
 }
 
-fn spread_words(spread: &crate::domain::evaluation::AspectSpread, scale: &Scale) -> String {
-    let mut parts: Vec<String> = spread
-        .at_level
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c > 0)
-        .map(|(i, c)| format!("{c} at {}", scale.label(i as u8 + 1).unwrap_or("?")))
-        .collect();
-    if spread.deferred > 0 {
-        parts.push(format!("{} left until next time", spread.deferred));
-    }
-    if spread.left > 0 {
-        parts.push(format!("{} not yet judged", spread.left));
-    }
-    parts.join(", ")
-}
-
-fn listed_html(h: &mut String, s: &Section, heading: &str, items: &[Listed], empty: &str) {
+fn listed_html(
+    h: &mut String,
+    report: &Report,
+    s: &Section,
+    heading: &str,
+    items: &[Listed],
+    empty: &str,
+) {
     let _ = writeln!(h, "<h3>{heading} ({})</h3>", items.len());
     if items.is_empty() {
         let _ = writeln!(h, "<p class=\"muted\">{empty}</p>");
@@ -282,22 +468,53 @@ fn listed_html(h: &mut String, s: &Section, heading: &str, items: &[Listed], emp
             }
         }
         if !item.note.is_empty() {
-            let _ = write!(h, "<br>{}", escape(&item.note));
+            h.push_str("<br>");
+            if item.confidential && report.confidential_included {
+                h.push_str("<span class=\"tag standing-red\">confidential</span> ");
+            }
+            h.push_str(&escape(&item.note));
         }
         h.push_str("</li>\n");
     }
     h.push_str("</ul>\n");
 }
 
-fn rag_html(entry: &PlanEntry) -> String {
-    match entry.last() {
-        Some(c) => format!("<span class=\"rag rag-{0}\">{0}</span>", c.rag.as_str()),
-        None => "<span class=\"muted\">no check-in yet</span>".into(),
+fn standing_class(standing: Standing) -> String {
+    format!("standing-{}", standing.word().replace(' ', "-"))
+}
+
+/// The tag that says where an action stands. A late action reads
+/// "overdue", never green, with its last rating said beside it.
+fn standing_html(entry: &PlanEntry) -> String {
+    let standing = entry.standing();
+    let tag = format!(
+        "<span class=\"tag {}\">{}</span>",
+        standing_class(standing),
+        standing.word()
+    );
+    match (standing, entry.last()) {
+        (Standing::Overdue | Standing::Done | Standing::Dropped, Some(c)) => format!(
+            "{tag} <span class=\"muted\">last rated {} on {}</span>",
+            c.rag.as_str(),
+            date(c.on)
+        ),
+        _ => tag,
     }
 }
 
+fn late_reasons_html(entry: &PlanEntry) -> String {
+    let mut what = Vec::new();
+    if let (true, Some(due)) = (entry.overdue, entry.row.action.due) {
+        what.push(format!("was due {}", date(due)));
+    }
+    if let (true, Some(next)) = (entry.check_overdue, entry.next_check) {
+        what.push(format!("check-in was due {}", date(next)));
+    }
+    what.join("; ")
+}
+
 fn plan_html(h: &mut String, report: &Report) {
-    h.push_str("<section>\n<h2>Improvement plan</h2>\n");
+    h.push_str("<section class=\"plan\">\n<h2>Improvement plan</h2>\n");
     if report.plan.is_empty() {
         h.push_str(
             "<p class=\"muted\">No actions have been accepted into the plan yet.</p>\n</section>\n",
@@ -305,53 +522,109 @@ fn plan_html(h: &mut String, report: &Report) {
         return;
     }
     h.push_str(
-        "<table>\n<thead><tr><th>Action</th><th>Owner</th><th>Due</th><th>RAG</th>\
-         <th>Status</th><th>Impact</th><th>Latest check-in</th></tr></thead>\n<tbody>\n",
+        "<p class=\"muted\">Every accepted action, overdue first, then by its latest rating \
+         (red, amber, green), then done and dropped.</p>\n",
     );
-    for entry in &report.plan {
-        let a = &entry.row.action;
-        let due = match a.due {
-            Some(d) if entry.overdue => format!("<span class=\"late\">{d} (overdue)</span>"),
-            Some(d) => d.to_string(),
-            None => "<span class=\"muted\">not set</span>".into(),
-        };
-        let latest = match entry.last() {
-            Some(c) if c.note.is_empty() => c.on.to_string(),
-            Some(c) => format!("{}: {}", c.on, escape(&c.note)),
-            None => String::new(),
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td data-label=\"Action\"><strong>{}</strong><br><span class=\"muted\">{}</span></td>\
-             <td data-label=\"Owner\">{}</td><td data-label=\"Due\">{due}</td>\
-             <td data-label=\"RAG\">{}</td><td data-label=\"Status\">{}</td>\
-             <td data-label=\"Impact\">{}</td><td data-label=\"Latest\">{latest}</td></tr>",
-            escape(&a.title),
-            escape(&a.success_criteria),
-            escape(entry.owner_or("not set")),
-            rag_html(entry),
-            a.status.as_str(),
-            a.impact.as_str(),
-        );
-    }
-    h.push_str("</tbody>\n</table>\n<h3>Overdue</h3>\n");
-    let late: Vec<String> = report
-        .plan
-        .iter()
-        .filter(|e| e.is_late())
-        .map(|e| {
-            format!(
-                "<li><strong>{}</strong> ({}): {}</li>",
-                escape(&e.row.action.title),
-                escape(e.owner_or("no owner")),
-                e.late_reasons()
-            )
-        })
-        .collect();
-    if late.is_empty() {
-        h.push_str("<p class=\"muted\">Nothing is overdue.</p>\n");
-    } else {
-        let _ = writeln!(h, "<ul>\n{}\n</ul>", late.join("\n"));
+    for entry in report.plan_in_order() {
+        action_html(h, entry);
     }
     h.push_str("</section>\n");
+}
+
+fn action_html(h: &mut String, entry: &PlanEntry) {
+    let a = &entry.row.action;
+    let _ = writeln!(
+        h,
+        "<article class=\"action\">\n<h3>{}</h3>\n<p>{}</p>\n<dl class=\"fields\">",
+        escape(&a.title),
+        standing_html(entry)
+    );
+    let field = |h: &mut String, name: &str, value: String| {
+        if !value.is_empty() {
+            let _ = writeln!(h, "<dt>{name}</dt><dd>{value}</dd>");
+        }
+    };
+    let statements: Vec<String> = entry
+        .addressed
+        .iter()
+        .map(|s| {
+            if s.aspect.is_empty() {
+                format!("<li>{}</li>", escape(&s.text))
+            } else {
+                format!(
+                    "<li>{} <span class=\"muted\">({})</span></li>",
+                    escape(&s.text),
+                    escape(&s.aspect)
+                )
+            }
+        })
+        .collect();
+    if !statements.is_empty() {
+        field(
+            h,
+            if statements.len() == 1 {
+                "Statement"
+            } else {
+                "Statements"
+            },
+            format!("<ul>{}</ul>", statements.concat()),
+        );
+    }
+    field(h, "What will be done", escape(&a.description));
+    field(h, "Why", escape(&a.reason));
+    field(h, "Target group", escape(&a.target_group));
+    let owner = match (a.owner.as_str(), a.owner_role) {
+        ("", _) => "<span class=\"muted\">not set</span>".to_string(),
+        (who, Some(role)) => format!("{} ({})", escape(who), role.as_str()),
+        (who, None) => escape(who),
+    };
+    field(h, "Owner", owner);
+    field(h, "Checked by", escape(&a.checker));
+    let when = match (a.start, a.due) {
+        (Some(s), Some(d)) => format!("{} to {}", date(s), date(d)),
+        (None, Some(d)) => format!("due {}", date(d)),
+        (Some(s), None) => format!("from {}; no due date", date(s)),
+        (None, None) => "<span class=\"muted\">no dates set</span>".into(),
+    };
+    let when = if entry.overdue {
+        format!("{when} <span class=\"late\">(overdue)</span>")
+    } else {
+        when
+    };
+    field(h, "When", when);
+    if !a.milestones.is_empty() {
+        let items: Vec<String> = a
+            .milestones
+            .iter()
+            .map(|m| format!("<li>{}: {}</li>", date(m.date), escape(&m.text)))
+            .collect();
+        field(h, "Milestones", format!("<ul>{}</ul>", items.concat()));
+    }
+    field(h, "Success criteria", escape(&a.success_criteria));
+    field(h, "Impact check", escape(&a.impact_check));
+    if let Some(next) = entry.next_check {
+        let next = if entry.check_overdue {
+            format!("<span class=\"late\">overdue since {}</span>", date(next))
+        } else {
+            format!("next {}", date(next))
+        };
+        field(h, "Check-ins", format!("{}; {next}", a.cadence.as_str()));
+    }
+    field(
+        h,
+        "Status",
+        format!("{}; impact {}", a.status.as_str(), a.impact.as_str()),
+    );
+    let latest = match entry.last() {
+        Some(c) => {
+            let mut text = format!("{}, rated {}", date(c.on), c.rag.as_str());
+            if !c.note.is_empty() {
+                let _ = write!(text, ": {}", escape(&c.note));
+            }
+            text
+        }
+        None => "<span class=\"muted\">none yet</span>".into(),
+    };
+    field(h, "Latest check-in", latest);
+    h.push_str("</dl>\n</article>\n");
 }

@@ -2,6 +2,7 @@
 //! cycle each builds on, and the school's plan. Confidential notes are
 //! withheld here, once, so no output format can leak them.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use jiff::civil::Date;
@@ -10,11 +11,13 @@ use crate::domain::evaluation::{
     deferred, spread_by_aspect, strengths, weak, AspectSpread, Evaluation, Judgement, Judgements,
     Listed,
 };
-use crate::domain::plan::{check_state, is_overdue, next_check, CheckIn, CheckState};
+use crate::domain::plan::{check_state, is_overdue, next_check, CheckIn, CheckState, Rag, Status};
 use crate::domain::school::School;
 use crate::domain::series::{movement, Movement};
 use crate::domain::tool::Tool;
 use crate::store::{PlanRow, Store, StoreError};
+
+use super::human_date;
 
 /// Shown in place of a confidential note.
 pub const WITHHELD: &str = "[confidential note withheld]";
@@ -86,6 +89,24 @@ impl Section {
             .collect()
     }
 
+    /// The whole evaluation's spread over the scale.
+    pub fn spread(&self) -> AspectSpread {
+        let mut total = AspectSpread {
+            title: self.tool.title.clone(),
+            at_level: vec![0; self.tool.scale.levels.len()],
+            deferred: 0,
+            left: 0,
+        };
+        for aspect in spread_by_aspect(&self.tool, &self.judgements) {
+            for (sum, n) in total.at_level.iter_mut().zip(&aspect.at_level) {
+                *sum += n;
+            }
+            total.deferred += aspect.deferred;
+            total.left += aspect.left;
+        }
+        total
+    }
+
     pub fn movement(&self, key: &str) -> Option<Movement> {
         let (_, before) = self.previous.as_ref()?;
         movement(
@@ -123,16 +144,95 @@ impl Section {
     }
 }
 
+/// A statement an action addresses, as its tool words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressed {
+    pub key: String,
+    pub aspect: String,
+    pub text: String,
+}
+
 /// An accepted action with its check-ins (oldest first) and where its
 /// checks stand.
 #[derive(Debug, Clone)]
 pub struct PlanEntry {
     pub row: PlanRow,
     pub check_ins: Vec<CheckIn>,
+    /// The statements it addresses, in tool order (a key whose statement
+    /// the tool no longer has is shown as the key).
+    pub addressed: Vec<Addressed>,
     /// The next check, for open actions.
     pub next_check: Option<Date>,
+    /// Open and past its due date.
     pub overdue: bool,
+    /// Open and its next check-in is past.
     pub check_overdue: bool,
+}
+
+/// Where an action stands, as governors read it: each action has exactly
+/// one, so the counts add up and a late action is never shown as green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Standing {
+    /// Open, and past its due date or its check-in date.
+    Overdue,
+    Red,
+    Amber,
+    Green,
+    /// Open, with no check-in yet and nothing late.
+    NotChecked,
+    Done,
+    Dropped,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 7] = [
+        Standing::Overdue,
+        Standing::Red,
+        Standing::Amber,
+        Standing::Green,
+        Standing::NotChecked,
+        Standing::Done,
+        Standing::Dropped,
+    ];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Standing::Overdue => "overdue",
+            Standing::Red => "red",
+            Standing::Amber => "amber",
+            Standing::Green => "green",
+            Standing::NotChecked => "no check-in yet",
+            Standing::Done => "done",
+            Standing::Dropped => "dropped",
+        }
+    }
+}
+
+/// How many actions stand where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanHealth {
+    counts: [usize; 7],
+}
+
+impl PlanHealth {
+    pub fn count(&self, standing: Standing) -> usize {
+        self.counts[standing as usize]
+    }
+
+    /// Actions neither done nor dropped.
+    pub fn open(&self) -> usize {
+        self.counts[..5].iter().sum()
+    }
+}
+
+/// One aspect of one evaluation, ranked among the cycle's weakest areas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeakArea {
+    pub tool: String,
+    pub scope: String,
+    pub aspect: String,
+    pub weak: usize,
+    pub judged: usize,
 }
 
 impl PlanEntry {
@@ -144,14 +244,33 @@ impl PlanEntry {
         self.overdue || self.check_overdue
     }
 
-    /// What is overdue, e.g. "was due 2026-11-13; check-in was due 2026-11-09".
+    pub fn standing(&self) -> Standing {
+        let a = &self.row.action;
+        match a.status {
+            Status::Done => return Standing::Done,
+            Status::Dropped => return Standing::Dropped,
+            _ => {}
+        }
+        if self.is_late() {
+            return Standing::Overdue;
+        }
+        match self.last().map(|c| c.rag) {
+            Some(Rag::Red) => Standing::Red,
+            Some(Rag::Amber) => Standing::Amber,
+            Some(Rag::Green) => Standing::Green,
+            None => Standing::NotChecked,
+        }
+    }
+
+    /// What is overdue, in words for people: "was due 13 Nov 2026;
+    /// check-in was due 9 Nov 2026".
     pub fn late_reasons(&self) -> String {
         let mut what = Vec::new();
         if let (true, Some(due)) = (self.overdue, self.row.action.due) {
-            what.push(format!("was due {due}"));
+            what.push(format!("was due {}", human_date(due)));
         }
         if let (true, Some(next)) = (self.check_overdue, self.next_check) {
-            what.push(format!("check-in was due {next}"));
+            what.push(format!("check-in was due {}", human_date(next)));
         }
         what.join("; ")
     }
@@ -289,7 +408,18 @@ pub fn load(
         });
     }
     let mut plan = Vec::new();
+    let mut tools: HashMap<(String, u32), Rc<Tool>> = HashMap::new();
     for mut row in store.plan_rows(Some(school_id))? {
+        let tool_key = (row.tool_id.clone(), row.tool_version);
+        let tool = match tools.get(&tool_key) {
+            Some(t) => t.clone(),
+            None => {
+                let t = store.tool(&row.tool_id, row.tool_version)?;
+                tools.insert(tool_key, t.clone());
+                t
+            }
+        };
+        let addressed = addressed(&tool, &row.action.statements);
         let mut check_ins = store.check_ins(row.action.id)?;
         check_ins.reverse();
         if !include_confidential {
@@ -307,6 +437,7 @@ pub fn load(
                 .is_some_and(|n| matches!(check_state(n, today), CheckState::Overdue(_))),
             next_check: next,
             check_ins,
+            addressed,
             row,
         });
     }
@@ -322,6 +453,89 @@ pub fn load(
         withheld,
         confidential_included: include_confidential,
     })
+}
+
+/// The statements behind `keys`, worded as `tool` words them.
+fn addressed(tool: &Tool, keys: &[String]) -> Vec<Addressed> {
+    keys.iter()
+        .map(|key| {
+            tool.statements()
+                .find(|s| s.key(&tool.id) == *key)
+                .map(|s| Addressed {
+                    key: key.clone(),
+                    aspect: s.aspect.title.clone(),
+                    text: s.statement.text.clone(),
+                })
+                .unwrap_or_else(|| Addressed {
+                    key: key.clone(),
+                    aspect: String::new(),
+                    text: key.clone(),
+                })
+        })
+        .collect()
+}
+
+impl Report {
+    /// The plan as governors read it: overdue first, then red, amber,
+    /// green and not yet checked, then done and dropped; within each, the
+    /// earliest due date first.
+    pub fn plan_in_order(&self) -> Vec<&PlanEntry> {
+        let mut entries: Vec<&PlanEntry> = self.plan.iter().collect();
+        entries.sort_by_key(|e| {
+            (
+                e.standing(),
+                e.row.action.due.is_none(),
+                e.row.action.due,
+                e.row.action.id,
+            )
+        });
+        entries
+    }
+
+    pub fn health(&self) -> PlanHealth {
+        let mut health = PlanHealth::default();
+        for e in &self.plan {
+            health.counts[e.standing() as usize] += 1;
+        }
+        health
+    }
+
+    /// The aspects with the largest share of weak judgements across the
+    /// cycle's evaluations, weakest first; aspects with nothing weak are
+    /// left out.
+    pub fn weakest_areas(&self, most: usize) -> Vec<WeakArea> {
+        let mut areas = Vec::new();
+        for s in &self.sections {
+            for row in s.aspects() {
+                let spread = &row.spread;
+                let weak: usize = spread
+                    .at_level
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| s.tool.scale.is_weak(*i as u8 + 1))
+                    .map(|(_, n)| n)
+                    .sum();
+                if weak == 0 {
+                    continue;
+                }
+                areas.push(WeakArea {
+                    tool: s.tool.title.clone(),
+                    scope: s.evaluation.scope.clone(),
+                    aspect: spread.title.clone(),
+                    weak,
+                    judged: spread.at_level.iter().sum(),
+                });
+            }
+        }
+        // Largest share first (compared as fractions), then most weak.
+        areas.sort_by(|a, b| {
+            (b.weak * a.judged)
+                .cmp(&(a.weak * b.judged))
+                .then(b.weak.cmp(&a.weak))
+        });
+        areas.truncate(most);
+        areas
+    }
 }
 
 fn pick_school(store: &Store, selection: &Selection) -> Result<(i64, String), StoreError> {
