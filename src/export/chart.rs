@@ -40,8 +40,7 @@ fn dark_fill(colour: &str) -> bool {
     y < 110.0
 }
 
-/// How many distinct hatch patterns there are; levels beyond reuse them
-/// (no shipped scale has more than six levels).
+/// How many hatch patterns the levels use (a scale has at most nine).
 const PATTERNS: usize = 9;
 
 /// The patterns, drawn once per page and used by every bar and legend.
@@ -66,6 +65,8 @@ pub fn pattern_defs() -> String {
         "<path d=\"M0,3 h6 M3,0 v6\" stroke-width=\"0.8\"/>",
         // Rings.
         "<circle cx=\"3\" cy=\"3\" r=\"1.6\" fill=\"none\" stroke-width=\"0.8\"/>",
+        // A checker, kept for "left until next time".
+        "<path d=\"M0,0 h3 v3 h-3 z M3,3 h3 v3 h-3 z\" stroke=\"none\" fill=\"#000\"/>",
     ];
     let mut out = String::from(
         "<svg class=\"defs\" width=\"0\" height=\"0\" aria-hidden=\"true\" focusable=\"false\"><defs>",
@@ -104,7 +105,7 @@ pub fn level_fill(levels: usize, level: u8) -> Fill {
 
 pub const DEFERRED: Fill = Fill {
     colour: "#8c8c8c",
-    pattern: 8,
+    pattern: PATTERNS,
     outlined: false,
 };
 
