@@ -1,0 +1,171 @@
+//! The governors' report as governors get it: printed to A4 by headless
+//! Chromium, then read back with poppler's pdfinfo and pdftotext. The
+//! summary stands alone on page 1, every page is numbered and names the
+//! school and cycle, dates stay on one line, and a copy with confidential
+//! notes says so on every page.
+//!
+//! Needs `chromium` and `poppler-utils` (`.ci/run` installs them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn headway(db: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_headway"))
+        .arg("--db")
+        .arg(db)
+        .args(["--today", "2026-11-23"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn tool(name: &str) -> String {
+    for dir in std::env::var("PATH").unwrap_or_default().split(':') {
+        let path = Path::new(dir).join(name);
+        if path.is_file() {
+            return path.display().to_string();
+        }
+    }
+    panic!("{name} is not installed; the print tests need chromium and poppler-utils (.ci/run installs them)");
+}
+
+/// Prints `html` to a PDF beside it, as a reader's "Save as PDF" would.
+fn print(html: &Path) -> PathBuf {
+    let pdf = html.with_extension("pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(tool("chromium"))
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(
+        pdf.is_file(),
+        "chromium made no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pdf
+}
+
+fn pages(pdf: &Path) -> usize {
+    let out = Command::new(tool("pdfinfo")).arg(pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&out.stdout).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count in {info}"))
+}
+
+fn page_text(pdf: &Path, page: usize) -> String {
+    let n = page.to_string();
+    let out = Command::new(tool("pdftotext"))
+        .args(["-layout", "-f", &n, "-l", &n])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The people's dates in a page ("3 Jan 2027"), read from its `<time>`
+/// elements.
+fn dates_in(html: &str) -> Vec<String> {
+    html.split("<time datetime=\"")
+        .skip(1)
+        .map(|t| {
+            let shown = &t[t.find('>').unwrap() + 1..];
+            shown[..shown.find('<').unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn each_demo_cycle_prints_a_one_page_summary_then_numbered_detail_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    headway(&db, &["demo"]);
+    for school in ["Oakfield Primary School", "Riverside Academy"] {
+        for cycle in ["Summer 2026", "Autumn 2026"] {
+            let html = dir
+                .path()
+                .join(format!("{}-{}.html", &school[..4], &cycle[..6]));
+            let out = html.display().to_string();
+            headway(
+                &db,
+                &["report", "--school", school, "--cycle", cycle, "-o", &out],
+            );
+            let pdf = print(&html);
+            let n = pages(&pdf);
+            assert!(n >= 2, "{school} {cycle}: {n} pages");
+            let first = page_text(&pdf, 1);
+            for part in [
+                "Summary",
+                "The weakest areas",
+                "The plan's health",
+                &format!("Page 1 of {n}"),
+                &format!("{school} · {cycle}"),
+            ] {
+                assert!(first.contains(part), "{school} {cycle}: page 1 lacks {part:?}:\n{first}");
+            }
+            assert!(
+                !first.contains("Judgements by aspect") && !first.contains("What will be done"),
+                "{school} {cycle}: the detail starts on page 1:\n{first}"
+            );
+            assert!(page_text(&pdf, 2).contains("Judgements by aspect"));
+            let all: Vec<String> = (1..=n).map(|p| page_text(&pdf, p)).collect();
+            for (i, text) in all.iter().enumerate() {
+                assert!(text.contains(&format!("Page {} of {n}", i + 1)), "page {}", i + 1);
+                assert!(!text.contains("CONFIDENTIAL NOTES"));
+            }
+            // Every date a reader sees is whole on one line.
+            let lines: Vec<String> = all
+                .iter()
+                .flat_map(|t| t.lines())
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
+            for date in dates_in(&std::fs::read_to_string(&html).unwrap()) {
+                assert!(
+                    lines.iter().any(|l| l.contains(&date)),
+                    "{school} {cycle}: {date} is broken across lines"
+                );
+            }
+        }
+    }
+    // A copy with confidential notes says so on every printed page.
+    let html = dir.path().join("confidential.html");
+    let out = html.display().to_string();
+    headway(
+        &db,
+        &[
+            "report",
+            "--school",
+            "Oakfield",
+            "--include-confidential",
+            "-o",
+            &out,
+        ],
+    );
+    let pdf = print(&html);
+    for p in 1..=pages(&pdf) {
+        assert!(
+            page_text(&pdf, p).contains("CONTAINS CONFIDENTIAL NOTES"),
+            "page {p}"
+        );
+    }
+}
