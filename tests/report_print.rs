@@ -10,10 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn headway(db: &Path, args: &[&str]) {
+    headway_on(db, "2026-11-23", args);
+}
+
+fn headway_on(db: &Path, today: &str, args: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_headway"))
         .arg("--db")
         .arg(db)
-        .args(["--today", "2026-11-23"])
+        .args(["--today", today])
         .args(args)
         .output()
         .unwrap();
@@ -95,6 +99,58 @@ fn dates_in(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// The text of every h2 and h3 in a page, as printed.
+fn headings_in(html: &str) -> Vec<String> {
+    ["<h2>", "<h3>"]
+        .iter()
+        .flat_map(|tag| html.split(tag).skip(1))
+        .map(|rest| {
+            let text = &rest[..rest.find("</h").unwrap()];
+            text.replace("&#39;", "'").replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// No page of a printed report ends with a heading, or with the words
+/// that lead into the plan, cut off from what they introduce; and every
+/// date a reader sees is whole on one line.
+fn layout_is_whole(html: &Path, all: &[String], label: &str) {
+    let n = all.len();
+    let page = std::fs::read_to_string(html).unwrap();
+    let headings = headings_in(&page);
+    for (i, text) in all.iter().enumerate() {
+        let content: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.contains(&format!("Page {} of {n}", i + 1)))
+            .collect();
+        let last = content.last().copied().unwrap_or_default();
+        assert!(
+            !headings.iter().any(|h| h == last) && !last.ends_with("then done and"),
+            "{label}: page {} ends with {last:?}",
+            i + 1
+        );
+        if i + 1 < n {
+            assert!(
+                !last.ends_with("dropped."),
+                "{label}: page {} ends with the plan's lead-in",
+                i + 1
+            );
+        }
+    }
+    let lines: Vec<String> = all
+        .iter()
+        .flat_map(|t| t.lines())
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for date in dates_in(&page) {
+        assert!(
+            lines.iter().any(|l| l.contains(&date)),
+            "{label}: {date} is broken across lines"
+        );
+    }
+}
+
 #[test]
 fn each_demo_cycle_prints_a_one_page_summary_then_numbered_detail_pages() {
     let dir = tempfile::tempdir().unwrap();
@@ -121,7 +177,10 @@ fn each_demo_cycle_prints_a_one_page_summary_then_numbered_detail_pages() {
                 &format!("Page 1 of {n}"),
                 &format!("{school} · {cycle}"),
             ] {
-                assert!(first.contains(part), "{school} {cycle}: page 1 lacks {part:?}:\n{first}");
+                assert!(
+                    first.contains(part),
+                    "{school} {cycle}: page 1 lacks {part:?}:\n{first}"
+                );
             }
             assert!(
                 !first.contains("Judgements by aspect") && !first.contains("What will be done"),
@@ -130,38 +189,37 @@ fn each_demo_cycle_prints_a_one_page_summary_then_numbered_detail_pages() {
             assert!(page_text(&pdf, 2).contains("Judgements by aspect"));
             let all: Vec<String> = (1..=n).map(|p| page_text(&pdf, p)).collect();
             for (i, text) in all.iter().enumerate() {
-                assert!(text.contains(&format!("Page {} of {n}", i + 1)), "page {}", i + 1);
+                assert!(
+                    text.contains(&format!("Page {} of {n}", i + 1)),
+                    "page {}",
+                    i + 1
+                );
                 assert!(!text.contains("CONFIDENTIAL NOTES"));
             }
-            // Every date a reader sees is whole on one line.
-            let lines: Vec<String> = all
-                .iter()
-                .flat_map(|t| t.lines())
-                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-                .collect();
-            for date in dates_in(&std::fs::read_to_string(&html).unwrap()) {
-                assert!(
-                    lines.iter().any(|l| l.contains(&date)),
-                    "{school} {cycle}: {date} is broken across lines"
-                );
-            }
+            layout_is_whole(&html, &all, &format!("{school} {cycle}"));
         }
     }
-    // A copy with confidential notes says so on every printed page.
+    // A copy with confidential notes says so on every printed page. Read
+    // two months on, both actions are late and the plan moves.
     let html = dir.path().join("confidential.html");
     let out = html.display().to_string();
-    headway(
+    headway_on(
         &db,
+        "2027-01-20",
         &[
             "report",
             "--school",
             "Oakfield",
+            "--cycle",
+            "Autumn 2026",
             "--include-confidential",
             "-o",
             &out,
         ],
     );
     let pdf = print(&html);
+    let all: Vec<String> = (1..=pages(&pdf)).map(|p| page_text(&pdf, p)).collect();
+    layout_is_whole(&html, &all, "with confidential notes");
     for p in 1..=pages(&pdf) {
         assert!(
             page_text(&pdf, p).contains("CONTAINS CONFIDENTIAL NOTES"),

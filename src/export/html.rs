@@ -80,6 +80,9 @@ td.count { white-space: nowrap; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   h2 { margin-top: 1.2rem; }
   .summary { break-after: page; page-break-after: always; }
+  h2 + p, h3 + p { break-inside: avoid; page-break-inside: avoid; }
+  .plan > p { break-after: avoid; page-break-after: avoid; }
+  .plan > p + article { break-before: avoid; page-break-before: avoid; }
   tr, li, article.action, dl.fields > * { break-inside: avoid; page-break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
