@@ -396,7 +396,8 @@ fn report_writes_each_format_for_one_school() {
         assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
     }
     let one = headway(&[&base[..], &["--format", "csv", "--kind", "check-ins"]].concat());
-    assert!(text(&one.stdout).starts_with("action_id,action,school,checked_on"));
+    // A byte order mark first, so Excel reads UTF-8.
+    assert!(text(&one.stdout).starts_with("\u{feff}action_id,action,school,checked_on"));
     let none = headway(&[&base[..], &["--format", "csv"]].concat());
     assert_eq!(none.status.code(), Some(1));
     assert!(text(&none.stderr).contains("give -o FOLDER"));
