@@ -169,7 +169,7 @@ fn open_events(
         (
             today,
             format!("Check-in overdue since {next}: {}", w.what),
-            format!("{} Overdue since {next}.", w.check_about),
+            format!("{} · overdue since {next}", w.check_about),
         )
     } else {
         (next, w.check.clone(), w.check_about.clone())
