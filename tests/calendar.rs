@@ -172,7 +172,10 @@ fn never_lower(before: &BTreeMap<String, Seen>, after: &BTreeMap<String, Seen>) 
             .unwrap_or_else(|| panic!("{uid} went away without being cancelled"));
         assert!(a.sequence >= b.sequence, "{b:#?} then {a:#?}");
         if a.start != b.start || a.cancelled != b.cancelled || a.rule != b.rule {
-            assert!(a.sequence > b.sequence, "moved without a higher SEQUENCE: {b:#?} then {a:#?}");
+            assert!(
+                a.sequence > b.sequence,
+                "moved without a higher SEQUENCE: {b:#?} then {a:#?}"
+            );
         }
     }
 }
@@ -185,8 +188,15 @@ fn a_check_in_moves_the_next_check_under_the_same_uid_with_a_higher_sequence() {
     let next = next_check(&before, "Sequence the reading").clone();
     // Accepted on 16 Nov, fortnightly: the first check is on 30 Nov.
     assert_eq!(next.start, "20261130");
-    assert!(!next.uid.contains("2026"), "no date in the UID: {}", next.uid);
-    with_store(&db, |s| s.add_check_in(first, date(2026, 11, 20), Rag::Green).unwrap());
+    assert!(
+        !next.uid.contains("2026"),
+        "no date in the UID: {}",
+        next.uid
+    );
+    with_store(&db, |s| {
+        s.add_check_in(first, date(2026, 11, 20), Rag::Green)
+            .unwrap()
+    });
     let after = calendar(&db, TODAY, &[]);
     let moved = next_check(&after, "Sequence the reading");
     assert_eq!(moved.uid, next.uid);
@@ -199,7 +209,10 @@ fn a_check_in_moves_the_next_check_under_the_same_uid_with_a_higher_sequence() {
         e.uid.ends_with("-later-checks@headway") && e.summary.contains("Sequence the reading")
     });
     assert_eq!(later.start, "20261218");
-    assert_eq!(later.rule.as_deref(), Some("FREQ=WEEKLY;INTERVAL=2;COUNT=5"));
+    assert_eq!(
+        later.rule.as_deref(),
+        Some("FREQ=WEEKLY;INTERVAL=2;COUNT=5")
+    );
     // Nothing stale is left beside the new events: exactly the same UIDs.
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
@@ -241,14 +254,21 @@ fn a_dropped_action_comes_back_cancelled_and_a_removed_milestone_too() {
         .values()
         .filter(|e| e.summary.contains("Phonics"))
         .collect();
-    assert_eq!(dropped.len(), 2, "a next check and later checks: {dropped:#?}");
+    assert_eq!(
+        dropped.len(),
+        2,
+        "a next check and later checks: {dropped:#?}"
+    );
     for e in dropped {
         let now = &after[&e.uid];
         assert!(now.cancelled, "{now:#?}");
         assert!(now.sequence > e.sequence);
     }
     let milestone = |events: &BTreeMap<String, Seen>, text: &str| {
-        only(events, |e| e.summary.starts_with(&format!("Milestone: {text} ("))).clone()
+        only(events, |e| {
+            e.summary.starts_with(&format!("Milestone: {text} ("))
+        })
+        .clone()
     };
     let renamed = milestone(&before, "Plan agreed with staff");
     assert!(after[&renamed.uid].cancelled);
@@ -328,19 +348,20 @@ fn hostile_titles_are_escaped_and_read_back_whole() {
     let title = "Maths; English, and \\science\\\nnext line\u{7}\u{1b}[2J\r\u{202E}done";
     // The store keeps what it is given; the calendar must still be sound.
     let (db, _, _) = plan(dir.path(), title);
-    let out = headway(
-        &db,
-        &["--today", "2026-11-22", "report", "--format", "ics"],
-    );
+    let out = headway(&db, &["--today", "2026-11-22", "report", "--format", "ics"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         !text.contains(['\u{7}', '\u{1b}', '\u{202E}']),
         "no control characters"
     );
-    assert!(text.split("\r\n").all(|l| l.len() <= 75), "lines are folded");
     assert!(
-        text.split("\r\n").all(|l| !l.contains('\r') && !l.contains('\n')),
+        text.split("\r\n").all(|l| l.len() <= 75),
+        "lines are folded"
+    );
+    assert!(
+        text.split("\r\n")
+            .all(|l| !l.contains('\r') && !l.contains('\n')),
         "line breaks only end lines"
     );
     let events = parse(&text);
@@ -382,7 +403,9 @@ fn sequences_never_go_down_as_the_plan_moves_on() {
             .unwrap()
         }),
         Box::new(move |s| {
-            let c = s.add_check_in(second, date(2026, 11, 21), Rag::Amber).unwrap();
+            let c = s
+                .add_check_in(second, date(2026, 11, 21), Rag::Amber)
+                .unwrap();
             s.withdraw_check_in(c).unwrap();
         }),
         Box::new(move |s| {
