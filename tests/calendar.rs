@@ -151,7 +151,7 @@ fn plan(dir: &Path, first_title: &str) -> (std::path::PathBuf, i64, i64) {
     (db, ids[0], ids[1])
 }
 
-fn only<'a>(events: &'a BTreeMap<String, Seen>, what: impl Fn(&Seen) -> bool) -> &'a Seen {
+fn only(events: &BTreeMap<String, Seen>, what: impl Fn(&Seen) -> bool) -> &Seen {
     let found: Vec<&Seen> = events.values().filter(|e| what(e)).collect();
     assert_eq!(found.len(), 1, "{found:#?}");
     found[0]

@@ -103,7 +103,7 @@ proptest! {
             prop_assert!(!line.contains(['\r', '\n']), "{written:?}");
             prop_assert!(line.len() <= 75, "{written:?}");
         }
-        let read: Calendar = written.parse().map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let read = written.parse::<Calendar>().map_err(TestCaseError::fail)?;
         let event = read.components.iter().find_map(|c| c.as_event()).unwrap();
         prop_assert_eq!(event.get_summary().unwrap_or_default(), kept.as_str());
     }
