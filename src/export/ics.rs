@@ -376,3 +376,47 @@ pub fn to_ics(report: &Report) -> String {
     }
     calendar.done().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn milestones_saying_the_same_words_are_told_apart() {
+        let m = |d: Date, text: &str| Milestone {
+            date: d,
+            text: text.into(),
+        };
+        let list = [
+            m(date(2026, 12, 4), "Book look"),
+            m(date(2026, 12, 4), "Staff meeting"),
+            m(date(2027, 1, 8), "Book look"),
+        ];
+        let names: Vec<String> = milestone_names(&list).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), 3);
+        assert!(names[0] != names[1] && names[0] != names[2] && names[1] != names[2]);
+        assert_eq!(names[2], format!("{}-2", names[0]));
+        // The name follows the words, not the date.
+        let moved = [m(date(2027, 2, 1), "Staff meeting")];
+        assert_eq!(milestone_names(&moved)[0].0, names[1]);
+    }
+
+    #[test]
+    fn monthly_checks_keep_their_day_or_the_months_last() {
+        assert_eq!(
+            recurrence(Cadence::Monthly, date(2026, 11, 16), 3),
+            "FREQ=MONTHLY;BYMONTHDAY=16;COUNT=3"
+        );
+        // 31 Jan, then 28 Feb, 31 Mar: the latest of the 28th to the 31st
+        // that the month has, as a month's step in jiff gives.
+        assert_eq!(
+            recurrence(Cadence::Monthly, date(2027, 1, 31), 2),
+            "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;COUNT=2"
+        );
+        assert_eq!(
+            recurrence(Cadence::HalfTermly, date(2027, 1, 31), 2),
+            "FREQ=WEEKLY;INTERVAL=6;COUNT=2"
+        );
+    }
+}
