@@ -123,24 +123,25 @@ impl Store {
     /// action each merged draft went into, and each action's replaced
     /// values, oldest first.
     fn action_extras(&self, evaluation: Option<i64>) -> super::Result<ExtraRows> {
+        // Two forms, so the one evaluation's is a lookup through the index.
+        let which = match evaluation {
+            Some(_) => "WHERE a.evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)",
+            None => "WHERE ?1 IS NULL",
+        };
         let mut out: ExtraRows = HashMap::new();
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT a.rowid, (SELECT m.rowid FROM actions m WHERE m.uuid = a.merged_into)
-             FROM actions a
-             WHERE ?1 IS NULL
-                OR a.evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)",
-        )?;
+             FROM actions a {which}"
+        ))?;
         for row in stmt.query_map([evaluation], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, merged_into): (i64, Option<i64>) = row?;
             out.entry(id).or_default().0 = merged_into;
         }
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT a.rowid, r.field, r.old_value, r.replaced_at
-             FROM actions a JOIN action_revisions r ON r.action_uuid = a.uuid
-             WHERE ?1 IS NULL
-                OR a.evaluation_uuid = (SELECT uuid FROM evaluations WHERE rowid = ?1)
-             ORDER BY r.replaced_at, r.rowid",
-        )?;
+             FROM actions a JOIN action_revisions r ON r.action_uuid = a.uuid {which}
+             ORDER BY r.replaced_at, r.rowid"
+        ))?;
         let rows = stmt.query_map([evaluation], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
