@@ -171,7 +171,11 @@ fn never_lower(before: &BTreeMap<String, Seen>, after: &BTreeMap<String, Seen>) 
             .get(uid)
             .unwrap_or_else(|| panic!("{uid} went away without being cancelled"));
         assert!(a.sequence >= b.sequence, "{b:#?} then {a:#?}");
-        if a.start != b.start || a.cancelled != b.cancelled || a.rule != b.rule {
+        if a.start != b.start
+            || a.cancelled != b.cancelled
+            || a.rule != b.rule
+            || a.summary != b.summary
+        {
             assert!(
                 a.sequence > b.sequence,
                 "moved without a higher SEQUENCE: {b:#?} then {a:#?}"
@@ -410,6 +414,14 @@ fn sequences_never_go_down_as_the_plan_moves_on() {
         }),
         Box::new(move |s| {
             s.set_action_field(second, ActionField::Cadence, Some("monthly"), true)
+                .unwrap()
+        }),
+        Box::new(move |s| {
+            s.set_action_field(second, ActionField::Owner, Some(""), true)
+                .unwrap()
+        }),
+        Box::new(move |s| {
+            s.set_action_field(second, ActionField::Owner, Some("R. Patel"), true)
                 .unwrap()
         }),
         Box::new(move |s| {

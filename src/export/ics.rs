@@ -53,11 +53,11 @@ fn date_property(key: &str, on: Date) -> Property {
 ///
 /// Every change that can move one of an action's events leaves a mark that
 /// only grows: a check-in, a kept revision (a withdrawn check-in is one,
-/// counted twice since its check-in no longer counts), an earlier list of
-/// milestones. These count twice. A date set where none was, and a
-/// milestone added to an empty list, keep no revision: the dates set and
-/// the milestones listed count once, and whatever removes them keeps a
-/// revision worth more than they were. The sum is doubled: a live event
+/// counted twice since its check-in no longer counts), each milestone of an
+/// earlier list. These count twice. A date, an owner or success criteria set
+/// where there were none, and a milestone added to an empty list, keep no
+/// revision: what is set and listed counts once, and whatever takes it away
+/// keeps a revision worth more than it was. The sum is doubled: a live event
 /// takes it, a cancelled one the next number, so an event that comes back
 /// after it was cancelled always comes back higher.
 pub fn sequence(trail: &ActionTrail, action: &Action) -> u32 {
@@ -68,6 +68,8 @@ pub fn sequence(trail: &ActionTrail, action: &Action) -> u32 {
         + past_milestones;
     let listed = usize::from(action.start.is_some())
         + usize::from(action.due.is_some())
+        + usize::from(!action.owner.is_empty())
+        + usize::from(!action.success_criteria.is_empty())
         + action.milestones.len();
     u32::try_from(2 * (2 * grows + listed)).unwrap_or(u32::MAX - 1)
 }
