@@ -4,11 +4,10 @@ use std::cell::RefCell;
 use std::io::Write;
 
 use serde::{Serialize, Serializer};
-use serde_json::json;
 
-use super::report::{withhold_action, withhold_check_in, withhold_judgements};
+use super::report::{withhold_action, withhold_check_in, withhold_judgements, WITHHELD};
 use crate::domain::evaluation::{progress, Mark};
-use crate::store::{EvaluationRecord, ExportHead, Snapshot};
+use crate::store::{ActionRecord, ActionRevision, EvaluationRecord, ExportHead, Snapshot};
 
 /// Version of the export's shape, raised when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
@@ -19,6 +18,7 @@ pub fn to_json(snapshot: &Snapshot, include_confidential: bool) -> String {
     let head = ExportHead {
         schools: snapshot.schools.clone(),
         tools: snapshot.tools.clone(),
+        settings: snapshot.settings.clone(),
     };
     let records = snapshot
         .evaluations
@@ -68,35 +68,38 @@ where
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeMap};
         let head = self.head;
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(Some(6))?;
         map.serialize_entry("format", "headway-export")?;
         map.serialize_entry("format_version", &FORMAT_VERSION)?;
-        map.serialize_entry(
-            "schools",
-            &head
-                .schools
-                .iter()
-                .map(|s| json!({"id": s.id, "name": s.name}))
-                .collect::<Vec<_>>(),
-        )?;
-        map.serialize_entry(
-            "tools",
-            &head
-                .tools
-                .iter()
-                .map(|(t, source)| {
-                    json!({
-                        "id": t.id,
-                        "version": t.version,
-                        "title": t.title,
-                        "area": t.area,
-                        "origin": t.origin,
-                        "statements": t.statements,
-                        "source": source,
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )?;
+        let schools: Vec<SchoolOut> = head
+            .schools
+            .iter()
+            .map(|s| SchoolOut {
+                id: s.id,
+                name: &s.name,
+            })
+            .collect();
+        map.serialize_entry("schools", &schools)?;
+        let tools: Vec<ToolOut> = head
+            .tools
+            .iter()
+            .map(|(t, source)| ToolOut {
+                id: &t.id,
+                version: t.version,
+                title: &t.title,
+                area: &t.area,
+                origin: &t.origin,
+                statements: t.statements,
+                source,
+            })
+            .collect();
+        map.serialize_entry("tools", &tools)?;
+        let settings: Vec<SettingOut> = head
+            .settings
+            .iter()
+            .map(|(key, value)| SettingOut { key, value })
+            .collect();
+        map.serialize_entry("settings", &settings)?;
         let records = self
             .evaluations
             .borrow_mut()
@@ -153,12 +156,58 @@ fn withhold(record: &mut EvaluationRecord) {
     record
         .history
         .retain(|r| !(secret.contains(&r.statement_key) && r.field != "level"));
-    for (action, check_ins) in &mut record.actions {
-        withhold_action(action);
-        for c in check_ins {
+    for a in &mut record.actions {
+        withhold_action(&mut a.action);
+        for c in &mut a.check_ins {
             withhold_check_in(c);
         }
+        withhold_action_history(a.action.confidential, &mut a.history);
     }
+}
+
+/// Leaves out of an action's history what may hold confidential text: the
+/// earlier reasons and impact checks of a confidential action, and the
+/// notes of check-ins (a withdrawn check-in no longer says whether its
+/// notes were marked, so they are withheld whatever they were).
+fn withhold_action_history(confidential: bool, history: &mut Vec<ActionRevision>) {
+    history.retain(|r| !(confidential && matches!(r.field.as_str(), "reason" | "impact_check")));
+    for r in history {
+        match r.field.as_str() {
+            // "<date> <colour> · note · impact note": the day and colour stay.
+            "check-in withdrawn" => {
+                if let Some((day_and_colour, _notes)) = r.old_value.split_once(" · ") {
+                    r.old_value = format!("{day_and_colour} · {WITHHELD}");
+                }
+            }
+            "check-in note" | "check-in impact_note" if !r.old_value.is_empty() => {
+                r.old_value = WITHHELD.to_string();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SchoolOut<'a> {
+    id: i64,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ToolOut<'a> {
+    id: &'a str,
+    version: u32,
+    title: &'a str,
+    area: &'a str,
+    origin: &'a str,
+    statements: usize,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct SettingOut<'a> {
+    key: &'a str,
+    value: &'a str,
 }
 
 /// One evaluation as the export writes it, borrowing from its record.
@@ -242,8 +291,18 @@ struct ActionOut<'a> {
     target_group: &'a str,
     status: &'static str,
     impact: &'static str,
+    accepted_on: Option<String>,
+    merged_into: Option<i64>,
     confidential: bool,
     check_ins: Vec<CheckInOut<'a>>,
+    history: Vec<ActionRevisionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ActionRevisionOut<'a> {
+    field: &'a str,
+    old_value: &'a str,
+    replaced_at: &'a str,
 }
 
 #[derive(Serialize)]
@@ -324,7 +383,7 @@ fn evaluation(record: &crate::store::EvaluationRecord) -> EvaluationOut<'_> {
             weak_up_to: tool.scale.weak_up_to,
         },
         judgements,
-        actions: record.actions.iter().map(|(a, c)| action(a, c)).collect(),
+        actions: record.actions.iter().map(action).collect(),
         history: record
             .history
             .iter()
@@ -338,10 +397,8 @@ fn evaluation(record: &crate::store::EvaluationRecord) -> EvaluationOut<'_> {
     }
 }
 
-fn action<'a>(
-    a: &'a crate::domain::plan::Action,
-    check_ins: &'a [crate::domain::plan::CheckIn],
-) -> ActionOut<'a> {
+fn action(record: &ActionRecord) -> ActionOut<'_> {
+    let a = &record.action;
     ActionOut {
         id: a.id,
         stage: a.stage.as_str(),
@@ -368,8 +425,11 @@ fn action<'a>(
         target_group: &a.target_group,
         status: a.status.as_str(),
         impact: a.impact.as_str(),
+        accepted_on: a.accepted_on.map(|d| d.to_string()),
+        merged_into: record.merged_into,
         confidential: a.confidential,
-        check_ins: check_ins
+        check_ins: record
+            .check_ins
             .iter()
             .map(|c| CheckInOut {
                 date: c.on.to_string(),
@@ -377,6 +437,15 @@ fn action<'a>(
                 note: &c.note,
                 impact_note: &c.impact_note,
                 confidential: c.confidential,
+            })
+            .collect(),
+        history: record
+            .history
+            .iter()
+            .map(|r| ActionRevisionOut {
+                field: &r.field,
+                old_value: &r.old_value,
+                replaced_at: &r.replaced_at,
             })
             .collect(),
     }

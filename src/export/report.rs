@@ -40,6 +40,8 @@ pub struct Report {
     /// How many confidential notes were left out.
     pub withheld: usize,
     pub confidential_included: bool,
+    /// What the store keeps of each action's past, for the calendar.
+    pub trail: crate::store::PlanTrail,
 }
 
 /// One evaluation of the cycle.
@@ -452,6 +454,7 @@ pub fn load(
         plan,
         withheld,
         confidential_included: include_confidential,
+        trail: store.plan_trail(school_id)?,
     })
 }
 

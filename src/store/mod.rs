@@ -34,7 +34,9 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::domain::tool::{Problem, Tool};
 
 pub use evaluations::{EvaluationListing, NewEvaluation, Revision};
-pub use export::{EvaluationRecord, ExportHead, Snapshot};
+pub use export::{
+    ActionRecord, ActionRevision, ActionTrail, EvaluationRecord, ExportHead, PlanTrail, Snapshot,
+};
 pub use file::APPLICATION_ID;
 pub use identity::Described;
 pub use open::OpenMode;
