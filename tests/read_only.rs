@@ -329,3 +329,37 @@ fn a_closed_or_full_stdout_still_closes_the_database_cleanly() {
     assert_eq!(out.status.code(), Some(1));
     no_log_beside(&other, "demo into a full disk");
 }
+
+/// A read while the app has the file open sees what the app saved, leaves
+/// the app's log alone, and the app goes on saving.
+#[test]
+fn a_read_beside_the_app_leaves_it_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut app = {
+        let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+        headway::store::Store::open(&db, headway::store::OpenMode::Write).unwrap()
+    };
+    app.add_school("Saved a moment ago").unwrap();
+    let wal = dir.path().join("school.db-wal");
+    assert!(wal.exists());
+    let out = {
+        let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+        Command::new(env!("CARGO_BIN_EXE_headway"))
+            .arg("--db")
+            .arg(&db)
+            .args(["find", "moment"])
+            .env_remove("HEADWAY_DB")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Saved a moment ago"));
+    assert!(wal.exists(), "the app's log is still there");
+    app.add_school("Saved after the read").unwrap();
+    drop(app);
+    no_log_beside(&db, "the app");
+    let out = headway(&db, &["find", "after the read"]);
+    assert!(text(&out.stdout).contains("Saved after the read"));
+}
