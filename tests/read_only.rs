@@ -187,7 +187,7 @@ fn a_log_left_by_a_killed_app_is_folded_in_by_a_read_losing_nothing() {
 }
 
 #[test]
-fn a_read_only_file_is_still_read() {
+fn a_read_only_file_or_folder_is_still_read_and_left_as_found() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     use std::os::unix::fs::PermissionsExt;
@@ -199,8 +199,17 @@ fn a_read_only_file_is_still_read() {
     ] {
         let out = headway(&db, args);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        no_log_beside(&db, &format!("{args:?} of a read-only file"));
     }
     assert_eq!(fs::read(&db).unwrap(), before);
+    // In a folder that may not be written, too.
+    fs::set_permissions(&db, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o500)).unwrap();
+    let out = headway(&db, &["export"]);
+    let listed = names(dir.path());
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(listed, ["school.db"], "a read-only folder is left as found");
 }
 
 #[test]

@@ -111,7 +111,17 @@ impl Store {
             _ if read_in_place => OpenFlags::SQLITE_OPEN_READ_WRITE,
             OpenMode::Read | OpenMode::Copy => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| damage(&path, e))?;
+        // A file read as it is, with no log beside it, is read as it stands
+        // (`immutable`): SQLite then makes no -wal or -shm, which a
+        // read-only connection could not remove.
+        let as_it_stands = (mode != OpenMode::Write && !read_in_place && !log_before)
+            .then(|| immutable_uri(&path))
+            .flatten();
+        let mut conn = match &as_it_stands {
+            Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI),
+            None => Connection::open_with_flags(&path, flags),
+        }
+        .map_err(|e| damage(&path, e))?;
         if read_in_place {
             conn.pragma_update(None, "query_only", true)
                 .map_err(|e| damage(&path, e))?;
@@ -255,6 +265,24 @@ fn damage(path: &Path, e: rusqlite::Error) -> StoreError {
         },
         _ => e.into(),
     }
+}
+
+/// The URI that opens `path` read-only and unchanging (`immutable=1`):
+/// no locks, no log, no shared memory. None for a path that is not UTF-8.
+fn immutable_uri(path: &Path) -> Option<String> {
+    let absolute = std::path::absolute(path).ok()?;
+    let text = absolute.to_str()?;
+    let mut uri = String::from("file:");
+    for c in text.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Some(uri)
 }
 
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {

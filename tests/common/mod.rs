@@ -607,6 +607,7 @@ pub fn rows_of(db: &Path, tables: &[&str]) -> Vec<String> {
 /// for today and brought up to date. Tests that once ran `tools list` for
 /// this use it, since reading commands never make a database.
 pub fn open_to_write(db: &Path) {
+    wait_until_unlocked(db);
     let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
     let store = headway::store::Store::open(db, headway::store::OpenMode::Write)
         .unwrap_or_else(|e| panic!("{} could not be opened to write: {e}", db.display()));
