@@ -256,15 +256,20 @@ impl Bench<'_> {
             None,
             Target::None,
         );
-        // An empty trust's file for each run, made before the clock starts.
+        // An empty trust's file for each run, made before the clock starts:
+        // importing a shipped tool makes the file and adds nothing to it.
         let trust = self.databases.scratch_file("trust.db");
+        let shipped_tool = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/tools/curriculum-sequencing.toml"
+        );
         let fresh = |path: &Path| -> Result<(), String> {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
             timed(
                 HEADWAY,
-                &["--db", path_str(path), "tools", "list"],
+                &["--db", path_str(path), "tools", "import", shipped_tool],
                 None,
                 &out,
                 self.limit,

@@ -32,7 +32,8 @@ pub struct Cli {
 
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// The database file to use (created if missing) [env: HEADWAY_DB].
+    /// The database file to use [env: HEADWAY_DB]; the app, `demo` and
+    /// commands that write make it if it is missing.
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Treat this date as today, for rehearsals and tests [env: HEADWAY_TODAY].
@@ -48,14 +49,27 @@ pub enum Command {
     /// Write everything in the database to a file or stdout.
     Export(ExportArgs),
     /// The weekly check-in: open the actions due for a check, most overdue first.
+    #[command(after_help = CHECKIN_EXAMPLES)]
     Checkin(CheckinArgs),
     /// Write a report of one school's cycle: for governors (html), a
     /// self-evaluation form (markdown), a spreadsheet (csv) or a calendar (ics).
+    #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
-    /// Search schools, tools, statements, rationales, actions and check-in notes.
+    /// Search schools, tools, evaluations, statements, rationales, actions
+    /// and check-in notes.
+    #[command(after_help = FIND_EXAMPLES)]
     Find(FindArgs),
     /// Fill a database with a small example to look around in.
     Demo,
+    /// Print a completion script for bash, zsh or fish (the README says
+    /// where each shell looks for it).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: crate::manual::CompletionShell,
+    },
+    /// Print the manual page, in roff: read it with `headway man | man -l -`.
+    Man,
     /// The crash drill for the reliability tests: runs a fixed script of
     /// changes, printing `ack N` as each is committed.
     #[command(hide = true)]
@@ -167,9 +181,12 @@ pub struct ReportArgs {
     /// database holds more than one.
     #[arg(long, value_name = "NAME")]
     pub school: Option<String>,
-    /// One evaluation, by the number `headway find` or the export shows.
-    #[arg(long, value_name = "ID", conflicts_with = "cycle")]
-    pub evaluation: Option<i64>,
+    /// One evaluation, by its tool title and scope as the home screen and
+    /// `headway find` show them ("Curriculum intent and sequencing ·
+    /// English"), or enough of them to be unique; the newest such
+    /// evaluation unless --cycle is given.
+    #[arg(long, value_name = "TOOL · SCOPE")]
+    pub evaluation: Option<String>,
     /// Every evaluation of this cycle, e.g. "Autumn 2026" (default: the newest).
     #[arg(long, value_name = "CYCLE")]
     pub cycle: Option<String>,
@@ -183,6 +200,32 @@ pub struct ReportArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
+
+/// Shown after `headway report --help`; tests run each line against the demo.
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  headway report --school Oakfield -o oakfield.html
+  headway report --school Oakfield --cycle \"Summer 2026\" --format markdown
+  headway report --school Oakfield --evaluation \"curriculum intent · english\" --format markdown
+  headway report --school Riverside --format csv -o riverside
+  headway report --school Riverside --format csv --kind actions
+  headway report --school Riverside --format ics -o riverside-plan.ics
+  headway report --across --format markdown -o across.md";
+
+/// Shown after `headway checkin --help`.
+const CHECKIN_EXAMPLES: &str = "\
+Examples:
+  headway checkin --owner Okafor
+  headway checkin --list
+  headway checkin --list --checker Morgan";
+
+/// Shown after `headway find --help`.
+const FIND_EXAMPLES: &str = "\
+Examples:
+  headway find phonics
+  headway find \"year 5\" --limit 5
+  headway find oakfield english
+  headway find --include-confidential attendance";
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -298,19 +341,41 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match run(cli) {
+    // Every store `run` opened is closed when it returns; only then may a
+    // failed write to stdout end the program.
+    let code = match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(UserError::Reported) => ExitCode::from(1),
         Err(e) => {
             console::error_line(&format!("headway: {e}"));
             ExitCode::from(1)
         }
-    }
+    };
+    console::finish(code)
 }
 
 pub fn run(cli: Cli) -> Result<(), UserError> {
+    // These describe the program; they need neither a date nor a database.
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            console::document(&crate::manual::completions(shell));
+            return Ok(());
+        }
+        Some(Command::Man) => {
+            let page = crate::manual::man_page().map_err(|e| {
+                UserError::Message(format!(
+                    "The manual page could not be made: {}.",
+                    crate::output::reason(&e)
+                ))
+            })?;
+            console::document(&page);
+            return Ok(());
+        }
+        _ => {}
+    }
     let today = today(&cli.global)?;
     match cli.command {
+        Some(Command::Completions { .. } | Command::Man) => Ok(()),
         None => {
             let (store, config) = open_for_app(&cli.global)?;
             run_tui(store, today, crate::tui::Start::Home, config)
@@ -431,7 +496,15 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             other,
             value,
         }) => {
-            let mut store = open(&cli.global, OpenMode::Write)?;
+            // Listing only reads; settling writes.
+            let mut store = open(
+                &cli.global,
+                if settle.is_some() {
+                    OpenMode::Write
+                } else {
+                    OpenMode::Read
+                },
+            )?;
             let open_now = store.open_conflicts()?;
             let Some(n) = settle else {
                 if open_now.is_empty() {
@@ -477,7 +550,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         }
         Some(Command::Tools(ToolsCommand::Check { files })) => crate::tool_files::check(&files),
         Some(Command::Tools(ToolsCommand::List)) => {
-            let store = open(&cli.global, OpenMode::Write)?;
+            let store = open(&cli.global, OpenMode::Read)?;
             for t in store.all_tools()? {
                 console::line(&format!(
                     "{:<30} v{:<3} {:>3} statements  {:<9} {}",
@@ -537,7 +610,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
         Some(Command::Find(args)) => {
             let store = open(&cli.global, OpenMode::Read)?;
             let query = crate::text::clean_line(&args.query.join(" "));
-            let mut index = crate::finder::Index::load(&store)?;
+            let mut index = crate::finder::Index::load(&store)?.with_evaluations(&store)?;
             if !args.include_confidential {
                 index = index.without_confidential();
             }
@@ -661,10 +734,32 @@ fn report(store: &Store, today: Date, args: &ReportArgs) -> Result<(), UserError
     if args.across {
         return report_across(store, today, args);
     }
-    let selection = crate::export::report::Selection {
-        school: args.school.as_deref().map(crate::text::clean_line),
-        evaluation: args.evaluation,
-        cycle: args.cycle.as_deref().map(crate::text::clean_line),
+    let school = args.school.as_deref().map(crate::text::clean_line);
+    let cycle = args.cycle.as_deref().map(crate::text::clean_line);
+    let selection = match &args.evaluation {
+        Some(text) => {
+            let text = crate::text::clean_line(text);
+            let wanted = crate::handle::Wanted {
+                text: &text,
+                school: school.as_deref(),
+                cycle: cycle.as_deref(),
+            };
+            let id = crate::handle::find_evaluation(store, wanted).map_err(|e| match e {
+                crate::handle::HandleError::Store(e) => UserError::Store(e),
+                crate::handle::HandleError::Message(m) => UserError::Message(m),
+            })?;
+            // The evaluation names its school and cycle.
+            crate::export::report::Selection {
+                school: None,
+                evaluation: Some(id),
+                cycle: None,
+            }
+        }
+        None => crate::export::report::Selection {
+            school,
+            evaluation: None,
+            cycle,
+        },
     };
     if args.kind.is_some() && args.format != ReportFormat::Csv {
         return Err(UserError::Message(

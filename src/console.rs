@@ -6,8 +6,37 @@
 //! by `text::clean_line`, which also turns line breaks into spaces. A reader that stops
 //! early (`headway checkin --list | head -1`) closes the pipe; headway then
 //! stops quietly, as `cat` or `grep` would, instead of panicking.
+//!
+//! A failed write to stdout does not end the program on the spot: nothing
+//! more is written, the command returns, its database is closed (which
+//! folds SQLite's log into the file and removes the -wal and -shm), and
+//! only then does [`finish`] end the program as the failure requires.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// What became of stdout: still open, closed by its reader, or failed.
+static STDOUT: AtomicU8 = AtomicU8::new(OPEN);
+const OPEN: u8 = 0;
+const CLOSED: u8 = 1;
+const FAILED: u8 = 2;
+
+/// Notes that the reader of stdout went away (a closed pipe): nothing more
+/// is written there, and [`finish`] stops the program quietly.
+pub fn reader_went_away() {
+    let _ = STDOUT.compare_exchange(OPEN, CLOSED, Ordering::SeqCst, Ordering::SeqCst);
+}
+
+/// Ends the program after a command has returned and closed its files:
+/// quietly by SIGPIPE when stdout's reader went away, with exit status 1
+/// when stdout could not be written, else with `code`.
+pub fn finish(code: std::process::ExitCode) -> std::process::ExitCode {
+    match STDOUT.load(Ordering::SeqCst) {
+        CLOSED => stop_quietly(),
+        FAILED => std::process::ExitCode::from(1),
+        _ => code,
+    }
+}
 
 /// The one cleaning function for console text: line breaks stay (`\r\n`
 /// becomes `\n`), tabs become spaces, and every other control character
@@ -158,17 +187,24 @@ fn failure(stream: Stream, error: &io::Error) -> Failure {
 }
 
 fn write_to(sink: &mut impl Write, stream: Stream, bytes: &[u8]) {
+    if stream == Stream::Out && STDOUT.load(Ordering::SeqCst) != OPEN {
+        return;
+    }
     let Err(error) = sink.write_all(bytes).and_then(|()| sink.flush()) else {
         return;
     };
     match failure(stream, &error) {
-        Failure::Closed => stop_quietly(),
+        Failure::Closed => reader_went_away(),
         Failure::Report => {
-            error_line(&format!(
-                "headway: The output could not be written: {}.",
-                crate::output::reason(&error)
-            ));
-            std::process::exit(1);
+            if STDOUT
+                .compare_exchange(OPEN, FAILED, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                error_line(&format!(
+                    "headway: The output could not be written: {}.",
+                    crate::output::reason(&error)
+                ));
+            }
         }
         Failure::Ignore => {}
     }

@@ -21,6 +21,7 @@ const MAX_TEXT: usize = 240;
 pub enum Kind {
     School,
     Tool,
+    Evaluation,
     Statement,
     Rationale,
     Evidence,
@@ -34,6 +35,7 @@ impl Kind {
         match self {
             Kind::School => "school",
             Kind::Tool => "tool",
+            Kind::Evaluation => "evaluation",
             Kind::Statement => "statement",
             Kind::Rationale => "rationale",
             Kind::Evidence => "evidence",
@@ -172,6 +174,28 @@ impl Index {
             items,
             with_confidential: true,
         })
+    }
+
+    /// The same index with every evaluation in it, named by its school and
+    /// as the home screen names it ("school · tool title · scope") and
+    /// placed by its cycle: a name `headway report --evaluation` takes.
+    pub fn with_evaluations(mut self, store: &Store) -> Result<Index, StoreError> {
+        for e in store.evaluations()? {
+            let tool = store.tool(&e.tool_id, e.tool_version)?;
+            let name = format!("{} · {} · {}", e.school_name, tool.title, e.scope);
+            push_item(
+                &mut self.items,
+                Kind::Evaluation,
+                &name,
+                e.cycle.clone(),
+                Target::Walk {
+                    evaluation: e.id,
+                    index: 0,
+                },
+                false,
+            );
+        }
+        Ok(self)
     }
 
     /// The same index without confidential notes.

@@ -11,6 +11,8 @@ pub mod exchange;
 pub mod export;
 pub mod files;
 pub mod finder;
+pub mod handle;
+pub mod manual;
 pub mod output;
 pub mod shipped;
 pub mod store;

@@ -268,8 +268,12 @@ impl<W: Write> Write for Cleaning<W> {
 fn quiet_on_closed_pipe(result: io::Result<()>, path: &Path) -> Result<(), OutputError> {
     match result {
         Ok(()) => Ok(()),
-        // The reader went away, as `| head` does: stop as `cat` would.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => crate::console::stop_quietly(),
+        // The reader went away, as `| head` does: stop as `cat` would, once
+        // the database is closed (see `console::finish`).
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            crate::console::reader_went_away();
+            Ok(())
+        }
         Err(source) => Err(OutputError::Write {
             path: path.to_path_buf(),
             source,

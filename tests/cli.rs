@@ -251,7 +251,7 @@ fn the_database_comes_from_the_environment_or_the_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     let env_db = dir.path().join("from-env.db");
     let out = Command::new(env!("CARGO_BIN_EXE_headway"))
-        .args(["tools", "list"])
+        .args(["tools", "import", common::SHIPPED_TOOL])
         .env("HEADWAY_DB", &env_db)
         .output()
         .unwrap();
@@ -261,7 +261,7 @@ fn the_database_comes_from_the_environment_or_the_data_folder() {
     let home = dir.path().join("home");
     fs::create_dir(&home).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_headway"))
-        .args(["tools", "list"])
+        .args(["tools", "import", common::SHIPPED_TOOL])
         .env_remove("HEADWAY_DB")
         .env("HOME", &home)
         .env("XDG_DATA_HOME", home.join("data"))
@@ -558,7 +558,9 @@ fn an_empty_headway_db_is_refused_in_one_sentence_unless_db_is_given() {
         "headway: HEADWAY_DB is set but empty; set it to a database file path, or unset it.\n"
     );
     let dir = tempfile::tempdir().unwrap();
-    let db = db_arg(&dir.path().join("h.db"));
+    let path = dir.path().join("h.db");
+    common::open_to_write(&path);
+    let db = db_arg(&path);
     let out = headway_with_env(&["--db", &db, "tools", "list"], &[("HEADWAY_DB", "")]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
@@ -678,15 +680,16 @@ fn the_check_in_list_finds_owners_without_their_accents() {
 fn a_report_of_a_removed_evaluation_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path());
-    let (id, school): (i64, String) = {
+    let (id, school, scope, cycle): (i64, String, String, String) = {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.query_row(
-            "SELECT e.rowid, s.name FROM evaluations e JOIN schools s ON s.uuid = e.school_uuid
+            "SELECT e.rowid, s.name, e.scope, e.cycle FROM evaluations e
+                 JOIN schools s ON s.uuid = e.school_uuid
                  WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.evaluation_uuid = e.uuid
                                    AND a.stage = 'accepted')
                  ORDER BY e.rowid LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap()
     };
@@ -702,8 +705,15 @@ fn a_report_of_a_removed_evaluation_is_refused() {
         "--school",
         &school,
         "--evaluation",
-        &id.to_string(),
+        &scope,
+        "--cycle",
+        &cycle,
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains(&format!("no evaluation {id}")));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("no evaluations in the cycle \"{cycle}\"")),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

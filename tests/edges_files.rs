@@ -208,8 +208,8 @@ fn failed_restores_and_creations_leave_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("school.db");
     drop(school_with_judgements(&db, "Big School", 10));
-    // Open once so its companions exist before the limit.
-    assert!(headway(&db, &["tools", "list"]).status.success());
+    // Open once to write, so today's backup exists before the limit.
+    common::open_to_write(&db);
     let copy = dir.path().join("copy.db");
     assert!(headway(&db, &["backup", copy.to_str().unwrap()])
         .status
@@ -226,7 +226,7 @@ fn failed_restores_and_creations_leave_nothing_behind() {
     );
 
     let fresh = dir.path().join("fresh.db");
-    let out = headway_limited(&fresh, &["tools", "list"], 20_000);
+    let out = headway_limited(&fresh, &["demo"], 20_000);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     one_sentence(&out);
     assert!(!fresh.exists());
@@ -266,7 +266,7 @@ fn backups_belong_to_one_database_whatever_sits_beside_it() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     assert!(headway(&old, &["backup"]).status.success());
     damage(&school);
-    let out = headway(&school, &["tools", "list"]);
+    let out = headway(&school, &["tools", "import", common::SHIPPED_TOOL]);
     assert_eq!(out.status.code(), Some(1));
     let err = one_sentence(&out);
     assert!(err.contains(&own[0].display().to_string()), "{err}");
@@ -377,7 +377,7 @@ fn a_backup_that_hits_a_full_disk_says_so_without_blaming_a_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("school.db");
     drop(school_with_judgements(&db, "School", 3));
-    assert!(headway(&db, &["tools", "list"]).status.success());
+    common::open_to_write(&db);
     let copy = dir.path().join("copy.db");
     let out = headway_limited(&db, &["backup", copy.to_str().unwrap()], 40_000);
     assert_eq!(out.status.code(), Some(1));
@@ -394,14 +394,15 @@ fn a_shared_database_gets_private_companions_and_is_named_once() {
     let db = dir.path().join("copied-in.db");
     drop(school_with_judgements(&db, "School", 1));
     fs::set_permissions(&db, fs::Permissions::from_mode(0o644)).unwrap();
-    let first = headway(&db, &["tools", "list"]);
+    // A command that writes says so, once.
+    let first = headway(&db, &["tools", "import", common::SHIPPED_TOOL]);
     assert!(first.status.success());
     assert!(
         text(&first.stderr).contains("is readable by other users"),
         "{}",
         text(&first.stderr)
     );
-    let second = headway(&db, &["tools", "list"]);
+    let second = headway(&db, &["tools", "import", common::SHIPPED_TOOL]);
     assert!(!text(&second.stderr).contains("is readable by other users"));
     // While a headway writes, its log and shared memory are private.
     let mut store = open_store(&db);

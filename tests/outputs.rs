@@ -184,8 +184,8 @@ fn a_reader_that_stops_early_is_not_an_error() {
 fn a_write_that_fails_half_way_leaves_the_old_file_whole_and_no_new_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
-    // Open once so the database's companions exist before the limit.
-    assert!(headway(&db, &["tools", "list"]).status.success());
+    // Open once to write, so today's backup exists before the limit.
+    common::open_to_write(&db);
     let export = dir.path().join("export.json");
     fs::write(&export, "{\"the\": \"old export\"}").unwrap();
     let out = headway_limited(&db, &["export", "-o", &export.to_string_lossy()], 50_000);

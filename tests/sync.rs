@@ -409,7 +409,7 @@ fn a_kill_while_a_bundle_is_applied_leaves_all_of_it_or_none() {
     for attempt in 0..12u64 {
         let db = dir.path().join(format!("killed{attempt}.db"));
         // An empty copy first, so the kill falls in the apply, not the setup.
-        ok(&hw(&db, &["tools", "list"]));
+        common::open_to_write(&db);
         let mut child = {
             let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
             Command::new(env!("CARGO_BIN_EXE_headway"))

@@ -332,7 +332,17 @@ pub(super) fn stamp() -> String {
 impl Store {
     /// A consistent, verified copy of the database at `dest`.
     pub fn backup_to(&self, dest: &Path) -> super::Result<()> {
-        copy_to(&self.conn, dest)
+        // A store opened to read refuses every write, `VACUUM INTO` too,
+        // though it writes only the copy: it is let through for the copy.
+        let reading: bool = self.conn.query_row("PRAGMA query_only", [], |r| r.get(0))?;
+        if reading {
+            self.conn.pragma_update(None, "query_only", false)?;
+        }
+        let copied = copy_to(&self.conn, dest);
+        if reading {
+            self.conn.pragma_update(None, "query_only", true)?;
+        }
+        copied
     }
 
     /// This database's own backups folder, made if missing.

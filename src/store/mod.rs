@@ -53,7 +53,7 @@ pub enum StoreError {
     MissingFolder(PathBuf),
     #[error("{0} is a folder, not a database file; give a file path with --db.")]
     IsDirectory(PathBuf),
-    #[error("There is no headway database at {0}.")]
+    #[error("There is no headway database at {0} (the file does not exist); `headway --db {0}` starts a new one, and `headway demo --db {0}` makes an example.")]
     NotFound(PathBuf),
     #[error("{0} is read-only, and headway needs to save every change as it is made.")]
     ReadOnlyFile(PathBuf),

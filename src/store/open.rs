@@ -91,15 +91,47 @@ impl Store {
                 }
             }
         }
+        // Whether SQLite's log was there before this open: a read that
+        // finds none leaves none (below).
+        let log_before = companion(&path, "-wal").exists();
+        // A read opens the file for writing when it may, with every write
+        // refused (`query_only`), because only a connection that may write
+        // folds the log into the file and removes the -wal and -shm when it
+        // closes as the last one; a read-only connection leaves them behind.
+        // A file or folder that may not be written is read as it is.
+        let read_in_place = mode != OpenMode::Write
+            && is_writable(&path)
+            && is_writable(&folder)
+            && ["-wal", "-shm"].iter().all(|suffix| {
+                let beside = companion(&path, suffix);
+                !beside.exists() || is_writable(&beside)
+            });
         let flags = match mode {
             OpenMode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            _ if read_in_place => OpenFlags::SQLITE_OPEN_READ_WRITE,
             OpenMode::Read | OpenMode::Copy => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| damage(&path, e))?;
+        // A file read as it is, with no log beside it, is read as it stands
+        // (`immutable`): SQLite then makes no -wal or -shm, which a
+        // read-only connection could not remove.
+        let as_it_stands = (mode != OpenMode::Write && !read_in_place && !log_before)
+            .then(|| immutable_uri(&path))
+            .flatten();
+        let mut conn = match &as_it_stands {
+            Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI),
+            None => Connection::open_with_flags(&path, flags),
+        }
+        .map_err(|e| damage(&path, e))?;
+        if read_in_place {
+            conn.pragma_update(None, "query_only", true)
+                .map_err(|e| damage(&path, e))?;
+        }
         // Until the file is known sound, closing must not fold SQLite's log
         // into it: a file refused below is left exactly as it was found, its
-        // log included.
-        if mode == OpenMode::Write {
+        // log included. A read that found no log may close as usual: there
+        // is nothing to fold in, and the -wal and -shm its reading made are
+        // removed.
+        if mode == OpenMode::Write || log_before {
             conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         }
         conn.busy_timeout(std::time::Duration::from_millis(2000))?;
@@ -127,7 +159,7 @@ impl Store {
             || (mode == OpenMode::Write && existed && found > 0 && found < SCHEMA_VERSION);
         if whole_file {
             check_pages(&conn, &path, None)?;
-        } else if !companion(&path, "-wal").exists() {
+        } else if !log_before {
             // Without a log, the file alone must be as long as its header
             // says; a cut-off file is refused before anything is read.
             if cut_short(&path).is_some() {
@@ -172,6 +204,11 @@ impl Store {
             gate: None,
             before_waiting: None,
         };
+        if mode != OpenMode::Write {
+            // Sound enough to read: a log left by an app that was stopped
+            // part way is folded in when this closes, losing nothing.
+            store.allow_checkpoint();
+        }
         if mode == OpenMode::Write {
             store.ensure_identity(Some(identity))?;
             store.add_shipped_tools()?;
@@ -228,6 +265,24 @@ fn damage(path: &Path, e: rusqlite::Error) -> StoreError {
         },
         _ => e.into(),
     }
+}
+
+/// The URI that opens `path` read-only and unchanging (`immutable=1`):
+/// no locks, no log, no shared memory. None for a path that is not UTF-8.
+fn immutable_uri(path: &Path) -> Option<String> {
+    let absolute = std::path::absolute(path).ok()?;
+    let text = absolute.to_str()?;
+    let mut uri = String::from("file:");
+    for c in text.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Some(uri)
 }
 
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {

@@ -600,3 +600,23 @@ pub fn rows_of(db: &Path, tables: &[&str]) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Opens `db` for writing in this process and closes it again, as every
+/// command that writes does first: a missing file is made (empty, with its
+/// schema and the shipped tools), an existing one is checked, backed up
+/// for today and brought up to date. Tests that once ran `tools list` for
+/// this use it, since reading commands never make a database.
+pub fn open_to_write(db: &Path) {
+    wait_until_unlocked(db);
+    let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    let store = headway::store::Store::open(db, headway::store::OpenMode::Write)
+        .unwrap_or_else(|e| panic!("{} could not be opened to write: {e}", db.display()));
+    drop(store);
+}
+
+/// A shipped tool file: `tools import` of it is a command that opens the
+/// database to write and changes nothing (the tool is already stored).
+pub const SHIPPED_TOOL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/tools/curriculum-sequencing.toml"
+);
