@@ -73,8 +73,7 @@ fn every_word_begins_one(needle: &str, hay: &str) -> bool {
 /// The row id of the one evaluation `wanted` names: each word of the text
 /// must begin a word of "school · tool title · scope · cycle" (case and the
 /// dots aside) for exactly one tool and scope of one school; of that series the
-/// newest evaluation is taken, or the one in `wanted.cycle`. A plain number
-/// no evaluation's name holds is read as a row id, as it once was.
+/// newest evaluation is taken, or the one in `wanted.cycle`.
 pub fn find_evaluation(store: &Store, wanted: Wanted) -> Result<i64, HandleError> {
     let needle = words(wanted.text);
     if needle.is_empty() {
@@ -146,14 +145,10 @@ pub fn find_evaluation(store: &Store, wanted: Wanted) -> Result<i64, HandleError
             )))
         }
         None => {
+            // A row id is not taken: it is local to one copy of the file
+            // and never shown, so the same number names another evaluation
+            // on a synced copy.
             let text = wanted.text.trim();
-            if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-                if let Ok(id) = text.parse::<i64>() {
-                    if candidates.iter().any(|c| c.evaluation.id == id) {
-                        return Ok(id);
-                    }
-                }
-            }
             for c in &candidates {
                 let n = name(c);
                 if !names.contains(&n) {

@@ -311,6 +311,11 @@ fn an_evaluation_that_matches_none_or_several_is_one_sentence_naming_the_candida
             "There are no evaluations in the cycle \"Spring 2020\"; the cycles are: Autumn 2026, Summer 2026.",
         ),
         (
+            // A row id is local to one copy and never shown: not taken.
+            vec!["report", "--evaluation", "1"],
+            "No evaluation matches \"1\"; the evaluations are: Oakfield Primary School · Curriculum intent and sequencing · English, Riverside Academy · Behaviour and attendance · Whole school.",
+        ),
+        (
             vec!["report", "--evaluation", " · "],
             "--evaluation needs the tool title and scope the home screen shows, such as \"Curriculum intent · English\"; it was given none.",
         ),
