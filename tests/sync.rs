@@ -625,7 +625,7 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
     let folder = dir.path().join("shared");
     fs::create_dir(&folder).unwrap();
     ok(&hw(&liaison, &["demo"]));
-    let (evaluation, key) = with_store(&liaison, |s| {
+    let (evaluation, key, check_in) = with_store(&liaison, |s| {
         let e = s.evaluations().unwrap()[0].id;
         let key = s.judgements(e).unwrap().keys().min().unwrap().clone();
         s.set_confidential(e, &key, true).unwrap();
@@ -645,7 +645,7 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
         s.set_check_in_text(c, false, "Secret about a teacher")
             .unwrap();
         s.set_check_in_confidential(c, true).unwrap();
-        (e, key)
+        (e, key, c)
     });
     ok(&hw(
         &liaison,
@@ -658,8 +658,11 @@ fn a_link_without_confidential_notes_keeps_them_out_of_every_change_but_not_the_
         ],
     ));
     ok(&hw(&school, &["sync", folder.to_str().unwrap()]));
-    // After the share: a new confidential rationale, and a new level.
+    // After the share: a new confidential rationale, a new level, and the
+    // confidential check-in withdrawn (its notes go into the action's
+    // history, which travels).
     with_store(&liaison, |s| {
+        s.withdraw_check_in(check_in).unwrap();
         s.set_text(
             evaluation,
             &key,

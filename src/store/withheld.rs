@@ -41,8 +41,51 @@ fn of_a_note(columns: &[String], change: &Change) -> bool {
         .or_else(|| change.old.get(i).cloned().flatten());
     matches!(field, Some(Value::Text(f)) if matches!(
         f.as_str(),
-        "rationale" | "evidence" | "defer_note" | "reason" | "impact_check"
+        "rationale" | "evidence" | "defer_note" | "reason" | "impact_check" | WITHDRAWN
     ))
+}
+
+/// The history field that keeps a withdrawn check-in's day, colour and
+/// notes. Its row is gone, and with it the check-in's own mark.
+const WITHDRAWN: &str = "check-in withdrawn";
+
+/// The actions whose confidential check-ins this changeset withdraws: the
+/// deleted row still carries its mark, so the history row written in the
+/// same change is known to hold confidential notes.
+fn withdrawn_confidential(conn: &Connection, rows: &[Change]) -> rusqlite::Result<Vec<String>> {
+    let mut actions = Vec::new();
+    for change in rows
+        .iter()
+        .filter(|c| c.table == "checkins" && c.op == Op::Delete)
+    {
+        let columns = column_names(conn, "checkins")?;
+        let at = |name: &str| columns.iter().position(|c| c == name);
+        let marked = at("confidential").is_some_and(|i| is_one(change.old.get(i)));
+        let action = at("action_uuid").and_then(|i| change.old.get(i).cloned().flatten());
+        if let (true, Some(Value::Text(uuid))) = (marked, action) {
+            actions.push(uuid);
+        }
+    }
+    Ok(actions)
+}
+
+/// True for a history row that keeps the notes of a confidential check-in
+/// withdrawn in the same change.
+fn keeps_withdrawn_notes(columns: &[String], change: &Change, withdrawn: &[String]) -> bool {
+    if change.table != "action_revisions" {
+        return false;
+    }
+    let value = |name: &str| {
+        let i = columns.iter().position(|c| c == name)?;
+        change
+            .new
+            .get(i)
+            .cloned()
+            .flatten()
+            .or_else(|| change.old.get(i).cloned().flatten())
+    };
+    matches!(value("field"), Some(Value::Text(f)) if f == WITHDRAWN)
+        && matches!(value("action_uuid"), Some(Value::Text(a)) if withdrawn.contains(&a))
 }
 
 fn is_one(value: Option<&Option<Value>>) -> bool {
@@ -156,12 +199,14 @@ fn confidential(conn: &Connection, columns: &[String], change: &Change) -> rusql
 pub(super) fn without_confidential(conn: &Connection, set: &[u8]) -> super::Result<Vec<u8>> {
     let session = |e| super::record::session_error(e);
     let rows = changeset::changes(set).map_err(session)?;
+    let withdrawn = withdrawn_confidential(conn, &rows)?;
     let mut touched = Vec::new();
     for change in &rows {
         let columns = column_names(conn, &change.table)?;
         let hide = !hidden_columns(&change.table).is_empty()
             && of_a_note(&columns, change)
-            && confidential(conn, &columns, change)?;
+            && (keeps_withdrawn_notes(&columns, change, &withdrawn)
+                || confidential(conn, &columns, change)?);
         touched.push((columns, hide));
     }
     if touched.iter().all(|(_, hide)| !hide) {
