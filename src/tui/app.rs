@@ -758,12 +758,12 @@ impl App {
             return Vec::new();
         };
         let width = usize::from(width).max(1);
-        let wrapped = crate::tui::widgets::wrap::wrap(&text, width);
+        let wrapped = crate::text::wrap::wrap(&text, width);
         if wrapped.len() <= 3 {
             return wrapped;
         }
         let room = (width * 3).saturating_sub(width / 2);
-        crate::tui::widgets::wrap::wrap(&crate::text::shorten_middle(&text, room), width)
+        crate::text::wrap::wrap(&crate::text::wrap::shorten_middle(&text, room), width)
             .into_iter()
             .take(3)
             .collect()

@@ -13,7 +13,7 @@ use super::nav::Nav;
 use super::recovery::Unsaved;
 use super::theme::Theme;
 use super::widgets::layout::popup;
-use super::widgets::wrap::wrap;
+use crate::text::wrap::wrap;
 
 /// A question that takes every key until it is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]

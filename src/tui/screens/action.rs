@@ -12,6 +12,7 @@ use crate::domain::plan::{
     format_milestones, parse_date, parse_milestones, Action, Cadence, Impact, Role, Status,
 };
 use crate::store::{ActionField, Store, StoreError};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::recovery::{Place, Unsaved};
 use crate::tui::theme::Theme;
@@ -19,7 +20,6 @@ use crate::tui::widgets::confidential::shown;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::centered;
-use crate::tui::widgets::wrap::shorten;
 
 const HELP: &[KeyHelp] = &[
     (

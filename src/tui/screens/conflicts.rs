@@ -10,11 +10,11 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::store::{OpenConflict, Store, StoreError};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::wrap::shorten;
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓ (k j)", "the conflict before / after"),

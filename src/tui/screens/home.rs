@@ -19,6 +19,7 @@ use crate::domain::evaluation::Progress;
 use crate::domain::plan::Stage;
 use crate::domain::school::{clean_name, School};
 use crate::store::{EvaluationListing, Link, Store};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav, Status};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit::{fit, Part};
@@ -26,7 +27,6 @@ use crate::tui::widgets::fuzzy;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{centered, popup, scroll_offset};
-use crate::tui::widgets::wrap::shorten;
 use unicode_width::UnicodeWidthStr;
 
 const HELP: &[KeyHelp] = &[

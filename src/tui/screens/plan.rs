@@ -13,12 +13,12 @@ use ratatui::Frame;
 
 use crate::domain::plan::{check_state, is_overdue, next_check, CheckState};
 use crate::store::{PlanRow, Store, StoreError};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit::{fit, Part};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_scrolled_rows;
-use crate::tui::widgets::wrap::shorten;
 use unicode_width::UnicodeWidthStr;
 
 const HELP: &[KeyHelp] = &[

@@ -7,4 +7,3 @@ pub mod help;
 pub mod input;
 pub mod layout;
 pub mod note_box;
-pub mod wrap;

@@ -9,11 +9,11 @@ use ratatui::Frame;
 use super::{CheckInScreen, Mode};
 use crate::agenda::{when, AgendaItem};
 use crate::domain::plan::{milestones_due, CheckIn, CheckState, Rag};
+use crate::text::wrap::shorten;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::HIDDEN;
 use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::note_box::{self, NoteBox};
-use crate::tui::widgets::wrap::shorten;
 use unicode_width::UnicodeWidthStr;
 
 /// The check-in's widest, for readability on big screens.

@@ -9,13 +9,13 @@ use ratatui::Frame;
 use super::{Mode, Walk};
 use crate::domain::evaluation::{progress, Judgement, Mark, TextField};
 use crate::store::Revision;
+use crate::text::wrap::{shorten, wrap};
 use crate::tui::screens::home::progress_bar;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::{shown, HIDDEN};
 use crate::tui::widgets::fuzzy::pick_row;
 use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::note_box::{self, NoteBox};
-use crate::tui::widgets::wrap::{shorten, wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// The walk's widest and the notes' tallest, for readability on big screens.
