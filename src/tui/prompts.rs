@@ -6,7 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::nav::Nav;
@@ -88,21 +88,33 @@ pub fn key(prompt: &Prompt, key: KeyEvent) -> Answer {
     }
 }
 
-/// Lines of `text` wrapped to `width`, counted for a popup's height.
-fn rows(lines: &[Line], width: u16) -> u16 {
+/// Each line wrapped to `width` columns in its own style, continuation
+/// rows indented as far as the line itself.
+fn wrapped(lines: &[Line], width: u16) -> Vec<Line<'static>> {
     let width = usize::from(width.saturating_sub(2)).max(1);
-    lines
-        .iter()
-        .map(|l| wrap(&l.to_string(), width).len().max(1))
-        .sum::<usize>()
-        .min(usize::from(u16::MAX - 2)) as u16
+    let mut out = Vec::new();
+    for line in lines {
+        let style = line
+            .spans
+            .first()
+            .map_or(line.style, |s| line.style.patch(s.style));
+        let text = line.to_string();
+        let body = text.trim_start_matches(' ');
+        let indent = " ".repeat((text.len() - body.len()).min(width / 2));
+        for row in wrap(body, width - indent.len()) {
+            out.push(Line::styled(format!("{indent}{row}"), style));
+        }
+    }
+    out
 }
 
 fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(76);
-    let height = (rows(&lines, width) + 2).min(area.height);
+    let lines = wrapped(&lines, width);
+    let rows = u16::try_from(lines.len()).unwrap_or(u16::MAX - 2);
+    let height = (rows.min(u16::MAX - 2) + 2).min(area.height);
     let inner = popup(frame, area, (width, height), title, None, theme);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 pub fn view(
@@ -225,4 +237,44 @@ pub fn held_notice(frame: &mut Frame, area: Rect, message: &str, theme: &Theme) 
         Line::styled("Enter or Esc: go on", theme.key()),
     ];
     boxed(frame, area, "Not saved", lines, theme);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    fn drawn(message: &str, width: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, 24)).unwrap();
+        terminal
+            .draw(|f| held_notice(f, f.area(), message, &Theme::new(false)))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..24)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_box_is_as_tall_as_its_wrapped_lines() {
+        let message = "Could not write /home/liaison/Documents/Reports/2026/Oakfield-Primary-School/governors-autumn.html: the disk is full";
+        for width in 30..=90 {
+            let text = drawn(message, width);
+            assert!(text.contains("Enter or Esc: go on"), "at {width}:\n{text}");
+            assert!(text.contains("governors-"), "at {width}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn continuation_rows_keep_the_line_s_indent() {
+        let lines = vec![Line::raw("  \"one two three four five six\"")];
+        let rows: Vec<String> = wrapped(&lines, 16).iter().map(|l| l.to_string()).collect();
+        assert_eq!(rows, ["  \"one two", "  three four", "  five six\""]);
+    }
 }
