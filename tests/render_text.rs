@@ -83,3 +83,36 @@ fn a_name_of_emoji_and_accents_is_cut_between_whole_characters() {
         }
     }
 }
+
+/// A tool of one statement, `text`.
+fn one_statement_tool(text: &str) -> String {
+    format!(
+        "id = \"reading\"\nversion = 1\ntitle = \"Reading check\"\narea = \"Curriculum\"\n\
+         [[aspects]]\nid = \"r\"\ntitle = \"Reading\"\n\
+         [[aspects.statements]]\nid = \"s\"\ntext = \"{text}\"\n"
+    )
+}
+
+#[test]
+fn the_walk_shows_the_whole_statement_at_every_width() {
+    let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Write).unwrap();
+    let statement = "Pupils read and/or write daily, as set out in \
+        school/curriculum/reading/phonics-and-early-reading-programme-overview-2026, \
+        with 中文中文中文中文 and family notes {FAMILY} ending at Zanzibar.";
+    let statement = statement.replace("{FAMILY}", FAMILY);
+    store.import_tool(&one_statement_tool(&statement)).unwrap();
+    let school = store.add_school("Oakfield Primary School").unwrap();
+    let evaluation = common::add_evaluation(&mut store, school.id, "reading", "English");
+    let mut app = App::new(store, jiff::civil::date(2026, 11, 23), Theme::new(true));
+    app.navigate(Nav::Walk {
+        evaluation,
+        index: Some(0),
+    });
+    for width in 60..=130 {
+        let text = common::screen(&app, width, 40);
+        assert!(text.contains("Zanzibar."), "at {width}:\n{text}");
+        assert!(text.contains(FAMILY), "at {width}:\n{text}");
+    }
+}

@@ -648,10 +648,11 @@ impl App {
                 "Terminal too small: {}x{}; headway needs {MIN_WIDTH}x{MIN_HEIGHT}.",
                 area.width, area.height
             );
-            frame.render_widget(
-                Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
-                area,
+            let rows = crate::tui::widgets::wrap_line::wrap_line(
+                &Line::raw(text),
+                usize::from(area.width),
             );
+            frame.render_widget(Paragraph::new(rows), area);
             return;
         }
         // The keys of this screen, on one line or two when narrow, and a

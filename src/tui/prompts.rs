@@ -13,7 +13,7 @@ use super::nav::Nav;
 use super::recovery::Unsaved;
 use super::theme::Theme;
 use super::widgets::layout::popup;
-use crate::text::wrap::wrap;
+use crate::tui::widgets::wrap_line::wrap_lines_indented;
 
 /// A question that takes every key until it is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,29 +88,10 @@ pub fn key(prompt: &Prompt, key: KeyEvent) -> Answer {
     }
 }
 
-/// Each line wrapped to `width` columns in its own style, continuation
-/// rows indented as far as the line itself.
-fn wrapped(lines: &[Line], width: u16) -> Vec<Line<'static>> {
-    let width = usize::from(width.saturating_sub(2)).max(1);
-    let mut out = Vec::new();
-    for line in lines {
-        let style = line
-            .spans
-            .first()
-            .map_or(line.style, |s| line.style.patch(s.style));
-        let text = line.to_string();
-        let body = text.trim_start_matches(' ');
-        let indent = " ".repeat((text.len() - body.len()).min(width / 2));
-        for row in wrap(body, width - indent.len()) {
-            out.push(Line::styled(format!("{indent}{row}"), style));
-        }
-    }
-    out
-}
-
 fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(76);
-    let lines = wrapped(&lines, width);
+    // Drawn as wrapped here, so the box is as tall as what it holds.
+    let lines = wrap_lines_indented(&lines, usize::from(width.saturating_sub(2)).max(1));
     let rows = u16::try_from(lines.len()).unwrap_or(u16::MAX - 2);
     let height = (rows.min(u16::MAX - 2) + 2).min(area.height);
     let inner = popup(frame, area, (width, height), title, None, theme);
@@ -269,12 +250,5 @@ mod tests {
             assert!(text.contains("Enter or Esc: go on"), "at {width}:\n{text}");
             assert!(text.contains("governors-"), "at {width}:\n{text}");
         }
-    }
-
-    #[test]
-    fn continuation_rows_keep_the_line_s_indent() {
-        let lines = vec![Line::raw("  \"one two three four five six\"")];
-        let rows: Vec<String> = wrapped(&lines, 16).iter().map(|l| l.to_string()).collect();
-        assert_eq!(rows, ["  \"one two", "  three four", "  five six\""]);
     }
 }

@@ -7,3 +7,4 @@ pub mod help;
 pub mod input;
 pub mod layout;
 pub mod note_box;
+pub mod wrap_line;
