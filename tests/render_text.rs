@@ -116,3 +116,46 @@ fn the_walk_shows_the_whole_statement_at_every_width() {
         assert!(text.contains(FAMILY), "at {width}:\n{text}");
     }
 }
+
+#[test]
+fn the_check_in_draws_every_row_it_counted() {
+    let _one_at_a_time = common::SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let today = jiff::civil::date(2026, 11, 23);
+    let mut store = Store::open(&db, OpenMode::Write).unwrap();
+    headway::demo::fill(&mut store, today).unwrap();
+    drop(store);
+    let criteria = "Seen in books and set out in \
+        school/curriculum/reading/phonics-and-early-reading-programme-overview-2026 \
+        with pupils' answers by the next evaluation, in words that wrap unevenly: \
+        a bb ccc dddd eeeee ffffff ggggggg hhhhhhhh iiiiiiiii jjjjjjjjjj kkkkkkkkkkk.";
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE actions SET success_criteria = ?1", [criteria])
+        .unwrap();
+    drop(conn);
+    let store = Store::open(&db, OpenMode::Write).unwrap();
+    let mut app = App::new(store, today, Theme::new(true));
+    app.navigate(Nav::CheckIn {
+        filter: headway::agenda::Filter::default(),
+    });
+    let earlier = |text: &str| {
+        text.lines()
+            .filter(|l| {
+                let mut words = l.split_whitespace();
+                words.next().is_some_and(|w| w.starts_with("20"))
+                    && words
+                        .next()
+                        .is_some_and(|w| matches!(w, "GREEN" | "AMBER" | "RED"))
+            })
+            .count()
+    };
+    let all = earlier(&common::screen(&app, 200, 60));
+    assert!(all > 0);
+    // Tall enough for every row: any missing was counted short.
+    for width in 60..=130 {
+        let text = common::screen(&app, width, 150);
+        assert!(text.contains("kkkkkkkkkkk."), "at {width}:\n{text}");
+        assert_eq!(earlier(&text), all, "at {width}:\n{text}");
+    }
+}
