@@ -82,6 +82,12 @@ fn a_name_of_emoji_and_accents_is_cut_between_whole_characters() {
             check(&app, width, screen);
         }
     }
+    // The plan's heading cuts the name, not the key that changes grouping.
+    for width in 60..=110 {
+        let text = common::screen(&app, width, 24);
+        let heading = text.lines().next().unwrap_or_default().trim_end();
+        assert!(heading.ends_with("v changes"), "at {width}: {heading}");
+    }
 }
 
 /// A tool of one statement, `text`.

@@ -247,13 +247,19 @@ impl Plan {
             .count();
         frame.render_widget(
             Paragraph::new(vec![
-                Line::from(vec![
-                    Span::styled(format!(" Plan for {} ", self.school), theme.title()),
-                    Span::styled(
-                        format!("· {} · v changes", self.grouping.name()),
-                        theme.dim(),
-                    ),
-                ]),
+                // A long school name gives way; the grouping and its key stay.
+                fit(
+                    vec![
+                        Part::whole(" Plan for ", theme.title()),
+                        Part::shrinks(self.school.clone(), theme.title(), 8),
+                        Part::whole(" ", theme.title()),
+                        Part::whole(
+                            format!("· {} · v changes", self.grouping.name()),
+                            theme.dim(),
+                        ),
+                    ],
+                    usize::from(header.width),
+                ),
                 Line::from(vec![
                     Span::raw(match self.entries.len() {
                         1 => " 1 action · ".to_string(),
