@@ -14,7 +14,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use crate::store::{Store, StoreError};
 use crate::text::clean_line;
 
-/// Longest text searched per item; long notes are cut here.
+/// Longest text searched per item, in columns; long notes are cut here.
 const MAX_TEXT: usize = 240;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,11 +102,7 @@ pub struct Index {
 
 fn searchable(text: &str) -> String {
     let line = clean_line(text);
-    let line = line.trim();
-    match line.char_indices().nth(MAX_TEXT) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line.to_string(),
-    }
+    crate::text::wrap::shorten(line.trim(), MAX_TEXT)
 }
 
 /// Adds an item for `text`, made searchable, unless nothing is left of it.

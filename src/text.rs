@@ -2,6 +2,9 @@
 //!
 //! Control characters (C0, DEL, C1) and bidirectional overrides can rewrite a
 //! terminal or hide text, so they never reach the store or the screen.
+//! Wrapping and shortening by screen columns live in [`wrap`].
+
+pub mod wrap;
 
 /// True for characters that must never be stored or shown: C0 and C1 controls,
 /// DEL, and the bidi embedding, override and isolate characters.
@@ -20,45 +23,6 @@ pub fn unaccented(c: char) -> char {
         n @ 0xC0..=0x17F => UNACCENTED.chars().nth((n - 0xC0) as usize).unwrap_or(c),
         _ => c,
     }
-}
-
-/// `text` in at most `width` columns: whole if it fits, else its start and
-/// its end with "…" between, so a long path keeps its file name.
-pub fn shorten_middle(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let wide = |c: &char| c.width().unwrap_or(0);
-    let total: usize = text.chars().map(|c| wide(&c)).sum();
-    if total <= width {
-        return text.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    // Room for the ellipsis; the end gets two thirds, as a path's end (its
-    // file name) says most.
-    let room = width - 1;
-    let tail_room = room * 2 / 3;
-    let head_room = room - tail_room;
-    let mut head = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        if used + wide(&c) > head_room {
-            break;
-        }
-        used += wide(&c);
-        head.push(c);
-    }
-    let mut tail: Vec<char> = Vec::new();
-    let mut used = 0;
-    for c in text.chars().rev() {
-        if used + wide(&c) > tail_room {
-            break;
-        }
-        used += wide(&c);
-        tail.push(c);
-    }
-    tail.reverse();
-    format!("{head}…{}", tail.into_iter().collect::<String>())
 }
 
 /// `text` as searches and filters compare it: lower case, Latin accents
@@ -102,25 +66,6 @@ pub fn clean_multiline(input: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn a_long_message_keeps_its_start_and_its_end() {
-        let path = "Written to /home/liaison/Documents/Reports/2026/Oakfield Primary School/governors-autumn.html";
-        let short = shorten_middle(path, 40);
-        assert_eq!(unicode_width::UnicodeWidthStr::width(short.as_str()), 40);
-        assert!(short.starts_with("Written to"), "{short}");
-        assert!(short.ends_with("governors-autumn.html"), "{short}");
-        assert!(short.contains('…'));
-        assert_eq!(shorten_middle("fits", 10), "fits");
-        assert_eq!(
-            shorten_middle("中文学校报告", 7)
-                .chars()
-                .filter(|c| *c == '…')
-                .count(),
-            1
-        );
-    }
-
     use super::*;
 
     #[test]

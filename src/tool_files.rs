@@ -31,15 +31,12 @@ pub fn print_problems(file: &Path, problems: &[Problem]) {
     }
 }
 
-/// The longest line a problem is printed as: a value quoted from the file
-/// (a million-character id, say) is cut, not echoed whole.
-const LINE_CHARS: usize = 400;
+/// The longest line a problem is printed as, in columns: a value quoted
+/// from the file (a million-character id, say) is cut, not echoed whole.
+const LINE_COLUMNS: usize = 400;
 
 fn shortened(line: &str) -> String {
-    match line.char_indices().nth(LINE_CHARS) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line.to_string(),
-    }
+    crate::text::wrap::shorten(line, LINE_COLUMNS)
 }
 
 /// Checks each file and prints "ok" or its problems; fails if any failed.
@@ -83,11 +80,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_lines_are_cut_at_a_character_boundary() {
-        let long = "é".repeat(LINE_CHARS * 3);
+    fn long_lines_are_cut_between_whole_characters() {
+        let long = "é".repeat(LINE_COLUMNS * 3);
         let cut = shortened(&long);
-        assert_eq!(cut.chars().count(), LINE_CHARS + 1);
+        assert_eq!(cut.chars().count(), LINE_COLUMNS);
         assert!(cut.ends_with('…'));
         assert_eq!(shortened("short"), "short");
+        // An accent written as a combining mark stays on its letter.
+        let cut = shortened(&"e\u{301}".repeat(LINE_COLUMNS * 3));
+        assert_eq!(cut, format!("{}…", "e\u{301}".repeat(LINE_COLUMNS - 1)));
     }
 }

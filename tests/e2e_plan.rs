@@ -119,6 +119,8 @@ fn weak_statements_become_a_plan_that_is_checked_a_week_later() {
     s.send("e");
     set_owner_and_cadence(&mut s, "R. Patel", "J. Lee");
     s.send("k");
+    // k and e must not arrive together: two keys at once are a paste.
+    s.wait_for("▶ Improve: Phonics");
     s.send("e");
     set_owner_and_cadence(&mut s, "S. Okafor", "J. Lee");
     s.send("q");

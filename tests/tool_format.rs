@@ -347,6 +347,15 @@ fn a_key_written_with_escapes_is_quoted_visibly_never_raw() {
             .any(|x| x.message == format!("unknown key `{}…`", "k".repeat(80))),
         "{p:?}"
     );
+    // A name of accented letters, each an e and a combining accent, is cut
+    // between letters, never between a letter and its accent.
+    let accented = format!("x{}", "e\u{301}".repeat(100));
+    let p = problems(&GOOD.replace("summary =", &format!("\"{accented}\" = 1\nsummary =")));
+    assert!(
+        p.iter()
+            .any(|x| x.message == format!("unknown key `x{}…`", "e\u{301}".repeat(79))),
+        "{p:?}"
+    );
 }
 
 #[test]

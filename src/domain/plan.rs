@@ -6,6 +6,7 @@ use jiff::{Span, ToSpan};
 
 use super::evaluation::{deferred, weak, Judgements, Listed};
 use super::tool::Tool;
+use crate::text::wrap::{width, wrap};
 
 /// How far ahead a check counts as due rather than not yet due.
 pub const DUE_WINDOW_DAYS: i32 = 7;
@@ -176,7 +177,8 @@ pub struct DraftSeed {
     pub statements: Vec<String>,
 }
 
-const TITLE_CHARS: usize = 60;
+/// Most columns of a statement's words in a title made from it.
+const TITLE_COLUMNS: usize = 60;
 
 /// A plan action's title for a weak statement: the tool's own short title
 /// for it where the tool gives one, else one made from the statement.
@@ -194,20 +196,13 @@ pub fn title_from(text: &str) -> String {
         .next()
         .unwrap_or(text)
         .trim();
-    if first.chars().count() <= TITLE_CHARS {
+    if width(first) <= TITLE_COLUMNS {
         return format!("Improve: {first}");
     }
-    let mut out = String::new();
-    for word in first.split_whitespace() {
-        if out.chars().count() + word.chars().count() + 1 > TITLE_CHARS {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    format!("Improve: {out}…")
+    // The words that fit on one line; a first word longer than the line
+    // is cut between whole characters.
+    let words = wrap(first, TITLE_COLUMNS).swap_remove(0);
+    format!("Improve: {words}…")
 }
 
 fn seed_from(item: &Listed, judgements: &Judgements) -> DraftSeed {

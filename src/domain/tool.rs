@@ -8,6 +8,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::text::is_forbidden;
+use crate::text::wrap::{clusters, width, ELLIPSIS};
 
 /// Largest tool file accepted.
 pub const MAX_TOOL_BYTES: usize = 1024 * 1024;
@@ -713,23 +714,31 @@ impl Checker<'_> {
     }
 }
 
-/// Longest key name quoted in a message; longer ones are cut with "…".
+/// Most columns of a key name quoted in a message; longer ones are cut
+/// with "…".
 const MAX_QUOTED: usize = 80;
 
 /// A name from the file as a message can show it: control characters and
-/// bidi marks written as `\u{1b}` (never raw), cut if very long.
+/// bidi marks written as `\u{1b}` (never raw), cut between whole
+/// characters if very long.
 fn visible(name: &str) -> String {
     let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if i == MAX_QUOTED {
-            out.push('…');
+    let mut used = 0;
+    for cluster in clusters(name) {
+        let mut shown = String::new();
+        for c in cluster.chars() {
+            if is_forbidden(c) {
+                shown.push_str(&format!("\\u{{{:x}}}", c as u32));
+            } else {
+                shown.push(c);
+            }
+        }
+        used += width(&shown);
+        if used > MAX_QUOTED {
+            out.push(ELLIPSIS);
             break;
         }
-        if is_forbidden(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
+        out.push_str(&shown);
     }
     out
 }

@@ -648,10 +648,11 @@ impl App {
                 "Terminal too small: {}x{}; headway needs {MIN_WIDTH}x{MIN_HEIGHT}.",
                 area.width, area.height
             );
-            frame.render_widget(
-                Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
-                area,
+            let rows = crate::tui::widgets::wrap_line::wrap_line(
+                &Line::raw(text),
+                usize::from(area.width),
             );
+            frame.render_widget(Paragraph::new(rows), area);
             return;
         }
         // The keys of this screen, on one line or two when narrow, and a
@@ -758,12 +759,12 @@ impl App {
             return Vec::new();
         };
         let width = usize::from(width).max(1);
-        let wrapped = crate::tui::widgets::wrap::wrap(&text, width);
+        let wrapped = crate::text::wrap::wrap(&text, width);
         if wrapped.len() <= 3 {
             return wrapped;
         }
         let room = (width * 3).saturating_sub(width / 2);
-        crate::tui::widgets::wrap::wrap(&crate::text::shorten_middle(&text, room), width)
+        crate::text::wrap::wrap(&crate::text::wrap::shorten_middle(&text, room), width)
             .into_iter()
             .take(3)
             .collect()

@@ -511,7 +511,7 @@ fn show_waiting() {
     let Ok((width, height)) = crossterm::terminal::size() else {
         return;
     };
-    let text: String = CHECKING.chars().take(usize::from(width)).collect();
+    let text = crate::text::wrap::start_within(CHECKING, usize::from(width));
     let _ = execute!(
         stdout(),
         SavePosition,

@@ -6,14 +6,14 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::nav::Nav;
 use super::recovery::Unsaved;
 use super::theme::Theme;
 use super::widgets::layout::popup;
-use super::widgets::wrap::wrap;
+use crate::tui::widgets::wrap_line::wrap_lines_indented;
 
 /// A question that takes every key until it is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,21 +88,14 @@ pub fn key(prompt: &Prompt, key: KeyEvent) -> Answer {
     }
 }
 
-/// Lines of `text` wrapped to `width`, counted for a popup's height.
-fn rows(lines: &[Line], width: u16) -> u16 {
-    let width = usize::from(width.saturating_sub(2)).max(1);
-    lines
-        .iter()
-        .map(|l| wrap(&l.to_string(), width).len().max(1))
-        .sum::<usize>()
-        .min(usize::from(u16::MAX - 2)) as u16
-}
-
 fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, theme: &Theme) {
     let width = area.width.saturating_sub(4).min(76);
-    let height = (rows(&lines, width) + 2).min(area.height);
+    // Drawn as wrapped here, so the box is as tall as what it holds.
+    let lines = wrap_lines_indented(&lines, usize::from(width.saturating_sub(2)).max(1));
+    let rows = u16::try_from(lines.len()).unwrap_or(u16::MAX - 2);
+    let height = (rows.min(u16::MAX - 2) + 2).min(area.height);
     let inner = popup(frame, area, (width, height), title, None, theme);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 pub fn view(
@@ -225,4 +218,37 @@ pub fn held_notice(frame: &mut Frame, area: Rect, message: &str, theme: &Theme) 
         Line::styled("Enter or Esc: go on", theme.key()),
     ];
     boxed(frame, area, "Not saved", lines, theme);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    fn drawn(message: &str, width: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, 24)).unwrap();
+        terminal
+            .draw(|f| held_notice(f, f.area(), message, &Theme::new(false)))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..24)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_box_is_as_tall_as_its_wrapped_lines() {
+        let message = "Could not write /home/liaison/Documents/Reports/2026/Oakfield-Primary-School/governors-autumn.html: the disk is full";
+        for width in 30..=90 {
+            let text = drawn(message, width);
+            assert!(text.contains("Enter or Esc: go on"), "at {width}:\n{text}");
+            assert!(text.contains("governors-"), "at {width}:\n{text}");
+        }
+    }
 }

@@ -15,10 +15,10 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::domain::across::{across, Across, Movement};
 use crate::store::{Store, StoreError};
+use crate::text::wrap::{shorten, wrap};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
-use crate::tui::widgets::wrap::{shorten, wrap};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓ (k j)", "scroll"),

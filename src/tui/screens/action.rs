@@ -5,13 +5,14 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
 use crate::domain::plan::{
     format_milestones, parse_date, parse_milestones, Action, Cadence, Impact, Role, Status,
 };
 use crate::store::{ActionField, Store, StoreError};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::recovery::{Place, Unsaved};
 use crate::tui::theme::Theme;
@@ -19,7 +20,7 @@ use crate::tui::widgets::confidential::shown;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::centered;
-use crate::tui::widgets::wrap::shorten;
+use crate::tui::widgets::wrap_line::wrap_line;
 
 const HELP: &[KeyHelp] = &[
     (
@@ -620,11 +621,11 @@ impl ActionEditor {
             }
         }
         if let Some(e) = &self.error {
-            frame.render_widget(
-                Paragraph::new(Line::styled(format!(" {e}"), theme.error()))
-                    .wrap(Wrap { trim: true }),
-                footer,
+            let rows = wrap_line(
+                &Line::styled(format!(" {e}"), theme.error()),
+                usize::from(footer.width),
             );
+            frame.render_widget(Paragraph::new(rows), footer);
         }
     }
 }

@@ -15,11 +15,11 @@ use crate::domain::evaluation::{Evaluation, Judgements};
 use crate::domain::series::{compare, sparkline, Cell, Comparison, Cycle, Movement};
 use crate::domain::tool::Tool;
 use crate::store::{Store, StoreError};
+use crate::text::wrap::{fill_column, shorten, start_within, wrap};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_selectable;
-use crate::tui::widgets::wrap::{shorten, wrap};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "choose a statement"),
@@ -166,7 +166,7 @@ impl Compare {
             .unwrap_or(10)
             .min(30);
         for t in &c.trends {
-            let title: String = t.title.chars().take(title_width).collect();
+            let title = fill_column(&t.title, title_width);
             let means: Vec<String> = t
                 .means
                 .iter()
@@ -176,7 +176,7 @@ impl Compare {
                 .map(|m| m.map_or("-".into(), |m| format!("{m:.1}")))
                 .collect();
             lines.push(Line::from(vec![
-                Span::raw(format!("   {title:<title_width$}  ")),
+                Span::raw(format!("   {title}  ")),
                 Span::styled(sparkline(&t.means, scale.len()), theme.key()),
                 Span::styled(format!("  {}", means.join(" → ")), theme.dim()),
             ]));
@@ -208,7 +208,10 @@ impl Compare {
             let mut spans = vec![
                 Span::raw(if selected { "▶" } else { " " }),
                 Span::styled(flag, theme.weak()),
-                Span::raw(format!("{:<text_width$} ", shorten(&row.text, text_width))),
+                Span::raw(format!(
+                    "{} ",
+                    fill_column(&shorten(&row.text, text_width), text_width)
+                )),
             ];
             for cell in row.cells.iter().skip(skip) {
                 let (text, style) = match *cell {
@@ -257,8 +260,8 @@ impl Compare {
 fn short_cycle(cycle: &str) -> String {
     match cycle.split_once(' ') {
         Some((term, year)) if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) => {
-            format!("{}{}", term.chars().take(3).collect::<String>(), &year[2..])
+            format!("{}{}", start_within(term, 3), &year[2..])
         }
-        _ => cycle.chars().take(COLUMN - 1).collect(),
+        _ => start_within(cycle, COLUMN - 1).to_string(),
     }
 }

@@ -6,15 +6,16 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
 use crate::store::{OpenConflict, Store, StoreError};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::wrap::shorten;
+use crate::tui::widgets::wrap_line::{wrap_line, wrap_line_indented};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓ (k j)", "the conflict before / after"),
@@ -218,30 +219,35 @@ impl Conflicts {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(sides);
-        let side = |title: &'static str, key: &'static str, value: &Option<String>| {
+        let side = |title: &'static str, key: &'static str, value: &Option<String>, width: u16| {
             let text = match value.as_deref() {
                 Some("") | None => "(empty)".to_string(),
                 Some(v) => v.to_string(),
             };
-            Paragraph::new(text).wrap(Wrap { trim: false }).block(
-                Block::bordered()
-                    .border_type(BorderType::Rounded)
-                    .title(Line::from(vec![
-                        Span::styled(format!(" {key} "), theme.key()),
-                        Span::styled(format!("{title} "), theme.strong()),
-                    ])),
-            )
+            let rows = wrap_line_indented(
+                &Line::raw(text),
+                usize::from(width.saturating_sub(2)).max(1),
+            );
+            Paragraph::new(rows).block(Block::bordered().border_type(BorderType::Rounded).title(
+                Line::from(vec![
+                    Span::styled(format!(" {key} "), theme.key()),
+                    Span::styled(format!("{title} "), theme.strong()),
+                ]),
+            ))
         };
-        frame.render_widget(side("Kept for now", "1", &conflict.kept), left);
-        frame.render_widget(side("From the other copy", "2", &conflict.other), right);
+        frame.render_widget(side("Kept for now", "1", &conflict.kept, left.width), left);
         frame.render_widget(
-            Paragraph::new(Line::styled(
+            side("From the other copy", "2", &conflict.other, right.width),
+            right,
+        );
+        let rows = wrap_line(
+            &Line::styled(
                 "Both copies keep the later edit until you choose. The value not chosen goes into the history, and your choice reaches the other copy at the next sync.",
                 theme.dim(),
-            ))
-            .wrap(Wrap { trim: true }),
-            note,
+            ),
+            usize::from(note.width),
         );
+        frame.render_widget(Paragraph::new(rows), note);
         if let Some(input) = &self.writing {
             let inner = crate::tui::widgets::layout::popup(
                 frame,

@@ -20,6 +20,7 @@ use crate::domain::plan::{
 };
 use crate::domain::tool::Tool;
 use crate::store::{ActionField, Store, StoreError, PRIORITY_LIMIT_KEY};
+use crate::text::wrap::wrap;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::{shown, HIDDEN};
@@ -27,7 +28,6 @@ use crate::tui::widgets::fit::{fit, Part};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{popup, render_scrolled};
-use crate::tui::widgets::wrap::wrap;
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move"),

@@ -10,13 +10,13 @@ use ratatui::Frame;
 
 use crate::finder::{Hit, Index, Target};
 use crate::store::{Store, StoreError};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fuzzy::highlight;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::popup;
-use crate::tui::widgets::wrap::shorten;
 
 /// Shown instead of a confidential note in the result list.
 const HIDDEN_HERE: &str = "[confidential: Tab shows it]";

@@ -12,13 +12,14 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
 use crate::domain::evaluation::Progress;
 use crate::domain::plan::Stage;
 use crate::domain::school::{clean_name, School};
 use crate::store::{EvaluationListing, Link, Store};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav, Status};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit::{fit, Part};
@@ -26,7 +27,7 @@ use crate::tui::widgets::fuzzy;
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::layout::{centered, popup, scroll_offset};
-use crate::tui::widgets::wrap::shorten;
+use crate::tui::widgets::wrap_line::{wrap_line, wrap_lines};
 use unicode_width::UnicodeWidthStr;
 
 const HELP: &[KeyHelp] = &[
@@ -613,17 +614,17 @@ impl Home {
                 Some("y remove · any other key keeps it"),
                 theme,
             );
-            frame.render_widget(
-                Paragraph::new(vec![
+            let rows = wrap_lines(
+                &[
                     Line::styled(label.clone(), theme.strong()),
                     Line::raw(""),
                     Line::raw(
                         "It will no longer be listed, found or reported. Its judgements stay in the file's history.",
                     ),
-                ])
-                .wrap(Wrap { trim: true }),
-                inner,
+                ],
+                usize::from(inner.width),
             );
+            frame.render_widget(Paragraph::new(rows), inner);
         }
         if let Mode::AddSchool { input, error } = &self.mode {
             let inner = popup(
@@ -643,11 +644,11 @@ impl Home {
             frame.render_widget(Paragraph::new("School name:"), label);
             input.render(frame, field, Block::new(), true);
             if let Some(e) = error {
-                frame.render_widget(
-                    Paragraph::new(Line::styled(e.clone(), theme.error()))
-                        .wrap(Wrap { trim: true }),
-                    message,
+                let rows = wrap_line(
+                    &Line::styled(e.clone(), theme.error()),
+                    usize::from(message.width),
                 );
+                frame.render_widget(Paragraph::new(rows), message);
             }
         }
     }
@@ -727,7 +728,8 @@ impl Home {
             ]),
         ];
         let inner = centered(area, 72, 12);
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        let rows = wrap_lines(&lines, usize::from(inner.width));
+        frame.render_widget(Paragraph::new(rows), inner);
     }
 
     fn list(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -359,11 +359,11 @@ impl NewEvaluation {
             } else {
                 theme.error()
             };
-            frame.render_widget(
-                Paragraph::new(Line::styled(format!(" {e}"), style))
-                    .wrap(ratatui::widgets::Wrap { trim: false }),
-                error,
+            let rows = crate::tui::widgets::wrap_line::wrap_line_indented(
+                &Line::styled(format!(" {e}"), style),
+                usize::from(error.width),
             );
+            frame.render_widget(Paragraph::new(rows), error);
         }
     }
 

@@ -13,12 +13,12 @@ use ratatui::Frame;
 
 use crate::domain::plan::{check_state, is_overdue, next_check, CheckState};
 use crate::store::{PlanRow, Store, StoreError};
+use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit::{fit, Part};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_scrolled_rows;
-use crate::tui::widgets::wrap::shorten;
 use unicode_width::UnicodeWidthStr;
 
 const HELP: &[KeyHelp] = &[
@@ -247,13 +247,19 @@ impl Plan {
             .count();
         frame.render_widget(
             Paragraph::new(vec![
-                Line::from(vec![
-                    Span::styled(format!(" Plan for {} ", self.school), theme.title()),
-                    Span::styled(
-                        format!("· {} · v changes", self.grouping.name()),
-                        theme.dim(),
-                    ),
-                ]),
+                // A long school name gives way; the grouping and its key stay.
+                fit(
+                    vec![
+                        Part::whole(" Plan for ", theme.title()),
+                        Part::shrinks(self.school.clone(), theme.title(), 8),
+                        Part::whole(" ", theme.title()),
+                        Part::whole(
+                            format!("· {} · v changes", self.grouping.name()),
+                            theme.dim(),
+                        ),
+                    ],
+                    usize::from(header.width),
+                ),
                 Line::from(vec![
                     Span::raw(match self.entries.len() {
                         1 => " 1 action · ".to_string(),

@@ -16,12 +16,12 @@ use crate::domain::evaluation::{
 use crate::domain::series::{version_changes, Removed};
 use crate::domain::tool::Tool;
 use crate::store::{Store, StoreError};
+use crate::text::wrap::{fill_column, shorten, width as width_of, wrap};
 use crate::tui::nav::{Ctx, Nav};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::{shown, HIDDEN};
 use crate::tui::widgets::help::KeyHelp;
 use crate::tui::widgets::layout::render_selectable;
-use crate::tui::widgets::wrap::{shorten, wrap};
 
 const HELP: &[KeyHelp] = &[
     ("↑ ↓", "move between aspects and statements"),
@@ -315,15 +315,15 @@ impl Summary {
         let title_width = self
             .spread
             .iter()
-            .map(|s| s.title.chars().count())
+            .map(|s| width_of(&s.title))
             .max()
             .unwrap_or(10)
             .min(32);
         let mut positions = Vec::new();
         for (row, s) in self.spread.iter().enumerate() {
-            let title: String = s.title.chars().take(title_width).collect();
+            let title = fill_column(&s.title, title_width);
             let marker = if row == self.selected { " ▶ " } else { "   " };
-            let mut spans = vec![Span::raw(format!("{marker}{title:<title_width$}  "))];
+            let mut spans = vec![Span::raw(format!("{marker}{title}  "))];
             for (i, count) in s.at_level.iter().enumerate() {
                 let level = i as u8 + 1;
                 let glyph = if theme.color {

@@ -46,14 +46,14 @@ pub fn pick_row(
     width: usize,
     theme: &Theme,
 ) -> Line<'static> {
-    use unicode_width::UnicodeWidthStr;
+    use crate::text::wrap::{shorten, width as columns};
     let mut spans = vec![
         Span::raw(if chosen { "▶ " } else { "  " }),
         Span::raw(prefix.to_string()),
     ];
-    let room = width.saturating_sub(2 + prefix.width() + suffix.width());
-    let text = if text.width() > room {
-        crate::tui::widgets::wrap::shorten(text, room.max(1))
+    let room = width.saturating_sub(2 + columns(prefix) + columns(suffix));
+    let text = if columns(text) > room {
+        shorten(text, room.max(1))
     } else {
         text.to_string()
     };

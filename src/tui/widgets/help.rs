@@ -7,7 +7,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::layout::{centered, clear};
-use super::wrap::wrap;
+use crate::text::wrap::wrap;
 use crate::tui::theme::Theme;
 
 /// A key and what it does, as shown in help and the status line.

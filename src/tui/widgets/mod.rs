@@ -7,4 +7,4 @@ pub mod help;
 pub mod input;
 pub mod layout;
 pub mod note_box;
-pub mod wrap;
+pub mod wrap_line;

@@ -3,10 +3,11 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
 use super::input::TextInput;
+use super::wrap_line::wrap_lines;
 use crate::tui::theme::Theme;
 
 pub struct NoteBox<'a> {
@@ -41,7 +42,12 @@ pub fn render(frame: &mut Frame, area: Rect, note: NoteBox<'_>, theme: &Theme) {
             let paragraph = if note.text.is_empty() {
                 Paragraph::new(Line::styled(note.placeholder.to_string(), theme.dim()))
             } else {
-                Paragraph::new(note.text.to_string()).wrap(Wrap { trim: true })
+                // Each line of the note wrapped inside the border.
+                let lines: Vec<Line> = note.text.lines().map(Line::raw).collect();
+                Paragraph::new(wrap_lines(
+                    &lines,
+                    usize::from(area.width.saturating_sub(2)).max(1),
+                ))
             };
             frame.render_widget(paragraph.block(block), area);
         }

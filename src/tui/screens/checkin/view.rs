@@ -3,17 +3,18 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{CheckInScreen, Mode};
 use crate::agenda::{when, AgendaItem};
 use crate::domain::plan::{milestones_due, CheckIn, CheckState, Rag};
+use crate::text::wrap::shorten;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::HIDDEN;
 use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::note_box::{self, NoteBox};
-use crate::tui::widgets::wrap::shorten;
+use crate::tui::widgets::wrap_line::{wrap_line, wrap_lines, wrap_lines_indented};
 use unicode_width::UnicodeWidthStr;
 
 /// The check-in's widest, for readability on big screens.
@@ -82,10 +83,9 @@ impl CheckInScreen {
                         self.done.len()
                     )
                 };
-                frame.render_widget(
-                    Paragraph::new(Line::styled(text, theme.strong())).wrap(Wrap { trim: true }),
-                    centered(body, 70, 4),
-                );
+                let rect = centered(body, 70, 4);
+                let rows = wrap_line(&Line::styled(text, theme.strong()), usize::from(rect.width));
+                frame.render_widget(Paragraph::new(rows), rect);
             }
         }
         if self.mode == Mode::History {
@@ -184,8 +184,9 @@ impl CheckInScreen {
         }
         // The boxes follow the text, and what is left over stays below
         // them rather than between.
-        let width = usize::from(area.width.max(1));
-        let info_rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+        // Wrapped here, so the rows counted are the rows drawn.
+        let lines = wrap_lines_indented(&lines, usize::from(area.width.max(1)));
+        let info_rows = lines.len();
         let boxes: &[Mode] = match (short, self.mode) {
             (true, Mode::Impact) => &[Mode::Impact],
             (true, _) => &[Mode::Note],
@@ -202,7 +203,7 @@ impl CheckInScreen {
         let rects =
             Layout::vertical(boxes.iter().map(|_| Constraint::Length(note_rows))).split(boxes_area);
         let place = |mode: Mode| boxes.iter().position(|m| *m == mode).map(|i| rects[i]);
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), info);
+        frame.render_widget(Paragraph::new(lines), info);
         frame.render_widget(Paragraph::new(legend), rag_row);
         let current = self.current_check_in();
         let note_title = if current.is_some_and(|c| c.confidential) {
@@ -312,7 +313,8 @@ impl CheckInScreen {
                 .map(|c| check_in_line("", c, revealed, theme))
                 .collect()
         };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        let rows = wrap_lines(&lines, usize::from(inner.width));
+        frame.render_widget(Paragraph::new(rows), inner);
     }
 }
 

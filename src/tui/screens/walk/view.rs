@@ -3,19 +3,20 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{Mode, Walk};
 use crate::domain::evaluation::{progress, Judgement, Mark, TextField};
 use crate::store::Revision;
+use crate::text::wrap::shorten;
 use crate::tui::screens::home::progress_bar;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::confidential::{shown, HIDDEN};
 use crate::tui::widgets::fuzzy::pick_row;
 use crate::tui::widgets::layout::{centered, popup};
 use crate::tui::widgets::note_box::{self, NoteBox};
-use crate::tui::widgets::wrap::{shorten, wrap};
+use crate::tui::widgets::wrap_line::{wrap_line, wrap_lines};
 use unicode_width::UnicodeWidthStr;
 
 /// The walk's widest and the notes' tallest, for readability on big screens.
@@ -35,19 +36,33 @@ impl Walk {
         // Long lines are hard to read on a shared screen: keep to 120 columns.
         let area = centered(area, MAX_WIDTH, area.height);
         let width = area.width.saturating_sub(2).max(1);
-        let statement_rows = wrapped_rows(&here.statement.text, width).min(6);
+        // Each text wrapped once: the rows counted here are the rows drawn.
+        let columns = usize::from(width);
+        let statement_lines = wrap_line(
+            &Line::styled(here.statement.text.clone(), theme.strong()),
+            columns,
+        );
+        let statement_rows = rows_of(&statement_lines).min(6);
         let guidance = here.statement.guidance.as_deref().unwrap_or("");
-        let guidance_rows = if guidance.is_empty() {
-            0
+        let guidance_lines = if guidance.is_empty() {
+            Vec::new()
         } else {
-            wrapped_rows(&format!("Guidance: {guidance}"), width).min(4)
+            wrap_line(
+                &Line::from(vec![
+                    Span::styled("Guidance: ", theme.key()),
+                    Span::styled(guidance.to_string(), theme.dim()),
+                ]),
+                columns,
+            )
         };
-        let scale_line = self.scale_line(mark, theme);
-        let scale_rows = wrapped_rows(&line_text(&scale_line), width).min(3);
-        let earlier_line = self.earlier_line(theme);
-        let earlier_rows = earlier_line
-            .as_ref()
-            .map_or(0, |l| wrapped_rows(&line_text(l), width).min(2));
+        let guidance_rows = rows_of(&guidance_lines).min(4);
+        let scale_lines = wrap_line(&self.scale_line(mark, theme), columns);
+        let scale_rows = rows_of(&scale_lines).min(3);
+        let earlier_lines = self
+            .earlier_line(theme)
+            .map(|l| wrap_line(&l, columns))
+            .unwrap_or_default();
+        let earlier_rows = rows_of(&earlier_lines).min(2);
         let plan_lines = self.plan_lines(usize::from(width), theme);
         // The notes sit on the progress line with a height set by the screen,
         // not by the statement: as statements of other lengths come and go
@@ -146,25 +161,11 @@ impl Walk {
             width: r.width.saturating_sub(2),
             ..r
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(here.statement.text.clone(), theme.strong()))
-                .wrap(Wrap { trim: true }),
-            inset(statement),
-        );
+        frame.render_widget(Paragraph::new(statement_lines), inset(statement));
         if guidance_rows > 0 {
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("Guidance: ", theme.key()),
-                    Span::styled(guidance.to_string(), theme.dim()),
-                ]))
-                .wrap(Wrap { trim: true }),
-                inset(guidance_area),
-            );
+            frame.render_widget(Paragraph::new(guidance_lines), inset(guidance_area));
         }
-        frame.render_widget(
-            Paragraph::new(scale_line).wrap(Wrap { trim: true }),
-            inset(scale),
-        );
+        frame.render_widget(Paragraph::new(scale_lines), inset(scale));
         let state_line = match mark {
             Mark::Judged(level) => Line::from(vec![
                 Span::raw(" Judged: "),
@@ -207,11 +208,8 @@ impl Walk {
         if judgement.confidential {
             state_line.push_span(Span::styled("  [confidential]", theme.key()));
         }
-        if let Some(line) = earlier_line {
-            frame.render_widget(
-                Paragraph::new(line).wrap(Wrap { trim: true }),
-                inset(earlier_area),
-            );
+        if earlier_rows > 0 {
+            frame.render_widget(Paragraph::new(earlier_lines), inset(earlier_area));
         }
         frame.render_widget(Paragraph::new(plan_lines), inset(plan_area));
         // A tall screen has room for the cycles before last time.
@@ -509,7 +507,8 @@ impl Walk {
                 })
                 .collect()
         };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        let rows = wrap_lines(&lines, usize::from(inner.width));
+        frame.render_widget(Paragraph::new(rows), inner);
     }
 
     fn history_value(&self, r: &Revision) -> String {
@@ -545,11 +544,6 @@ fn short_time(stamp: &str) -> String {
         .unwrap_or_else(|_| stamp.to_string())
 }
 
-fn line_text(line: &Line) -> String {
-    line.spans.iter().map(|s| s.content.as_ref()).collect()
-}
-
-/// Rows `text` takes when word-wrapped to `width`.
 /// Rows for the notes on a screen `height` rows tall whose other parts
 /// need `above` rows: a third of the screen, half on a tall one (6 to 24
 /// rows), whatever the statement, less only what a long statement needs,
@@ -568,8 +562,7 @@ fn notes_rows(height: u16, above: u16) -> u16 {
         .min(height.saturating_sub(1))
 }
 
-fn wrapped_rows(text: &str, width: u16) -> u16 {
-    wrap(text, usize::from(width))
-        .len()
-        .min(usize::from(u16::MAX)) as u16
+/// Rows that wrapped lines take.
+fn rows_of(lines: &[Line]) -> u16 {
+    u16::try_from(lines.len()).unwrap_or(u16::MAX)
 }
