@@ -372,3 +372,62 @@ fn a_read_beside_the_app_leaves_it_its_log() {
     let out = headway(&db, &["find", "after the read"]);
     assert!(text(&out.stdout).contains("Saved after the read"));
 }
+
+/// Another program that reads the file while the app has it open, and
+/// closes as if it were the last, must not take the app's log from under
+/// it: the app keeps its locks from its first moment (a handle opened and
+/// closed on the file after SQLite locked it once dropped them all), so
+/// what it saves next is in the file for everyone.
+#[test]
+fn a_reader_closing_beside_the_running_app_leaves_its_log_and_its_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let wal = dir.path().join("school.db-wal");
+    let mut app = common::Session::start(&db, &[], 100, 30);
+    app.wait_for("a add school");
+    // Run beside the app: not waiting for its writer's lock to go.
+    let beside = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_headway"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("HEADWAY_DB")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    assert!(wal.exists(), "the app made its log");
+    // A reader in another process that checkpoints and removes the log
+    // when it thinks it is the last one: a read command that found a log.
+    let out = beside(&["export"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(wal.exists(), "the app's log was taken from under it");
+    // And a plain SQLite reader in another program (Python's), as
+    // `sqlite3` is: it folds the log in and deletes it on close unless
+    // another process holds the file.
+    let plain = Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute('SELECT count(*) FROM schools').fetchone()[0]); c.close()")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(text(&plain.stdout).trim(), "2", "{}", text(&plain.stderr));
+    assert!(
+        wal.exists(),
+        "a plain reader took the app's log from under it"
+    );
+    // What the app saves now reaches the file.
+    app.send("a");
+    app.wait_for("School name");
+    app.type_slowly("Saved after the reader");
+    app.send("\r");
+    app.wait_for("Saved after the reader");
+    let found = beside(&["find", "reader"]);
+    assert!(
+        text(&found.stdout).contains("Saved after the reader"),
+        "{}",
+        text(&found.stderr)
+    );
+    app.send("q");
+    assert!(app.wait_exit());
+}

@@ -94,6 +94,11 @@ impl Store {
         // Whether SQLite's log was there before this open: a read that
         // finds none leaves none (below).
         let log_before = companion(&path, "-wal").exists();
+        // Read before SQLite opens the file: opening and closing another
+        // handle on it once SQLite holds its locks would drop them all (POSIX
+        // locks belong to the process), and another process could then
+        // delete the log under this one.
+        let cut_off = !log_before && cut_short(&path).is_some();
         // A read opens the file for writing when it may, with every write
         // refused (`query_only`), because only a connection that may write
         // folds the log into the file and removes the -wal and -shm when it
@@ -159,16 +164,14 @@ impl Store {
             || (mode == OpenMode::Write && existed && found > 0 && found < SCHEMA_VERSION);
         if whole_file {
             check_pages(&conn, &path, None)?;
-        } else if !log_before {
+        } else if cut_off {
             // Without a log, the file alone must be as long as its header
             // says; a cut-off file is refused before anything is read.
-            if cut_short(&path).is_some() {
-                return Err(StoreError::Damaged {
-                    why: "it stops part way through".into(),
-                    backup: super::backup::newest_good_backup(&path),
-                    path,
-                });
-            }
+            return Err(StoreError::Damaged {
+                why: "it stops part way through".into(),
+                backup: super::backup::newest_good_backup(&path),
+                path,
+            });
         }
         // Known before an upgrade, so the copy taken first is filed under it.
         let identity = read_identity(&conn).unwrap_or_else(new_identity);
