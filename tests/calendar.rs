@@ -344,6 +344,15 @@ fn an_overdue_check_is_shown_on_today_and_says_since_when() {
         e.uid.ends_with("-later-checks@headway") && e.summary.contains("Phonics")
     });
     assert_eq!(weekly_later.start, "20261216");
+    // A day on, still overdue, the check moves to the new today with
+    // nothing stored changing, and comes with a higher SEQUENCE, so a
+    // calendar that imports it again moves it.
+    let next_day = calendar(&db, date(2026, 12, 10), &[]);
+    assert_eq!(
+        next_check(&next_day, "Sequence the reading").start,
+        "20261210"
+    );
+    never_lower(&late, &next_day);
 }
 
 #[test]

@@ -57,10 +57,14 @@ fn date_property(key: &str, on: Date) -> Property {
 /// earlier list. These count twice. A date, an owner or success criteria set
 /// where there were none, and a milestone added to an empty list, keep no
 /// revision: what is set and listed counts once, and whatever takes it away
-/// keeps a revision worth more than it was. The sum is doubled: a live event
-/// takes it, a cancelled one the next number, so an event that comes back
-/// after it was cancelled always comes back higher.
-pub fn sequence(trail: &ActionTrail, action: &Action) -> u32 {
+/// keeps a revision worth more than it was. The days since 2020 count once
+/// too: an overdue check moves to today each day with nothing stored
+/// changing, and must still come with a higher SEQUENCE (a calendar keeps
+/// the old day otherwise); every event rises with them, which a calendar
+/// takes as an update that changes nothing. The sum is doubled: a live
+/// event takes it, a cancelled one the next number, so an event that comes
+/// back after it was cancelled always comes back higher.
+pub fn sequence(trail: &ActionTrail, action: &Action, today: Date) -> u32 {
     let past_milestones: usize = trail.past_milestones.iter().map(Vec::len).sum();
     let grows = trail.check_ins as usize
         + trail.revisions as usize
@@ -71,8 +75,12 @@ pub fn sequence(trail: &ActionTrail, action: &Action) -> u32 {
         + usize::from(!action.owner.is_empty())
         + usize::from(!action.success_criteria.is_empty())
         + action.milestones.len();
-    u32::try_from(2 * (2 * grows + listed)).unwrap_or(u32::MAX - 1)
+    let days = usize::try_from((today - SEQUENCE_EPOCH).get_days()).unwrap_or(0);
+    u32::try_from(2 * (2 * grows + listed + days)).unwrap_or(u32::MAX - 1)
 }
+
+/// Where the days counted in SEQUENCE start.
+const SEQUENCE_EPOCH: Date = jiff::civil::date(2020, 1, 1);
 
 /// A milestone's name among its action's: the words it says (a digest),
 /// and which of the milestones saying the same words it is. Its date may
@@ -161,7 +169,7 @@ fn open_events(
     uid: &dyn Fn(&str) -> String,
     out: &mut Vec<Planned>,
 ) {
-    let live = sequence(trail, a);
+    let live = sequence(trail, a, report.today);
     let w = words(&report.school, a);
     let today = report.today;
     let until = today.checked_add(HORIZON_DAYS.days()).unwrap_or(today);
@@ -277,7 +285,7 @@ fn closed_events(
     uid: &dyn Fn(&str) -> String,
     out: &mut Vec<Planned>,
 ) {
-    let sequence = sequence(trail, a) + 1;
+    let sequence = sequence(trail, a, report.today) + 1;
     let w = words(&report.school, a);
     let next = next_check(a, trail.last_check_in, report.today);
     let mut cancel = |kind: &str, on: Date, summary: &str, description: &str| {
