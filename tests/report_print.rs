@@ -227,3 +227,92 @@ fn each_demo_cycle_prints_a_one_page_summary_then_numbered_detail_pages() {
         );
     }
 }
+
+/// A cycle of nine evaluations still opens with a summary on one page, a
+/// word too long for any line is wrapped rather than cut off at the edge,
+/// a long name leaves the page number whole, and the plan's health adds up.
+#[test]
+fn a_crowded_cycle_keeps_its_summary_on_one_page_and_loses_no_text() {
+    use headway::store::{ActionField, NewEvaluation, OpenMode, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crowded.db");
+    headway(&db, &["demo"]);
+    let long_word = "Supercalifragilistic".repeat(12);
+    let long_name = format!(
+        "Oakfield Primary School and Nursery of {}",
+        "the Valley ".repeat(6)
+    );
+    {
+        let mut store = Store::open(&db, OpenMode::Write).unwrap();
+        let school = store
+            .schools()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name.starts_with("Oakfield"))
+            .unwrap();
+        let tools = [
+            "behaviour-attendance",
+            "parents-agencies",
+            "send-pastoral",
+            "self-evaluation-quality",
+        ];
+        for (i, tool) in tools.iter().cycle().take(8).enumerate() {
+            store
+                .create_evaluation(&NewEvaluation {
+                    school_id: school.id,
+                    tool_id: tool.to_string(),
+                    tool_version: 1,
+                    scope: format!("Year {}", i + 1),
+                    cycle: "Autumn 2026".into(),
+                    attendees: String::new(),
+                })
+                .unwrap();
+        }
+        let action = store.plan_rows(Some(school.id)).unwrap()[0].action.id;
+        store
+            .set_action_field(action, ActionField::Description, Some(&long_word), true)
+            .unwrap();
+        store
+            .set_action_field(action, ActionField::Status, Some("dropped"), true)
+            .unwrap();
+    }
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE schools SET name = ?1 WHERE name LIKE 'Oakfield%'",
+            [&long_name],
+        )
+        .unwrap();
+    let html = dir.path().join("crowded.html");
+    let out = html.display().to_string();
+    headway(&db, &["report", "--school", "Oakfield", "-o", &out]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("2 actions in the plan, 1 of them open"),
+        "the health sentence"
+    );
+    let pdf = print(&html);
+    let n = pages(&pdf);
+    let all: Vec<String> = (1..=n).map(|p| page_text(&pdf, p)).collect();
+    assert!(all[0].contains("The plan's health"), "{}", all[0]);
+    assert!(
+        !all[1].contains("The plan's health") && !all[1].contains("The weakest areas"),
+        "the summary ran on to page 2:\n{}",
+        all[1]
+    );
+    for (i, text) in all.iter().enumerate() {
+        assert!(
+            text.contains(&format!("Page {} of {n}", i + 1)),
+            "page {}:\n{text}",
+            i + 1
+        );
+    }
+    // Every letter of the long word is on the page, wrapped.
+    let letters: String = all
+        .concat()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(letters.contains(&long_word), "the long word was cut off");
+    layout_is_whole(&html, &all, "crowded");
+}

@@ -19,7 +19,7 @@ use super::report::{PlanEntry, Report, Section, Standing};
 const STYLE: &str = "
 :root { color-scheme: light; }
 body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1d1d1f;
-  max-width: 52rem; margin: 0 auto; padding: 1rem; }
+  max-width: 52rem; margin: 0 auto; padding: 1rem; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid #d0d4da; padding-bottom: .2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
@@ -59,7 +59,7 @@ svg.swatch { vertical-align: -2px; margin-right: .25rem; }
 .summary li { margin: .15rem 0; }
 article.action { border-top: 1px solid #d0d4da; padding: .5rem 0 .3rem; }
 article.action h3 { margin: .2rem 0 .3rem; }
-dl.fields { display: grid; grid-template-columns: 11rem 1fr; gap: .15rem .8rem; margin: .3rem 0; }
+dl.fields { display: grid; grid-template-columns: 11rem minmax(0, 1fr); gap: .15rem .8rem; margin: .3rem 0; }
 dl.fields dt { color: #5a6270; }
 dl.fields dd { margin: 0; }
 dl.fields ul { margin: 0; }
@@ -73,17 +73,27 @@ td.count { white-space: nowrap; }
   tr { border-bottom: 1px solid #d0d4da; padding: .3rem 0; }
   td { border: 0; padding: .1rem 0; }
   td[data-label]::before { content: attr(data-label) ': '; color: #5a6270; }
-  dl.fields { grid-template-columns: 1fr; }
+  dl.fields { grid-template-columns: minmax(0, 1fr); }
   dl.fields dd { margin-bottom: .3rem; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   h2 { margin-top: 1.2rem; }
-  .summary { break-after: page; page-break-after: always; }
+  .summary { break-after: page; page-break-after: always; font-size: 9pt; }
+  .summary h1 { font-size: 1.4rem; }
+  .summary h2 { margin-top: .6rem; }
+  .summary h3 { margin: .5rem 0 .2rem; }
+  .summary th, .summary td { padding: .1rem .3rem; }
+  .summary svg.bar { max-width: 200px; }
+  .summary td.bar-cell { width: 205px; }
+  .summary th { white-space: nowrap; }
+  .summary .health li { padding: .1rem .4rem; }
+  .summary .lead-on { display: none; }
   h2 + p, h3 + p { break-inside: avoid; page-break-inside: avoid; }
   .plan > p { break-after: avoid; page-break-after: avoid; }
   .plan > p + article { break-before: avoid; page-break-before: avoid; }
-  tr, li, article.action, dl.fields > * { break-inside: avoid; page-break-inside: avoid; }
+  tr, li, dl.fields > * { break-inside: avoid; page-break-inside: avoid; }
+  article.action h3 + p { break-after: avoid; page-break-after: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 ";
@@ -136,7 +146,11 @@ fn date(d: Date) -> String {
 /// The page rules for print: A4, page numbers, the school and cycle in
 /// the footer, and the confidential mark on every page when it applies.
 fn page_style(report: &Report) -> String {
-    let footer = css_string(&format!("{} · {}", report.school, report.cycle));
+    // Kept short, so the page number beside it stays on one line.
+    let footer = css_string(&crate::text::wrap::shorten(
+        &format!("{} · {}", report.school, report.cycle),
+        70,
+    ));
     let mut css = format!(
         "@page {{ size: A4; margin: 14mm 14mm 18mm;\n  \
          @bottom-left {{ content: {footer}; font: 8pt system-ui, sans-serif; color: #5a6270; }}\n  \
@@ -175,10 +189,14 @@ pub fn to_html(report: &Report) -> String {
 }
 
 /// How many strengths, weak areas and late actions the summary names
-/// before pointing to the detail, so it stays on one page.
-const SUMMARY_ITEMS: usize = 5;
+/// before pointing to the detail: fewer as the cycle has more evaluations,
+/// each of which takes a row, so the summary stays on one A4 page.
+fn summary_items(evaluations: usize) -> usize {
+    (16usize.saturating_sub(2 * evaluations) / 3).clamp(1, 5)
+}
 
 fn summary_html(h: &mut String, report: &Report) {
+    let most = summary_items(report.sections.len());
     let _ = writeln!(
         h,
         "<section class=\"summary\">\n<header>\n<h1>{}</h1>\n\
@@ -234,7 +252,7 @@ fn summary_html(h: &mut String, report: &Report) {
         h.push_str("<p class=\"muted\">None recorded this cycle.</p>\n");
     } else {
         h.push_str("<ul>\n");
-        for (s, item) in strengths.iter().take(SUMMARY_ITEMS) {
+        for (s, item) in strengths.iter().take(most) {
             let _ = writeln!(
                 h,
                 "<li>{} <span class=\"muted\">({} · {})</span></li>",
@@ -243,7 +261,7 @@ fn summary_html(h: &mut String, report: &Report) {
                 escape(&item.aspect)
             );
         }
-        more_html(h, strengths.len());
+        more_html(h, strengths.len(), most);
         h.push_str("</ul>\n");
     }
 
@@ -253,7 +271,7 @@ fn summary_html(h: &mut String, report: &Report) {
         h.push_str("<p class=\"muted\">Nothing was judged weak this cycle.</p>\n");
     } else {
         h.push_str("<ul>\n");
-        for a in areas.iter().take(SUMMARY_ITEMS) {
+        for a in areas.iter().take(most) {
             let _ = writeln!(
                 h,
                 "<li><strong>{}</strong> <span class=\"muted\">({} · {})</span>: \
@@ -265,7 +283,7 @@ fn summary_html(h: &mut String, report: &Report) {
                 a.judged
             );
         }
-        more_html(h, areas.len());
+        more_html(h, areas.len(), most);
         h.push_str("</ul>\n");
     }
 
@@ -274,13 +292,7 @@ fn summary_html(h: &mut String, report: &Report) {
     if report.plan.is_empty() {
         h.push_str("<p class=\"muted\">No actions have been accepted into the plan yet.</p>\n");
     } else {
-        let _ = writeln!(
-            h,
-            "<p>{} open action{}; each is counted once, and an overdue one is counted as \
-             overdue whatever its last rating.</p>\n<ul class=\"health\">",
-            health.open(),
-            if health.open() == 1 { "" } else { "s" }
-        );
+        let _ = writeln!(h, "<p>{}.</p>\n<ul class=\"health\">", health.sentence());
         for standing in Standing::ALL {
             let _ = writeln!(
                 h,
@@ -298,7 +310,7 @@ fn summary_html(h: &mut String, report: &Report) {
             .collect();
         if !late.is_empty() {
             h.push_str("<ul>\n");
-            for e in late.iter().take(SUMMARY_ITEMS) {
+            for e in late.iter().take(most) {
                 let _ = writeln!(
                     h,
                     "<li><strong>{}</strong> ({}): <span class=\"late\">{}</span></li>",
@@ -307,22 +319,22 @@ fn summary_html(h: &mut String, report: &Report) {
                     late_reasons_html(e)
                 );
             }
-            more_html(h, late.len());
+            more_html(h, late.len(), most);
             h.push_str("</ul>\n");
         }
     }
     h.push_str(
-        "<p class=\"muted\">The detail of each evaluation and every action in full follow.</p>\n\
+        "<p class=\"muted lead-on\">The detail of each evaluation and every action in full follow.</p>\n\
          </section>\n",
     );
 }
 
-fn more_html(h: &mut String, total: usize) {
-    if total > SUMMARY_ITEMS {
+fn more_html(h: &mut String, total: usize, shown: usize) {
+    if total > shown {
         let _ = writeln!(
             h,
             "<li class=\"muted\">and {} more in the detail below</li>",
-            total - SUMMARY_ITEMS
+            total - shown
         );
     }
 }

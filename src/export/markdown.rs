@@ -162,12 +162,15 @@ fn summary_markdown(m: &mut String, report: &Report) {
         let p = progress(&s.tool, &s.judgements);
         let _ = writeln!(
             m,
-            "- **{}** · {}: {} of {} statements judged; {} strengths, {} weak.",
+            "- **{}** · {}: {} of {} statements judged; {}, {} weak.",
             escape(&s.tool.title),
             escape(&s.evaluation.scope),
             p.judged,
             p.total(),
-            s.strengths().len(),
+            match s.strengths().len() {
+                1 => "1 strength".to_string(),
+                n => format!("{n} strengths"),
+            },
             s.weak().len()
         );
     }
@@ -217,13 +220,7 @@ fn summary_markdown(m: &mut String, report: &Report) {
         .iter()
         .map(|s| format!("{} {}", health.count(*s), s.word()))
         .collect();
-    let _ = writeln!(
-        m,
-        "{} open action{}, each counted once: {}.\n",
-        health.open(),
-        if health.open() == 1 { "" } else { "s" },
-        counts.join(" · ")
-    );
+    let _ = writeln!(m, "{}: {}.\n", health.sentence(), counts.join(" · "));
     let late: Vec<&PlanEntry> = report
         .plan_in_order()
         .into_iter()

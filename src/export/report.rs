@@ -225,6 +225,23 @@ impl PlanHealth {
     pub fn open(&self) -> usize {
         self.counts[..5].iter().sum()
     }
+
+    /// Every action counted, open or not.
+    pub fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
+
+    /// "6 actions in the plan, 5 of them open": the counts that follow add
+    /// up to the first number.
+    pub fn sentence(&self) -> String {
+        let total = self.total();
+        format!(
+            "{total} action{} in the plan, {} of them open; each is counted once below, \
+             an overdue one as overdue whatever its last rating",
+            if total == 1 { "" } else { "s" },
+            self.open()
+        )
+    }
 }
 
 /// One aspect of one evaluation, ranked among the cycle's weakest areas.
