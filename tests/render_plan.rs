@@ -122,6 +122,10 @@ fn school_plan_groups_and_marks_what_is_overdue() {
         assert!(text.contains("1 overdue"), "{text}");
         assert!(text.contains("1 checks overdue"), "{text}");
         assert!(text.contains("Clear and ambitious intent"), "{text}");
+        // Past its due date, its last amber check-in is not what it shows:
+        // it reads LATE, as the reports say overdue.
+        assert!(text.contains(" LATE "), "{text}");
+        assert!(!text.contains("AMBER"), "{text}");
     }
     f.app.key(key(KeyCode::Char('v')));
     assert!(screen(&f.app, 80, 24).contains("R. Patel"));

@@ -353,6 +353,65 @@ pub enum CheckState {
     NotYet(i32),
 }
 
+/// Where an action stands, as governors and the plan screen read it: each
+/// action has exactly one, so counts add up and a late action is never
+/// shown as green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Standing {
+    /// Open, and past its due date or its check-in date.
+    Overdue,
+    Red,
+    Amber,
+    Green,
+    /// Open, with no check-in yet and nothing late.
+    NotChecked,
+    Done,
+    Dropped,
+}
+
+impl Standing {
+    /// `late`: open and past its due date or its check-in date; `last`:
+    /// the colour of its latest check-in.
+    pub fn of(action: &Action, last: Option<Rag>, late: bool) -> Standing {
+        match action.status {
+            Status::Done => return Standing::Done,
+            Status::Dropped => return Standing::Dropped,
+            _ => {}
+        }
+        if late {
+            return Standing::Overdue;
+        }
+        match last {
+            Some(Rag::Red) => Standing::Red,
+            Some(Rag::Amber) => Standing::Amber,
+            Some(Rag::Green) => Standing::Green,
+            None => Standing::NotChecked,
+        }
+    }
+
+    pub const ALL: [Standing; 7] = [
+        Standing::Overdue,
+        Standing::Red,
+        Standing::Amber,
+        Standing::Green,
+        Standing::NotChecked,
+        Standing::Done,
+        Standing::Dropped,
+    ];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Standing::Overdue => "overdue",
+            Standing::Red => "red",
+            Standing::Amber => "amber",
+            Standing::Green => "green",
+            Standing::NotChecked => "no check-in yet",
+            Standing::Done => "done",
+            Standing::Dropped => "dropped",
+        }
+    }
+}
+
 /// The date of an action's next check: one cadence after its last check-in,
 /// or else after its start, or else after the day it was accepted (today if
 /// none is known), but never later than its due date.

@@ -11,7 +11,8 @@ use crate::domain::evaluation::{
     deferred, spread_by_aspect, strengths, weak, AspectSpread, Evaluation, Judgement, Judgements,
     Listed,
 };
-use crate::domain::plan::{check_state, is_overdue, next_check, CheckIn, CheckState, Rag, Status};
+pub use crate::domain::plan::Standing;
+use crate::domain::plan::{check_state, is_overdue, next_check, CheckIn, CheckState};
 use crate::domain::school::School;
 use crate::domain::series::{movement, Movement};
 use crate::domain::tool::Tool;
@@ -171,45 +172,6 @@ pub struct PlanEntry {
     pub check_overdue: bool,
 }
 
-/// Where an action stands, as governors read it: each action has exactly
-/// one, so the counts add up and a late action is never shown as green.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Standing {
-    /// Open, and past its due date or its check-in date.
-    Overdue,
-    Red,
-    Amber,
-    Green,
-    /// Open, with no check-in yet and nothing late.
-    NotChecked,
-    Done,
-    Dropped,
-}
-
-impl Standing {
-    pub const ALL: [Standing; 7] = [
-        Standing::Overdue,
-        Standing::Red,
-        Standing::Amber,
-        Standing::Green,
-        Standing::NotChecked,
-        Standing::Done,
-        Standing::Dropped,
-    ];
-
-    pub fn word(self) -> &'static str {
-        match self {
-            Standing::Overdue => "overdue",
-            Standing::Red => "red",
-            Standing::Amber => "amber",
-            Standing::Green => "green",
-            Standing::NotChecked => "no check-in yet",
-            Standing::Done => "done",
-            Standing::Dropped => "dropped",
-        }
-    }
-}
-
 /// How many actions stand where.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PlanHealth {
@@ -264,21 +226,7 @@ impl PlanEntry {
     }
 
     pub fn standing(&self) -> Standing {
-        let a = &self.row.action;
-        match a.status {
-            Status::Done => return Standing::Done,
-            Status::Dropped => return Standing::Dropped,
-            _ => {}
-        }
-        if self.is_late() {
-            return Standing::Overdue;
-        }
-        match self.last().map(|c| c.rag) {
-            Some(Rag::Red) => Standing::Red,
-            Some(Rag::Amber) => Standing::Amber,
-            Some(Rag::Green) => Standing::Green,
-            None => Standing::NotChecked,
-        }
+        Standing::of(&self.row.action, self.last().map(|c| c.rag), self.is_late())
     }
 
     /// What is overdue, in words for people: "was due 13 Nov 2026;

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
-use crate::domain::plan::{check_state, is_overdue, next_check, CheckState};
+use crate::domain::plan::{check_state, is_overdue, next_check, CheckState, Standing};
 use crate::store::{PlanRow, Store, StoreError};
 use crate::text::wrap::shorten;
 use crate::tui::nav::{Ctx, Nav};
@@ -329,12 +329,18 @@ impl Plan {
                 Some(CheckState::Due(n)) | Some(CheckState::NotYet(n)) => format!("check in {n}d"),
                 None => String::new(),
             };
-            let rag = e
-                .row
-                .last_check_in
-                .as_ref()
-                .map(|c| c.rag.as_str().to_uppercase())
-                .unwrap_or_else(|| "-".into());
+            // A late action reads LATE, whatever its last colour: the
+            // reports say "overdue", never green, for the same action.
+            let last = e.row.last_check_in.as_ref().map(|c| c.rag);
+            let behind = late || matches!(check, Some(CheckState::Overdue(_)));
+            let (rag, rag_style) = match Standing::of(a, last, behind) {
+                Standing::Overdue => ("LATE".to_string(), theme.error()),
+                _ => (
+                    last.map(|r| r.as_str().to_uppercase())
+                        .unwrap_or_else(|| "-".into()),
+                    theme.key(),
+                ),
+            };
             let width = usize::from(inner.width);
             let owner = if a.owner.is_empty() {
                 "no owner".to_string()
@@ -356,7 +362,7 @@ impl Plan {
             };
             let lead = vec![
                 Part::whole(if selected { " ▶ " } else { "   " }, Style::new()),
-                Part::whole(format!("{rag:<5} "), theme.key()),
+                Part::whole(format!("{rag:<5} "), rag_style),
             ];
             // On one line where the title keeps 40 columns; else the
             // owner, dates and checks go on a line of their own, so they
