@@ -658,7 +658,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             Ok(())
         }
         Some(Command::Restore { backup, yes }) => {
-            let database = database_path(&cli.global)?;
+            let database = database_path(&cli.global, true)?;
             let plan = crate::store::restore::plan_restore(&database, &backup)?;
             if let Some(current) = &plan.different {
                 console::error_line(&different_database(&plan, current));
@@ -716,7 +716,7 @@ pub fn run(cli: Cli) -> Result<(), UserError> {
             Ok(())
         }
         Some(Command::Demo) => {
-            let path = database_path(&cli.global)?;
+            let path = database_path(&cli.global, true)?;
             let mut store = Store::open(&path, OpenMode::Write)?;
             crate::demo::fill(&mut store, today)?;
             console::line(&format!(
@@ -938,7 +938,9 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// folder, created private when headway makes it. An empty $HEADWAY_DB is
 /// refused rather than ignored: falling back to the default file would put
 /// one school's records somewhere the user did not choose.
-pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
+/// The database file to use. The default one's folder is made only when
+/// `for_writing`: a command that only reads makes nothing.
+pub fn database_path(global: &Global, for_writing: bool) -> Result<PathBuf, UserError> {
     if let Some(path) = &global.db {
         if path.to_string_lossy().trim().is_empty() {
             return Err(UserError::Message(
@@ -962,7 +964,7 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
         )
     })?;
     let folder = dirs.data_dir();
-    if !folder.exists() {
+    if for_writing && !folder.exists() {
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -982,7 +984,7 @@ pub fn database_path(global: &Global) -> Result<PathBuf, UserError> {
 /// the database is touched).
 fn open_for_app(global: &Global) -> Result<(Store, crate::tui::config::Config), UserError> {
     let config = crate::tui::config::load().map_err(UserError::Message)?;
-    let path = database_path(global)?;
+    let path = database_path(global, true)?;
     Ok((Store::open_for_app(&path)?, config))
 }
 
@@ -1008,7 +1010,7 @@ fn exchange_error(e: crate::exchange::ExchangeError) -> UserError {
 }
 
 fn open(global: &Global, mode: OpenMode) -> Result<Store, UserError> {
-    let path = database_path(global)?;
+    let path = database_path(global, mode == OpenMode::Write)?;
     let store = Store::open(&path, mode)?;
     for notice in store.notices() {
         console::error_line(&format!("headway: {notice}"));

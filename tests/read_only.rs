@@ -431,3 +431,27 @@ fn a_reader_closing_beside_the_running_app_leaves_its_log_and_its_saves() {
     app.send("q");
     assert!(app.wait_exit());
 }
+
+/// With no --db, a read of the default database that does not exist yet
+/// makes neither the file nor its folder.
+#[test]
+fn a_read_of_the_default_database_makes_no_folder() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["tools", "list"][..], &["find", "phonics"], &["export"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_headway"))
+            .args(args)
+            .env("HOME", home.path())
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("HEADWAY_DB")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("does not exist"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert_eq!(names(home.path()), Vec::<String>::new(), "{args:?}");
+    }
+}
