@@ -292,6 +292,18 @@ fn the_next_check_follows_the_last_check_in_and_never_passes_the_due_date() {
         date(2026, 11, 12),
         "due date comes first"
     );
+    // Checked on or after its due date, a late action's next check is a
+    // cadence on: a check-in clears it instead of leaving it overdue.
+    assert_eq!(
+        next_check(&a, Some(date(2026, 11, 20)), today),
+        date(2026, 12, 4),
+        "checked after the due date"
+    );
+    assert_eq!(
+        next_check(&a, Some(date(2026, 11, 12)), today),
+        date(2026, 11, 26),
+        "checked on the due date"
+    );
     a.start = None;
     a.due = None;
     assert_eq!(

@@ -414,7 +414,10 @@ impl Standing {
 
 /// The date of an action's next check: one cadence after its last check-in,
 /// or else after its start, or else after the day it was accepted (today if
-/// none is known), but never later than its due date.
+/// none is known), but never later than its due date while that is still
+/// ahead of the last check. Once a check falls on or after the due date, the
+/// next comes a cadence later: an action running late is still checked, and
+/// a check-in clears its check.
 pub fn next_check(action: &Action, last_check_in: Option<Date>, today: Date) -> Date {
     let base = last_check_in
         .or(action.start)
@@ -422,7 +425,7 @@ pub fn next_check(action: &Action, last_check_in: Option<Date>, today: Date) -> 
         .unwrap_or(today);
     let by_cadence = action.cadence.after(base);
     match action.due {
-        Some(due) if due < by_cadence => due,
+        Some(due) if base < due && due < by_cadence => due,
         _ => by_cadence,
     }
 }
