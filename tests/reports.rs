@@ -716,6 +716,24 @@ fn markdown_pastes_cleanly_and_each_note_renders_on_its_own_line() {
         "{page}"
     );
     assert!(page.contains("<p>A second line of the note.</p>"), "{page}");
+    // An action's text of several lines keeps its lines.
+    let f = standard();
+    let id = f.store.plan_rows(None).unwrap()[0].action.id;
+    let mut store = f.store;
+    store
+        .set_action_field(
+            id,
+            headway::store::ActionField::Description,
+            Some("Plan the units\n- then teach them\nand check books"),
+            true,
+        )
+        .unwrap();
+    let md = markdown::to_markdown(&load(&store, &Selection::default(), TODAY, false).unwrap());
+    let plan = render_markdown(&md);
+    assert!(
+        plan.contains("What will be done: Plan the units<br />\n- then teach them<br />\nand check books</li>"),
+        "{plan}"
+    );
     // The tables render as tables.
     assert!(page.contains("<table>") && page.contains("<th>Aspect</th>"));
 }

@@ -116,6 +116,25 @@ pub fn escape_heading(text: &str) -> String {
     inner
 }
 
+/// Text of several lines as a list item's value: each line kept, with a
+/// hard break (two spaces) at the end of all but the last, and the lines
+/// after the first indented under the item.
+fn lines(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                escape(l)
+            } else {
+                escape_line_start(l)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("  \n  ")
+}
+
 /// A note under a list item: each of its lines becomes a paragraph of
 /// the item, so it renders on its own line below the item's first line.
 fn note_paragraphs(m: &mut String, note: &str) {
@@ -399,9 +418,9 @@ fn action_markdown(m: &mut String, entry: &PlanEntry) {
         };
         field(m, "Statement", text);
     }
-    field(m, "What will be done", escape(&a.description));
-    field(m, "Why", escape(&a.reason));
-    field(m, "Target group", escape(&a.target_group));
+    field(m, "What will be done", lines(&a.description));
+    field(m, "Why", lines(&a.reason));
+    field(m, "Target group", lines(&a.target_group));
     let owner = match (a.owner.as_str(), a.owner_role) {
         ("", _) => "not set".to_string(),
         (who, Some(role)) => format!("{} ({})", escape(who), role.as_str()),
@@ -428,8 +447,8 @@ fn action_markdown(m: &mut String, entry: &PlanEntry) {
             format!("{}: {}", human_date(ms.date), escape(&ms.text)),
         );
     }
-    field(m, "Success criteria", escape(&a.success_criteria));
-    field(m, "Impact check", escape(&a.impact_check));
+    field(m, "Success criteria", lines(&a.success_criteria));
+    field(m, "Impact check", lines(&a.impact_check));
     if let Some(next) = entry.next_check {
         let next = if entry.check_overdue {
             format!("overdue since {}", human_date(next))
