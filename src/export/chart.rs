@@ -172,24 +172,17 @@ pub fn bar(segments: &[Segment], escape: impl Fn(&str) -> String) -> String {
     let mut x = 0.0;
     for (s, w) in segments.iter().zip(widths) {
         let f = s.fill;
-        let outline = outline(f);
-        let _ = write!(
-            svg,
-            "<rect x=\"{:.1}\" y=\"0.5\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"{outline}/>",
-            x + 0.5,
-            (w - 1.0).max(1.0),
-            HEIGHT - 1.0,
-            f.colour
-        );
-        if f.pattern > 0 {
-            let _ = write!(
-                svg,
-                "<rect x=\"{:.1}\" y=\"0.5\" width=\"{:.1}\" height=\"{:.1}\" fill=\"url(#hatch-{})\"/>",
+        let rect = |fill: &str, extra: &str| {
+            format!(
+                "<rect x=\"{:.1}\" y=\"0.5\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\"{extra}/>",
                 x + 0.5,
                 (w - 1.0).max(1.0),
                 HEIGHT - 1.0,
-                f.pattern
-            );
+            )
+        };
+        svg.push_str(&rect(f.colour, outline(f)));
+        if f.pattern > 0 {
+            svg.push_str(&rect(&format!("url(#hatch-{})", f.pattern), ""));
         }
         // The count, with a halo so it reads over any fill or pattern.
         let (ink, halo) = if dark_fill(f.colour) {

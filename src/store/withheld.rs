@@ -75,17 +75,20 @@ fn keeps_withdrawn_notes(columns: &[String], change: &Change, withdrawn: &[Strin
     if change.table != "action_revisions" {
         return false;
     }
-    let value = |name: &str| {
-        let i = columns.iter().position(|c| c == name)?;
-        change
-            .new
-            .get(i)
-            .cloned()
-            .flatten()
-            .or_else(|| change.old.get(i).cloned().flatten())
-    };
+    let value = |name: &str| named_value(columns, change, name);
     matches!(value("field"), Some(Value::Text(f)) if f == WITHDRAWN)
         && matches!(value("action_uuid"), Some(Value::Text(a)) if withdrawn.contains(&a))
+}
+
+/// A column's value in the change: the new one, else the old.
+fn named_value(columns: &[String], change: &Change, name: &str) -> Option<Value> {
+    let i = columns.iter().position(|c| c == name)?;
+    change
+        .new
+        .get(i)
+        .cloned()
+        .flatten()
+        .or_else(|| change.old.get(i).cloned().flatten())
 }
 
 fn is_one(value: Option<&Option<Value>>) -> bool {
@@ -96,15 +99,7 @@ fn is_one(value: Option<&Option<Value>>) -> bool {
 /// the file as it stands now.
 fn confidential(conn: &Connection, columns: &[String], change: &Change) -> rusqlite::Result<bool> {
     let at = |name: &str| columns.iter().position(|c| c == name);
-    let value = |name: &str| -> Option<Value> {
-        let i = at(name)?;
-        change
-            .new
-            .get(i)
-            .cloned()
-            .flatten()
-            .or_else(|| change.old.get(i).cloned().flatten())
-    };
+    let value = |name: &str| named_value(columns, change, name);
     if let Some(i) = at("confidential") {
         if is_one(change.new.get(i)) || is_one(change.old.get(i)) {
             return Ok(true);
