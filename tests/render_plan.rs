@@ -119,8 +119,10 @@ fn school_plan_groups_and_marks_what_is_overdue() {
         let text = screen(&f.app, w, h);
         assert!(text.contains("Plan for Oakfield Primary"), "{text}");
         assert!(text.contains("by aspect"), "{text}");
-        assert!(text.contains("1 overdue"), "{text}");
-        assert!(text.contains("1 checks overdue"), "{text}");
+        assert!(
+            text.contains("1 late · 1 past due · 1 check overdue"),
+            "{text}"
+        );
         assert!(text.contains("Clear and ambitious intent"), "{text}");
         // Past its due date, its last amber check-in is not what it shows:
         // it reads LATE, as the reports say overdue.
@@ -276,4 +278,33 @@ fn dropping_an_action_asks_first_and_keeps_it() {
     assert!(history
         .iter()
         .any(|(field, old, _)| field == "status" && old == "in progress"));
+}
+
+#[test]
+fn a_done_action_reads_done_on_the_plan_not_its_last_colour() {
+    let mut f = fixture();
+    let id = f
+        .app
+        .store
+        .actions(f.evaluation)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.title == "Write the curriculum story")
+        .unwrap()
+        .id;
+    f.app
+        .store
+        .set_action_field(id, ActionField::Status, Some("done"), true)
+        .unwrap();
+    f.app.navigate(Nav::Plan { school: f.school });
+    let text = screen(&f.app, 120, 40);
+    assert!(text.contains(" DONE "), "{text}");
+    assert!(
+        !text.contains("AMBER") && !text.contains(" LATE "),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 late · 0 past due · 0 checks overdue"),
+        "{text}"
+    );
 }

@@ -228,7 +228,7 @@ fn each_demo_cycle_prints_a_one_page_summary_then_numbered_detail_pages() {
     }
 }
 
-/// A cycle of nine evaluations still opens with a summary on one page, a
+/// A cycle of ten evaluations on three scales still opens with a summary on one page, a
 /// word too long for any line is wrapped rather than cut off at the edge,
 /// a long name leaves the page number whole, and the plan's health adds up.
 #[test]
@@ -250,13 +250,14 @@ fn a_crowded_cycle_keeps_its_summary_on_one_page_and_loses_no_text() {
             .into_iter()
             .find(|s| s.name.starts_with("Oakfield"))
             .unwrap();
+        // Three scales (four, five and six levels), ten evaluations.
         let tools = [
             "behaviour-attendance",
+            "england-inspection-2025",
+            "scotland-quality-indicators",
             "parents-agencies",
-            "send-pastoral",
-            "self-evaluation-quality",
         ];
-        for (i, tool) in tools.iter().cycle().take(8).enumerate() {
+        for (i, tool) in tools.iter().cycle().take(9).enumerate() {
             store
                 .create_evaluation(&NewEvaluation {
                     school_id: school.id,

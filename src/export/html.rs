@@ -84,8 +84,10 @@ td.count { white-space: nowrap; }
   .summary h2 { margin-top: .6rem; }
   .summary h3 { margin: .5rem 0 .2rem; }
   .summary th, .summary td { padding: .1rem .3rem; }
-  .summary svg.bar { max-width: 200px; }
-  .summary td.bar-cell { width: 205px; }
+  .summary table { font-size: 8pt; }
+  .summary svg.bar { max-width: 140px; }
+  .summary td.bar-cell { width: 145px; }
+  .summary .block { break-inside: avoid; page-break-inside: avoid; }
   .summary th { white-space: nowrap; }
   .summary .health li { padding: .1rem .4rem; }
   .summary .lead-on { display: none; }
@@ -190,13 +192,14 @@ pub fn to_html(report: &Report) -> String {
 
 /// How many strengths, weak areas and late actions the summary names
 /// before pointing to the detail: fewer as the cycle has more evaluations,
-/// each of which takes a row, so the summary stays on one A4 page.
-fn summary_items(evaluations: usize) -> usize {
-    (16usize.saturating_sub(2 * evaluations) / 3).clamp(1, 5)
+/// each of which takes a row, and more scales, each with its legend, so the
+/// summary stays on one A4 page.
+fn summary_items(evaluations: usize, scales: usize) -> usize {
+    (30usize.saturating_sub(2 * evaluations + 2 * scales.saturating_sub(1)) / 3).clamp(1, 5)
 }
 
 fn summary_html(h: &mut String, report: &Report) {
-    let most = summary_items(report.sections.len());
+    let most = summary_items(report.sections.len(), distinct_scales(report).len());
     let _ = writeln!(
         h,
         "<section class=\"summary\">\n<header>\n<h1>{}</h1>\n\
@@ -220,7 +223,7 @@ fn summary_html(h: &mut String, report: &Report) {
     }
     h.push_str("</header>\n<h2>Summary</h2>\n<h3>This cycle&#39;s evaluations</h3>\n");
     h.push_str(
-        "<table>\n<thead><tr><th>Evaluation</th><th>Judged</th><th>Spread over the scale</th>\
+        "<table>\n<thead><tr><th>Evaluation</th><th>Judged</th><th>Spread</th>\
          <th>Strengths</th><th>Weak</th></tr></thead>\n<tbody>\n",
     );
     for s in &report.sections {
@@ -247,7 +250,7 @@ fn summary_html(h: &mut String, report: &Report) {
         .iter()
         .flat_map(|s| s.strengths().into_iter().map(move |l| (s, l)))
         .collect();
-    h.push_str("<h3>Strengths</h3>\n");
+    h.push_str("<div class=\"block\">\n<h3>Strengths</h3>\n");
     if strengths.is_empty() {
         h.push_str("<p class=\"muted\">None recorded this cycle.</p>\n");
     } else {
@@ -265,8 +268,9 @@ fn summary_html(h: &mut String, report: &Report) {
         h.push_str("</ul>\n");
     }
 
+    h.push_str("</div>\n");
     let areas = report.weakest_areas(usize::MAX);
-    h.push_str("<h3>The weakest areas</h3>\n");
+    h.push_str("<div class=\"block\">\n<h3>The weakest areas</h3>\n");
     if areas.is_empty() {
         h.push_str("<p class=\"muted\">Nothing was judged weak this cycle.</p>\n");
     } else {
@@ -287,8 +291,9 @@ fn summary_html(h: &mut String, report: &Report) {
         h.push_str("</ul>\n");
     }
 
+    h.push_str("</div>\n");
     let health = report.health();
-    h.push_str("<h3>The plan&#39;s health</h3>\n");
+    h.push_str("<div class=\"block\">\n<h3>The plan&#39;s health</h3>\n");
     if report.plan.is_empty() {
         h.push_str("<p class=\"muted\">No actions have been accepted into the plan yet.</p>\n");
     } else {
@@ -323,6 +328,7 @@ fn summary_html(h: &mut String, report: &Report) {
             h.push_str("</ul>\n");
         }
     }
+    h.push_str("</div>\n");
     h.push_str(
         "<p class=\"muted lead-on\">The detail of each evaluation and every action in full follow.</p>\n\
          </section>\n",
@@ -340,19 +346,27 @@ fn more_html(h: &mut String, total: usize, shown: usize) {
 }
 
 /// One legend per distinct scale in the cycle.
+/// One legend per distinct scale in the cycle, with the swatches every
+/// scale shares (left until next time, not yet judged) once, after them.
 fn legends_html(h: &mut String, report: &Report) {
-    let mut shown: Vec<&Scale> = Vec::new();
-    for s in &report.sections {
-        let scale = &s.tool.scale;
-        if shown.iter().any(|seen| seen.levels == scale.levels) {
-            continue;
-        }
-        shown.push(scale);
-        legend_html(h, scale);
+    let scales = distinct_scales(report);
+    for (i, scale) in scales.iter().enumerate() {
+        legend_html(h, scale, i + 1 == scales.len());
     }
 }
 
-fn legend_html(h: &mut String, scale: &Scale) {
+fn distinct_scales(report: &Report) -> Vec<&Scale> {
+    let mut shown: Vec<&Scale> = Vec::new();
+    for s in &report.sections {
+        let scale = &s.tool.scale;
+        if !shown.iter().any(|seen| seen.levels == scale.levels) {
+            shown.push(scale);
+        }
+    }
+    shown
+}
+
+fn legend_html(h: &mut String, scale: &Scale, shared: bool) {
     h.push_str("<p class=\"legend\">");
     for (i, label) in scale.levels.iter().enumerate() {
         let level = i as u8 + 1;
@@ -363,12 +377,15 @@ fn legend_html(h: &mut String, scale: &Scale) {
             escape(label)
         );
     }
-    let _ = writeln!(
-        h,
-        "<span>{}left until next time</span><span>{}not yet judged</span></p>",
-        chart::swatch(chart::DEFERRED),
-        chart::swatch(chart::NOT_JUDGED)
-    );
+    if shared {
+        let _ = write!(
+            h,
+            "<span>{}left until next time</span><span>{}not yet judged</span>",
+            chart::swatch(chart::DEFERRED),
+            chart::swatch(chart::NOT_JUDGED)
+        );
+    }
+    h.push_str("</p>\n");
 }
 
 fn section_html(h: &mut String, report: &Report, s: &Section) {
@@ -414,7 +431,7 @@ fn section_html(h: &mut String, report: &Report, s: &Section) {
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n");
-    legend_html(h, scale);
+    legend_html(h, scale, true);
     listed_html(
         h,
         report,

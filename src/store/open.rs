@@ -50,6 +50,11 @@ impl Store {
         }
         let folder = folder_of(&path);
         if !folder.is_dir() {
+            // A read of a file that is not there says so, whatever its
+            // folder: the default folder is made only by the first write.
+            if mode != OpenMode::Write && fs::symlink_metadata(&path).is_err() {
+                return Err(StoreError::NotFound(path));
+            }
             return Err(StoreError::MissingFolder(folder));
         }
         let mut lock = None;

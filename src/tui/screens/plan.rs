@@ -227,6 +227,17 @@ impl Plan {
         ]
     }
 
+    /// Where an entry stands: late when past its due date or its check.
+    fn standing(&self, e: &Entry) -> Standing {
+        let late = is_overdue(&e.row.action, self.today)
+            || matches!(
+                e.next_check.map(|d| check_state(d, self.today)),
+                Some(CheckState::Overdue(_))
+            );
+        let last = e.row.last_check_in.as_ref().map(|c| c.rag);
+        Standing::of(&e.row.action, last, late)
+    }
+
     pub fn view(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let [header, list] =
             Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
@@ -234,6 +245,11 @@ impl Plan {
             .entries
             .iter()
             .filter(|e| is_overdue(&e.row.action, self.today))
+            .count();
+        let late = self
+            .entries
+            .iter()
+            .filter(|e| self.standing(e) == Standing::Overdue)
             .count();
         let checks = self
             .entries
@@ -265,8 +281,15 @@ impl Plan {
                         1 => " 1 action · ".to_string(),
                         n => format!(" {n} actions · "),
                     }),
+                    // LATE rows, as the reports count "overdue": past the
+                    // due date or the check-in date, or both.
                     Span::styled(
-                        format!("{overdue} overdue"),
+                        format!("{late} late"),
+                        if late > 0 { theme.error() } else { theme.dim() },
+                    ),
+                    Span::raw(" · "),
+                    Span::styled(
+                        format!("{overdue} past due"),
                         if overdue > 0 {
                             theme.error()
                         } else {
@@ -275,7 +298,10 @@ impl Plan {
                     ),
                     Span::raw(" · "),
                     Span::styled(
-                        format!("{checks} checks overdue"),
+                        match checks {
+                            1 => "1 check overdue".to_string(),
+                            n => format!("{n} checks overdue"),
+                        },
                         if checks > 0 {
                             theme.error()
                         } else {
@@ -329,12 +355,14 @@ impl Plan {
                 Some(CheckState::Due(n)) | Some(CheckState::NotYet(n)) => format!("check in {n}d"),
                 None => String::new(),
             };
-            // A late action reads LATE, whatever its last colour: the
-            // reports say "overdue", never green, for the same action.
+            // A late action reads LATE, whatever its last colour, and a
+            // done one DONE: the reports say "overdue" and "done", never
+            // green, for the same actions.
             let last = e.row.last_check_in.as_ref().map(|c| c.rag);
-            let behind = late || matches!(check, Some(CheckState::Overdue(_)));
-            let (rag, rag_style) = match Standing::of(a, last, behind) {
+            let (rag, rag_style) = match self.standing(e) {
                 Standing::Overdue => ("LATE".to_string(), theme.error()),
+                Standing::Done => ("DONE".to_string(), theme.dim()),
+                Standing::Dropped => ("DROP".to_string(), theme.dim()),
                 _ => (
                     last.map(|r| r.as_str().to_uppercase())
                         .unwrap_or_else(|| "-".into()),
