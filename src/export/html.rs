@@ -84,9 +84,11 @@ td.count { white-space: nowrap; }
   .summary h2 { margin-top: .6rem; }
   .summary h3 { margin: .5rem 0 .2rem; }
   .summary th, .summary td { padding: .1rem .3rem; }
-  .summary table { font-size: 8pt; }
-  .summary svg.bar { max-width: 140px; }
-  .summary td.bar-cell { width: 145px; }
+  .summary svg.bar { max-width: 230px; }
+  .summary td.bar-cell { width: 235px; }
+  .summary.crowded table { font-size: 8pt; }
+  .summary.crowded svg.bar { max-width: 140px; }
+  .summary.crowded td.bar-cell { width: 145px; }
   .summary .block { break-inside: avoid; page-break-inside: avoid; }
   .summary th { white-space: nowrap; }
   .summary .health li { padding: .1rem .4rem; }
@@ -202,8 +204,14 @@ fn summary_html(h: &mut String, report: &Report) {
     let most = summary_items(report.sections.len(), distinct_scales(report).len());
     let _ = writeln!(
         h,
-        "<section class=\"summary\">\n<header>\n<h1>{}</h1>\n\
+        "<section class=\"summary{}\">\n<header>\n<h1>{}</h1>\n\
          <p class=\"meta\">Self-evaluation report for governors · {} · written {}</p>",
+        // Many evaluations: a smaller table, so the summary keeps to a page.
+        if report.sections.len() > 4 {
+            " crowded"
+        } else {
+            ""
+        },
         escape(&report.school),
         escape(&report.cycle),
         date(report.today)
