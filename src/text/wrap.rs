@@ -41,6 +41,10 @@ pub fn clusters(text: &str) -> impl DoubleEndedIterator<Item = &str> {
 
 /// Columns `text` takes on screen.
 pub fn width(text: &str) -> usize {
+    // Printable ASCII, most text: one column a byte.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len();
+    }
     text.graphemes(true).map(cluster_width).sum()
 }
 
@@ -94,7 +98,9 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 /// `text` in at most `width` columns: whole if it fits, else its start with
 /// "…" after it. Empty at width 0.
 pub fn shorten(text: &str, width: usize) -> String {
-    if self::width(text) <= width {
+    // No character is wider in columns than in bytes, so text of no more
+    // bytes than `width` fits without measuring.
+    if text.len() <= width || self::width(text) <= width {
         return text.to_string();
     }
     if width == 0 {
