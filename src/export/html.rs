@@ -253,11 +253,7 @@ fn summary_html(h: &mut String, report: &Report) {
     h.push_str("</tbody>\n</table>\n");
     legends_html(h, report);
 
-    let strengths: Vec<(&Section, Listed)> = report
-        .sections
-        .iter()
-        .flat_map(|s| s.strengths().into_iter().map(move |l| (s, l)))
-        .collect();
+    let strengths = report.strengths();
     h.push_str("<div class=\"block\">\n<h3>Strengths</h3>\n");
     if strengths.is_empty() {
         h.push_str("<p class=\"muted\">None recorded this cycle.</p>\n");
@@ -316,11 +312,7 @@ fn summary_html(h: &mut String, report: &Report) {
             );
         }
         h.push_str("</ul>\n");
-        let late: Vec<&PlanEntry> = report
-            .plan_in_order()
-            .into_iter()
-            .filter(|e| e.standing() == Standing::Overdue)
-            .collect();
+        let late = report.late_in_order();
         if !late.is_empty() {
             h.push_str("<ul>\n");
             for e in late.iter().take(most) {
@@ -329,7 +321,7 @@ fn summary_html(h: &mut String, report: &Report) {
                     "<li><strong>{}</strong> ({}): <span class=\"late\">{}</span></li>",
                     escape(&e.row.action.title),
                     escape(e.owner_or("no owner")),
-                    late_reasons_html(e)
+                    e.late_reasons_with(date)
                 );
             }
             more_html(h, late.len(), most);
@@ -532,25 +524,14 @@ fn standing_html(entry: &PlanEntry) -> String {
         standing_class(standing),
         standing.word()
     );
-    match (standing, entry.last()) {
-        (Standing::Overdue | Standing::Done | Standing::Dropped, Some(c)) => format!(
+    match entry.last_rating_aside() {
+        Some(c) => format!(
             "{tag} <span class=\"muted\">last rated {} on {}</span>",
             c.rag.as_str(),
             date(c.on)
         ),
-        _ => tag,
+        None => tag,
     }
-}
-
-fn late_reasons_html(entry: &PlanEntry) -> String {
-    let mut what = Vec::new();
-    if let (true, Some(due)) = (entry.overdue, entry.row.action.due) {
-        what.push(format!("was due {}", date(due)));
-    }
-    if let (true, Some(next)) = (entry.check_overdue, entry.next_check) {
-        what.push(format!("check-in was due {}", date(next)));
-    }
-    what.join("; ")
 }
 
 fn plan_html(h: &mut String, report: &Report) {

@@ -194,11 +194,7 @@ fn summary_markdown(m: &mut String, report: &Report) {
         );
     }
     m.push_str("\n### Strengths\n\n");
-    let strengths: Vec<(&Section, Listed)> = report
-        .sections
-        .iter()
-        .flat_map(|s| s.strengths().into_iter().map(move |l| (s, l)))
-        .collect();
+    let strengths = report.strengths();
     if strengths.is_empty() {
         m.push_str("None recorded this cycle.\n");
     }
@@ -240,11 +236,7 @@ fn summary_markdown(m: &mut String, report: &Report) {
         .map(|s| format!("{} {}", health.count(*s), s.word()))
         .collect();
     let _ = writeln!(m, "{}: {}.\n", health.sentence(), counts.join(" · "));
-    let late: Vec<&PlanEntry> = report
-        .plan_in_order()
-        .into_iter()
-        .filter(|e| e.standing() == Standing::Overdue)
-        .collect();
+    let late = report.late_in_order();
     for e in late.iter().take(SUMMARY_ITEMS) {
         let _ = writeln!(
             m,
@@ -394,9 +386,7 @@ fn action_markdown(m: &mut String, entry: &PlanEntry) {
     let _ = writeln!(m, "### {}\n", escape_heading(&a.title));
     let standing = entry.standing();
     let _ = write!(m, "**{}**", capitalised(standing.word()));
-    if let (Standing::Overdue | Standing::Done | Standing::Dropped, Some(c)) =
-        (standing, entry.last())
-    {
+    if let Some(c) = entry.last_rating_aside() {
         let _ = write!(
             m,
             " (last rated {} on {})",

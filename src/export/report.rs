@@ -232,14 +232,28 @@ impl PlanEntry {
     /// What is overdue, in words for people: "was due 13 Nov 2026;
     /// check-in was due 9 Nov 2026".
     pub fn late_reasons(&self) -> String {
+        self.late_reasons_with(human_date)
+    }
+
+    /// [`PlanEntry::late_reasons`] with each date written by `date`.
+    pub fn late_reasons_with(&self, date: impl Fn(Date) -> String) -> String {
         let mut what = Vec::new();
         if let (true, Some(due)) = (self.overdue, self.row.action.due) {
-            what.push(format!("was due {}", human_date(due)));
+            what.push(format!("was due {}", date(due)));
         }
         if let (true, Some(next)) = (self.check_overdue, self.next_check) {
-            what.push(format!("check-in was due {}", human_date(next)));
+            what.push(format!("check-in was due {}", date(next)));
         }
         what.join("; ")
+    }
+
+    /// The latest check-in, where the standing shown is not its colour (a
+    /// late, done or dropped action): said beside it as "last rated ...".
+    pub fn last_rating_aside(&self) -> Option<&CheckIn> {
+        match self.standing() {
+            Standing::Overdue | Standing::Done | Standing::Dropped => self.last(),
+            _ => None,
+        }
     }
 
     /// The owner's name, or `none` when nobody is named.
@@ -444,6 +458,22 @@ fn addressed(tool: &Tool, keys: &[String]) -> Vec<Addressed> {
 }
 
 impl Report {
+    /// Every strength of the cycle, evaluation by evaluation.
+    pub fn strengths(&self) -> Vec<(&Section, Listed)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.strengths().into_iter().map(move |l| (s, l)))
+            .collect()
+    }
+
+    /// The late actions, in the plan's order.
+    pub fn late_in_order(&self) -> Vec<&PlanEntry> {
+        self.plan_in_order()
+            .into_iter()
+            .filter(|e| e.standing() == Standing::Overdue)
+            .collect()
+    }
+
     /// The plan as governors read it: overdue first, then red, amber,
     /// green and not yet checked, then done and dropped; within each, the
     /// earliest due date first.
