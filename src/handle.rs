@@ -4,6 +4,7 @@
 //! number is not what a user is asked to give.
 
 use crate::domain::evaluation::Evaluation;
+use crate::domain::school::{pick_by_name, NamePick};
 use crate::store::{Store, StoreError};
 
 /// Why no single evaluation was picked.
@@ -114,7 +115,6 @@ pub fn find_evaluation(store: &Store, wanted: Wanted) -> Result<i64, HandleError
             c.evaluation.scope.clone(),
         )
     };
-    let mut names: Vec<String> = Vec::new();
     let several_schools = {
         let mut schools: Vec<i64> = candidates.iter().map(|c| c.evaluation.school_id).collect();
         schools.dedup();
@@ -127,17 +127,23 @@ pub fn find_evaluation(store: &Store, wanted: Wanted) -> Result<i64, HandleError
             c.label()
         }
     };
+    // Each name once, in the order found.
+    let names_of = |found: &mut dyn Iterator<Item = &Candidate>| {
+        let mut names: Vec<String> = Vec::new();
+        for c in found {
+            let n = name(c);
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names
+    };
     match matching.first() {
         Some(first) if matching.iter().all(|c| series(c) == series(first)) => {
             Ok(first.evaluation.id)
         }
         Some(_) => {
-            for c in &matching {
-                let n = name(c);
-                if !names.contains(&n) {
-                    names.push(n);
-                }
-            }
+            let names = names_of(&mut matching.iter().copied());
             Err(HandleError::Message(format!(
                 "\"{}\" matches more than one evaluation: {}; give more of the tool title and scope, or --school.",
                 wanted.text.trim(),
@@ -149,12 +155,7 @@ pub fn find_evaluation(store: &Store, wanted: Wanted) -> Result<i64, HandleError
             // and never shown, so the same number names another evaluation
             // on a synced copy.
             let text = wanted.text.trim();
-            for c in &candidates {
-                let n = name(c);
-                if !names.contains(&n) {
-                    names.push(n);
-                }
-            }
+            let names = names_of(&mut candidates.iter());
             let within = match (wanted.school, wanted.cycle) {
                 (_, Some(cycle)) => format!(" in {}", cycle.trim()),
                 _ => String::new(),
@@ -180,32 +181,23 @@ fn in_school(
     let Some(school) = school else {
         return Ok(candidates);
     };
-    let wanted = school.trim().to_lowercase();
     let mut schools: Vec<String> = Vec::new();
     for c in &candidates {
         if !schools.contains(&c.evaluation.school_name) {
             schools.push(c.evaluation.school_name.clone());
         }
     }
-    let exact: Vec<&String> = schools
-        .iter()
-        .filter(|s| s.to_lowercase() == wanted)
-        .collect();
-    let partial: Vec<&String> = schools
-        .iter()
-        .filter(|s| s.to_lowercase().contains(&wanted))
-        .collect();
-    let chosen = match (exact.as_slice(), partial.as_slice()) {
-        ([one, ..], _) | ([], [one]) => (*one).clone(),
-        ([], []) => {
+    let chosen = match pick_by_name(&schools, school) {
+        NamePick::One(i) => schools[i].clone(),
+        NamePick::None => {
             return Err(HandleError::Message(format!(
                 "No school with evaluations matches \"{}\"; the schools with evaluations are: {}.",
                 school.trim(),
                 listed(&schools)
             )))
         }
-        ([], several) => {
-            let several: Vec<String> = several.iter().map(|s| (*s).clone()).collect();
+        NamePick::Several(found) => {
+            let several: Vec<&String> = found.iter().map(|&i| &schools[i]).collect();
             return Err(HandleError::Message(format!(
                 "\"{}\" matches more than one school: {}.",
                 school.trim(),
@@ -248,12 +240,8 @@ fn in_cycle(
 }
 
 /// Names joined by commas, cut after [`NAMED`] with how many more.
-fn listed(names: &[String]) -> String {
-    let mut shown: Vec<String> = names.iter().take(NAMED).cloned().collect();
-    if names.len() > NAMED {
-        shown.push(format!("and {} more", names.len() - NAMED));
-    }
-    shown.join(", ")
+fn listed<S: AsRef<str>>(names: &[S]) -> String {
+    crate::text::named_list(names, NAMED, "")
 }
 
 #[cfg(test)]

@@ -12,6 +12,20 @@ pub fn is_forbidden(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Names joined by commas, a reader's worth: at most `most`, then "and N
+/// more" with `after_more` after it.
+pub fn named_list<S: AsRef<str>>(names: &[S], most: usize, after_more: &str) -> String {
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(most)
+        .map(|n| n.as_ref().to_string())
+        .collect();
+    if names.len() > most {
+        shown.push(format!("and {} more{after_more}", names.len() - most));
+    }
+    shown.join(", ")
+}
+
 /// The letters U+00C0 to U+017F without their accents, one for one.
 const UNACCENTED: &str = "AAAAAAACEEEEIIIIDNOOOOO×OUUUUYÞsaaaaaaaceeeeiiiidnooooo÷ouuuuyþyAaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
 

@@ -6,6 +6,34 @@ pub struct School {
     pub name: String,
 }
 
+/// Which of some names a typed name picks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NamePick {
+    /// The index of the name picked.
+    One(usize),
+    None,
+    /// The indexes of the names that contain what was typed.
+    Several(Vec<usize>),
+}
+
+/// The name equal to `wanted` (case and outer spaces aside), else the only
+/// one that contains it.
+pub fn pick_by_name<S: AsRef<str>>(names: &[S], wanted: &str) -> NamePick {
+    let wanted = wanted.trim().to_lowercase();
+    let lower: Vec<String> = names.iter().map(|n| n.as_ref().to_lowercase()).collect();
+    if let Some(i) = lower.iter().position(|n| *n == wanted) {
+        return NamePick::One(i);
+    }
+    let partial: Vec<usize> = (0..lower.len())
+        .filter(|&i| lower[i].contains(&wanted))
+        .collect();
+    match partial.as_slice() {
+        [] => NamePick::None,
+        [one] => NamePick::One(*one),
+        _ => NamePick::Several(partial),
+    }
+}
+
 /// Longest school, scope, cycle or attendee text accepted.
 pub const MAX_NAME_CHARS: usize = 200;
 

@@ -13,7 +13,7 @@ use crate::domain::evaluation::{
 };
 pub use crate::domain::plan::Standing;
 use crate::domain::plan::{check_state, is_overdue, next_check, CheckIn, CheckState};
-use crate::domain::school::School;
+use crate::domain::school::{pick_by_name, NamePick};
 use crate::domain::series::{movement, Movement};
 use crate::domain::tool::Tool;
 use crate::store::{PlanRow, Store, StoreError};
@@ -553,36 +553,26 @@ fn pick_school(store: &Store, selection: &Selection) -> Result<(i64, String), St
     }
     // A list a reader can take in: a trust's hundreds of names are cut.
     const NAMED: usize = 12;
-    let list = |found: &[&School]| {
-        let mut names: Vec<&str> = found.iter().take(NAMED).map(|s| s.name.as_str()).collect();
-        let more = found.len().saturating_sub(NAMED);
-        let more = (more > 0).then(|| format!("and {more} more (`headway find` finds one)"));
-        names.extend(more.as_deref());
-        names.join(", ")
-    };
-    let all: Vec<&School> = schools.iter().collect();
-    let names = || list(&all);
+    let list =
+        |found: &[&str]| crate::text::named_list(found, NAMED, " (`headway find` finds one)");
+    let all: Vec<&str> = schools.iter().map(|s| s.name.as_str()).collect();
     match &selection.school {
-        Some(wanted) => {
-            let wanted = wanted.trim().to_lowercase();
-            let exact = schools.iter().find(|s| s.name.to_lowercase() == wanted);
-            let partial: Vec<_> = schools
-                .iter()
-                .filter(|s| s.name.to_lowercase().contains(&wanted))
-                .collect();
-            match (exact, partial.as_slice()) {
-                (Some(s), _) => Ok((s.id, s.name.clone())),
-                (None, [s]) => Ok((s.id, s.name.clone())),
-                (None, []) => Err(user_error(format!(
-                    "No school matches \"{wanted}\"; the schools are: {}.",
-                    names()
-                ))),
-                (None, _) => Err(user_error(format!(
-                    "\"{wanted}\" matches more than one school: {}.",
-                    list(&partial)
-                ))),
+        Some(wanted) => match pick_by_name(&all, wanted) {
+            NamePick::One(i) => Ok((schools[i].id, schools[i].name.clone())),
+            NamePick::None => Err(user_error(format!(
+                "No school matches \"{}\"; the schools are: {}.",
+                wanted.trim().to_lowercase(),
+                list(&all)
+            ))),
+            NamePick::Several(found) => {
+                let found: Vec<&str> = found.iter().map(|&i| all[i]).collect();
+                Err(user_error(format!(
+                    "\"{}\" matches more than one school: {}.",
+                    wanted.trim().to_lowercase(),
+                    list(&found)
+                )))
             }
-        }
+        },
         None => match schools.as_slice() {
             [only] => Ok((only.id, only.name.clone())),
             [] => Err(user_error(
@@ -591,7 +581,7 @@ fn pick_school(store: &Store, selection: &Selection) -> Result<(i64, String), St
             )),
             _ => Err(user_error(format!(
                 "Choose a school with --school; the schools are: {}.",
-                names()
+                list(&all)
             ))),
         },
     }
