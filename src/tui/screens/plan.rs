@@ -227,13 +227,17 @@ impl Plan {
         ]
     }
 
+    /// Whether an entry's next check is past.
+    fn check_overdue(&self, e: &Entry) -> bool {
+        matches!(
+            e.next_check.map(|d| check_state(d, self.today)),
+            Some(CheckState::Overdue(_))
+        )
+    }
+
     /// Where an entry stands: late when past its due date or its check.
     fn standing(&self, e: &Entry) -> Standing {
-        let late = is_overdue(&e.row.action, self.today)
-            || matches!(
-                e.next_check.map(|d| check_state(d, self.today)),
-                Some(CheckState::Overdue(_))
-            );
+        let late = is_overdue(&e.row.action, self.today) || self.check_overdue(e);
         let last = e.row.last_check_in.as_ref().map(|c| c.rag);
         Standing::of(&e.row.action, last, late)
     }
@@ -254,12 +258,7 @@ impl Plan {
         let checks = self
             .entries
             .iter()
-            .filter(|e| {
-                matches!(
-                    e.next_check.map(|d| check_state(d, self.today)),
-                    Some(CheckState::Overdue(_))
-                )
-            })
+            .filter(|e| self.check_overdue(e))
             .count();
         frame.render_widget(
             Paragraph::new(vec![
